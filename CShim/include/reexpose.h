@@ -1,0 +1,113 @@
+/*
+ * reexpose.h — public C API of the reexpose filter (libreexpose.so.0, pkg-config: reexpose).
+ *
+ * The filter re-exposes SDR video as HDR (PQ / HLG / scene-linear). It follows libavcodec's
+ * send/receive contract:
+ *
+ *   reexpose_filter_create("hlg-broadcast", NULL, 0, &f);
+ *   for each decoded frame:
+ *       reexpose_filter_send_frame(f, frame);           // caller keeps ownership of frame
+ *       while (reexpose_filter_receive_frame(f, out) == 0) { use out; }   // until REEXPOSE_AGAIN
+ *   reexpose_filter_send_frame(f, NULL);                // drain (same as reexpose_filter_flush)
+ *   while (reexpose_filter_receive_frame(f, out) == 0) { use out; }       // until REEXPOSE_EOF
+ *   reexpose_filter_destroy(&f);
+ *
+ * Every frame sent comes out exactly once, in order, with its pts. Send never returns REEXPOSE_AGAIN
+ * (the filter buffers at most its look-ahead window), so both sides can never block each other.
+ * Errors are negative codes; reexpose_filter_last_error() gives a one-line message. Bad input never aborts
+ * the host process. A filter is not thread-safe; use one per thread.
+ */
+#ifndef REEXPOSE_H
+#define REEXPOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct AVFrame;
+
+/** Opaque filter instance. */
+typedef struct ReexposeFilter ReexposeFilter;
+
+/** Return codes. 0 is success; all errors are negative. */
+enum ReexposeStatus {
+  REEXPOSE_OK = 0,
+  REEXPOSE_AGAIN = -1,    /**< receive: no frame ready, send more input */
+  REEXPOSE_EOF = -2,      /**< receive: drained, no more frames */
+  REEXPOSE_EINVAL = -3,   /**< bad argument (NULL pointer, wrong size, unsupported pixel format) */
+  REEXPOSE_EPRESET = -4,  /**< preset not found or invalid, or a bad override */
+  REEXPOSE_EFRAME = -5,   /**< frame rejected: geometry changed, corrupt data */
+  REEXPOSE_ESTATE = -6,   /**< call out of order (send after drain) */
+  REEXPOSE_EINTERNAL = -7 /**< internal failure; the message says what */
+};
+
+/** Planar float frame for callers without libav. Rows are `linesize` bytes apart. */
+typedef struct ReexposePlanarFrame {
+  int width;               /**< pixels */
+  int height;              /**< pixels */
+  float *planes[3];        /**< R, G, B planes */
+  ptrdiff_t linesize[3];   /**< bytes between rows of each plane */
+  int64_t pts;             /**< presentation timestamp, passed through unchanged */
+} ReexposePlanarFrame;
+
+/** Library version as 0xMMmmpp. */
+unsigned reexpose_version(void);
+
+/** Static description of a status code. */
+const char *reexpose_status_string(int status);
+
+/**
+ * Creates a filter from a preset name (e.g. "hlg-broadcast") or a YAML file path, with optional
+ * "key=value" overrides (as the CLI's --set). On failure *out is NULL and the return value is negative;
+ * reexpose_last_create_error() then gives the message.
+ */
+int reexpose_filter_create(const char *preset, const char *const *overrides, int override_count,
+                           ReexposeFilter **out);
+
+/** Message of the last failed reexpose_filter_create on this thread ("" if none). */
+const char *reexpose_last_create_error(void);
+
+/** One-line message for the last error of this filter ("" if none). Valid until the next call. */
+const char *reexpose_filter_last_error(const ReexposeFilter *filter);
+
+/**
+ * Sends one decoded SDR frame (any 8/10-bit YUV or RGB pixel format libswscale knows). NULL drains.
+ * The caller keeps ownership. Colour tags on the frame are honoured; untagged means BT.709.
+ */
+int reexpose_filter_send_frame(ReexposeFilter *filter, const struct AVFrame *frame);
+
+/**
+ * Receives one output frame into `out` (unreferenced first, then filled with newly allocated buffers,
+ * colour tags and HDR10 side data). REEXPOSE_AGAIN: send more. REEXPOSE_EOF: drained.
+ */
+int reexpose_filter_receive_frame(ReexposeFilter *filter, struct AVFrame *out);
+
+/**
+ * Sends a planar frame of non-linear SDR R'G'B' in 0..1 (BT.709 primaries, the preset's input transfer).
+ * NULL drains.
+ */
+int reexpose_filter_send_planar(ReexposeFilter *filter, const ReexposePlanarFrame *frame);
+
+/**
+ * Receives a planar frame of the output signal R'G'B' (PQ / HLG code values in 0..1, or linear light for
+ * linear presets) into caller-owned planes of the right size (width/height must match the input).
+ */
+int reexpose_filter_receive_planar(ReexposeFilter *filter, ReexposePlanarFrame *out);
+
+/** Same as reexpose_filter_send_frame(filter, NULL). */
+int reexpose_filter_flush(ReexposeFilter *filter);
+
+/** Writes the x265 "master-display=…:max-cll=…" string for the filter's preset into buf. */
+int reexpose_filter_x265_params(const ReexposeFilter *filter, char *buf, size_t size);
+
+/** Destroys the filter and sets *filter to NULL. NULL-safe. */
+void reexpose_filter_destroy(ReexposeFilter **filter);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,79 @@
+# reexpose — build, test, demo, bench, install.
+#   make demo     build and run the main job on a generated SDR clip
+#   make test     build and run every test (Swift unit + end-to-end, C API example, Python tools)
+#   make bench    speed against ffmpeg's own filters and raw sgemm, same run
+#   make install  PREFIX=/usr/local DESTDIR=
+
+SHELL       := /bin/bash
+SWIFT       ?= swift
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+PYTHON      ?= python3
+VERSION     := 0.1.0
+SOVERSION   := 0
+RELEASE_DIR := .build/release
+BIN         := $(RELEASE_DIR)/reexpose
+LIB         := $(RELEASE_DIR)/libreexpose.so.$(SOVERSION)
+# -static-stdlib: the CLI and libreexpose.so need only libc/libstdc++/libm from the toolchain side
+# (REFERENCE §5), so installed copies run without /opt/swift.
+RELEASE_FLAGS := -c release -Xswiftc -static-stdlib
+
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: all build lib test test-swift test-c demo bench bench-nn install uninstall clean
+
+all: build
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS)
+	@$(MAKE) --no-print-directory lib
+
+# SwiftPM's dynamic product has no SONAME and an rpath into the build tree: give it both the right way.
+lib: $(RELEASE_DIR)/libReexposeShared.so
+	cp $(RELEASE_DIR)/libReexposeShared.so $(LIB)
+	patchelf --set-soname libreexpose.so.$(SOVERSION) --remove-rpath $(LIB)
+	ln -sf libreexpose.so.$(SOVERSION) $(RELEASE_DIR)/libreexpose.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
+
+test: build test-swift test-c test-python
+	@echo "make test: all suites passed"
+
+test-swift:
+	REEXPOSE_BIN=$(abspath $(BIN)) $(SWIFT) test
+
+test-c: build
+	bash Examples/c-api/run-test.sh $(RELEASE_DIR)
+
+demo: build
+	bash Examples/demo.sh $(BIN)
+
+bench: build
+	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
+	bash Examples/bench.sh $(BIN)
+	$(RELEASE_DIR)/reexpose-bench-nn
+
+bench-nn:
+	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
+	$(RELEASE_DIR)/reexpose-bench-nn
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/reexpose/presets
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/reexpose
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libreexpose.so.$(VERSION)
+	ln -sf libreexpose.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libreexpose.so.$(SOVERSION)
+	ln -sf libreexpose.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libreexpose.so
+	install -m 644 CShim/include/reexpose.h $(DESTDIR)$(PREFIX)/include/reexpose.h
+	install -m 644 $(RELEASE_DIR)/reexpose.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
+	install -m 644 Presets/*.yaml $(DESTDIR)$(PREFIX)/share/reexpose/presets/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \
+	  $(DESTDIR)$(PREFIX)/include/reexpose.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
+	rm -rf $(DESTDIR)$(PREFIX)/share/reexpose
+
+clean:
+	rm -rf .build demo-out bench-out
+
+# Training data and evaluation (Python; Training/make.inc).
+-include Training/make.inc

@@ -1,0 +1,219 @@
+import CShim
+import Pipeline
+
+/// Muxes converted video frames (raw video) and stream-copied audio/subtitle packets to stdout or a file.
+///
+/// The header is written by `init`: stream colour tags (primaries, transfer, matrix, range, chroma location
+/// left) and, except for linear output, SMPTE ST 2086 mastering display + CTA-861.3 content light side data
+/// with declared values (max = peakNits, MaxCLL = peakNits, MaxFALL = min(peakNits, 400)): in a pipe the
+/// header precedes the frames, so measured values (``OutputConverter/stats``) can only be reported at the end.
+/// Each video frame becomes exactly one packet, in order, pts rescaled from the input time base.
+public final class MediaWriter {
+  /// Path as given (`-` for stdout).
+  public let path: String
+  /// The container written.
+  public let format: ContainerFormat
+  /// Notes for the user (dropped streams, …), each once; IO never prints.
+  public private(set) var warnings: [String] = []
+  /// Video packets written.
+  public private(set) var framesWritten = 0
+
+  private var ctx: UnsafeMutablePointer<AVFormatContext>?
+  private var encoder: UnsafeMutablePointer<AVCodecContext>?
+  private var packet: UnsafeMutablePointer<AVPacket>?
+  private let videoStream: UnsafeMutablePointer<AVStream>
+  private let inputTimeBase: AVRational
+  private let frameStep: Int64
+  private var nextPts: Int64 = 0
+  /// Input stream index → (output stream, input time base).
+  private var streamMap: [Int: (UnsafeMutablePointer<AVStream>, AVRational)] = [:]
+  private var warnedDrop = false
+  private var finished = false
+
+  /// Opens the output and writes the header.
+  ///
+  /// - Parameters:
+  ///   - path: file path, `-` for stdout, or a libav URL (`pipe:3`).
+  ///   - format: container; default Matroska.
+  ///   - params: output description (pixel format, colour, HDR metadata).
+  ///   - width, height: frame size.
+  ///   - timeBase: time base of the pts given to ``write(video:)`` (the input video stream's).
+  ///   - frameRate: nominal frame rate (0/1 when unknown).
+  ///   - passthrough: streams whose packets ``write(packet:inputStreamIndex:)`` copies.
+  public init(
+    path: String, format: ContainerFormat = .mkv, params: OutputParams, width: Int, height: Int,
+    timeBase: AVRational, frameRate: AVRational, passthrough: [PassthroughStream] = []
+  ) throws {
+    self.path = path
+    self.format = format
+    inputTimeBase = timeBase
+    let pixFmt = HDRMetadata.pixelFormat(params)
+    if format == .y4m && params.pixelFormat == .gbrpf32le {
+      throw IOError.unsupported("y4m cannot carry \(params.pixelFormat.rawValue); use mkv, nut or raw")
+    }
+    let tag = avcodec_pix_fmt_to_codec_tag(pixFmt)
+    if (format == .mkv || format == .nut) && tag == 0 {
+      // libav 5.1 has no raw fourcc for it (ffmpeg itself mislabels gbrpf32le in NUT as rgb555le).
+      throw IOError.unsupported(
+        "\(params.pixelFormat.rawValue) has no raw-video tag in \(format.rawValue) (ffmpeg 5.1); use --format raw")
+    }
+    let rate = frameRate.num > 0 && frameRate.den > 0 ? frameRate : AVRational(num: 25, den: 1)
+    frameStep = max(1, av_rescale_q(1, AVRational(num: rate.den, den: rate.num), timeBase))
+
+    let url = path == "-" ? "pipe:1" : path
+    var c: UnsafeMutablePointer<AVFormatContext>? = nil
+    try IOError.check(
+      avformat_alloc_output_context2(&c, nil, format.muxerName, url), "create \(format.rawValue) muxer for",
+      target: path)
+    guard let c else { throw IOError.invalidArgument("no muxer for \(format.rawValue)") }
+    ctx = c
+    c.pointee.strict_std_compliance = FF_COMPLIANCE_EXPERIMENTAL  // raw video in Matroska, 10-bit y4m
+
+    // Encoder: rawvideo copies the planes into one packet; y4m's muxer takes wrapped AVFrames.
+    let codecID = format == .y4m ? AV_CODEC_ID_WRAPPED_AVFRAME : AV_CODEC_ID_RAWVIDEO
+    guard let codec = avcodec_find_encoder(codecID), let enc = avcodec_alloc_context3(codec) else {
+      avformat_free_context(c)
+      throw IOError.unsupported("no raw video encoder in this libavcodec")
+    }
+    encoder = enc
+    enc.pointee.width = Int32(width)
+    enc.pointee.height = Int32(height)
+    enc.pointee.pix_fmt = pixFmt
+    enc.pointee.time_base = timeBase
+    enc.pointee.framerate = rate
+    enc.pointee.color_primaries = HDRMetadata.primaries(params)
+    enc.pointee.color_trc = HDRMetadata.transfer(params)
+    enc.pointee.colorspace = HDRMetadata.matrix(params)
+    enc.pointee.color_range = HDRMetadata.range(params)
+    enc.pointee.chroma_sample_location = HDRMetadata.chromaLocation(params)
+    guard let st = avformat_new_stream(c, nil) else {
+      throw IOError.invalidArgument("cannot add a video stream")
+    }
+    videoStream = st
+    packet = av_packet_alloc()
+    do {
+      try IOError.check(avcodec_open2(enc, codec, nil), "open raw video encoder for", target: path)
+      try IOError.check(avcodec_parameters_from_context(st.pointee.codecpar, enc), "describe video stream of", target: path)
+      let par = st.pointee.codecpar!
+      par.pointee.codec_tag = format == .raw || format == .y4m ? 0 : tag
+      par.pointee.chroma_location = HDRMetadata.chromaLocation(params)
+      st.pointee.time_base = format == .y4m ? AVRational(num: rate.den, den: rate.num) : timeBase
+      st.pointee.avg_frame_rate = rate
+      st.pointee.r_frame_rate = rate
+      if params.transfer != "linear" { try Self.addSideData(st, params) }
+      try addPassthrough(passthrough)
+      if c.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+        try IOError.check(avio_open(&c.pointee.pb, url, AVIO_FLAG_WRITE), "open output", target: path)
+      }
+      try IOError.check(avformat_write_header(c, nil), "write \(format.rawValue) header to", target: path)
+    } catch {
+      close()
+      throw error
+    }
+  }
+
+  /// Opens the output for frames like the input's video stream (size, time base, frame rate).
+  public convenience init(
+    path: String, format: ContainerFormat = .mkv, params: OutputParams, video: VideoStreamInfo,
+    passthrough: [PassthroughStream] = []
+  ) throws {
+    try self.init(
+      path: path, format: format, params: params, width: video.width, height: video.height,
+      timeBase: video.timeBase, frameRate: video.frameRate, passthrough: passthrough)
+  }
+
+  deinit { close() }
+
+  /// Writes one converted frame as exactly one packet (pts in the input time base; nil pts continue the
+  /// sequence at the nominal frame rate).
+  ///
+  /// - Throws: `IOError.outputClosed` when the reader went away, else `IOError.libav`.
+  public func write(video frame: LibavFrame) throws {
+    guard !finished, let ctx, let encoder, let packet else {
+      throw IOError.invalidArgument("write after finish()")
+    }
+    let f = frame.pointer
+    if f.pointee.pts == rx_nopts_value() { f.pointee.pts = nextPts }
+    nextPts = f.pointee.pts + max(f.pointee.pkt_duration, frameStep)
+    try IOError.check(avcodec_send_frame(encoder, f), "encode frame \(framesWritten) for", target: path)
+    while true {
+      let r = avcodec_receive_packet(encoder, packet)
+      if r == rx_averror_eagain() || r == rx_averror_eof() { break }
+      try IOError.check(r, "encode frame \(framesWritten) for", target: path)
+      if packet.pointee.duration <= 0 { packet.pointee.duration = max(f.pointee.pkt_duration, frameStep) }
+      packet.pointee.stream_index = videoStream.pointee.index
+      packet.pointee.flags |= AV_PKT_FLAG_KEY
+      av_packet_rescale_ts(packet, inputTimeBase, videoStream.pointee.time_base)
+      let w = av_interleaved_write_frame(ctx, packet)
+      av_packet_unref(packet)
+      try IOError.check(w, "write frame \(framesWritten) to", target: path)
+      framesWritten += 1
+    }
+  }
+
+  /// Stream-copies a passthrough packet (dropped, with one warning, when the container cannot carry it).
+  public func write(packet p: LibavPacket, inputStreamIndex: Int) throws {
+    guard !finished, let ctx else { throw IOError.invalidArgument("write after finish()") }
+    guard let (st, tb) = streamMap[inputStreamIndex] else { return }
+    let pkt = p.pointer
+    pkt.pointee.stream_index = st.pointee.index
+    pkt.pointee.pos = -1
+    av_packet_rescale_ts(pkt, tb, st.pointee.time_base)
+    try IOError.check(av_interleaved_write_frame(ctx, pkt), "write packet of stream #\(inputStreamIndex) to", target: path)
+  }
+
+  /// Flushes interleaving queues, writes the trailer and closes the output.
+  public func finish() throws {
+    guard !finished, let ctx else { return }
+    finished = true
+    defer { close() }
+    try IOError.check(av_write_trailer(ctx), "write trailer to", target: path)
+    if let pb = ctx.pointee.pb {
+      avio_flush(pb)
+      try IOError.check(pb.pointee.error, "flush", target: path)
+    }
+  }
+
+  // MARK: - Helpers
+
+  private func close() {
+    if let c = ctx {
+      if c.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&c.pointee.pb) }
+      avformat_free_context(c)
+      ctx = nil
+    }
+    avcodec_free_context(&encoder)
+    av_packet_free(&packet)
+  }
+
+  private func addPassthrough(_ streams: [PassthroughStream]) throws {
+    guard !streams.isEmpty, let ctx else { return }
+    guard format.carriesPassthrough else {
+      warnings.append("\(format.rawValue) output cannot carry audio or subtitles: dropping \(streams.count) stream(s)")
+      return
+    }
+    for s in streams {
+      guard let st = avformat_new_stream(ctx, nil) else { throw IOError.invalidArgument("cannot add a stream") }
+      try IOError.check(
+        avcodec_parameters_copy(st.pointee.codecpar, s.codecParameters), "copy stream #\(s.inputIndex) to",
+        target: path)
+      st.pointee.codecpar.pointee.codec_tag = 0
+      st.pointee.time_base = s.timeBase
+      streamMap[s.inputIndex] = (st, s.timeBase)
+    }
+  }
+
+  /// Attaches declared mastering display and content light metadata to the video stream.
+  private static func addSideData(_ st: UnsafeMutablePointer<AVStream>, _ params: OutputParams) throws {
+    let mSize = MemoryLayout<AVMasteringDisplayMetadata>.size
+    guard let m = av_stream_new_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, mSize) else {
+      throw IOError.invalidArgument("cannot attach mastering display metadata")
+    }
+    m.withMemoryRebound(to: AVMasteringDisplayMetadata.self, capacity: 1) { HDRMetadata.fill($0, params) }
+    let cSize = MemoryLayout<AVContentLightMetadata>.size
+    guard let c = av_stream_new_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, cSize) else {
+      throw IOError.invalidArgument("cannot attach content light metadata")
+    }
+    c.withMemoryRebound(to: AVContentLightMetadata.self, capacity: 1) { HDRMetadata.fill($0, params) }
+  }
+}

@@ -1,0 +1,73 @@
+/// A planar float32 image: `channels` planes of `width × height`, rows packed (stride = width).
+///
+/// Storage is 64-byte aligned and owned by the instance; planes are contiguous, plane `c` starts at
+/// `c * width * height`. Layout: [C, H, W]. A reference type so stages can work in place and buffers can
+/// be recycled by an ``ImagePool``.
+public final class PlanarImage: @unchecked Sendable {
+  /// Width in pixels (> 0).
+  public let width: Int
+  /// Height in pixels (> 0).
+  public let height: Int
+  /// Number of planes (3 for RGB frames, 1 for masks).
+  public let channels: Int
+  /// Base of the [C, H, W] float storage.
+  public let data: UnsafeMutablePointer<Float>
+
+  /// Pixels per plane.
+  @inlinable public var planeSize: Int { width * height }
+  /// Floats in all planes.
+  @inlinable public var count: Int { width * height * channels }
+
+  /// Creates a zero-filled image.
+  public init(width: Int, height: Int, channels: Int = 3) {
+    precondition(width > 0 && height > 0 && channels > 0, "PlanarImage needs a positive size")
+    self.width = width
+    self.height = height
+    self.channels = channels
+    let n = width * height * channels
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    data = raw.bindMemory(to: Float.self, capacity: max(n, 1))
+    data.initialize(repeating: 0, count: n)
+  }
+
+  deinit { data.deallocate() }
+
+  /// Pointer to the first pixel of plane `c`.
+  @inlinable public func plane(_ c: Int) -> UnsafeMutablePointer<Float> {
+    data + c * width * height
+  }
+
+  /// Pointer to row `y` of plane `c`.
+  @inlinable public func row(_ c: Int, _ y: Int) -> UnsafeMutablePointer<Float> {
+    data + (c * height + y) * width
+  }
+
+  /// Value at (c, y, x); for tests and slow paths.
+  @inlinable public subscript(c: Int, y: Int, x: Int) -> Float {
+    get { data[(c * height + y) * width + x] }
+    set { data[(c * height + y) * width + x] = newValue }
+  }
+
+  /// Whether `other` has the same width, height and channel count.
+  public func hasSameShape(as other: PlanarImage) -> Bool {
+    width == other.width && height == other.height && channels == other.channels
+  }
+
+  /// A deep copy.
+  public func copy() -> PlanarImage {
+    let out = PlanarImage(width: width, height: height, channels: channels)
+    out.data.update(from: data, count: count)
+    return out
+  }
+
+  /// Copies all pixels from an image of the same shape.
+  public func assign(from other: PlanarImage) {
+    precondition(hasSameShape(as: other), "assign(from:) needs equal shapes")
+    data.update(from: other.data, count: count)
+  }
+
+  /// Sets every value to `value`.
+  public func fill(_ value: Float) {
+    data.update(repeating: value, count: count)
+  }
+}

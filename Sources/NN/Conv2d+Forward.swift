@@ -1,0 +1,62 @@
+/// Conv2d inference: dispatch to pointwise GEMM, depthwise SIMD or banded im2col + GEMM.
+extension Conv2d {
+  /// Convolves `x` (NCHW) into a new pooled tensor.
+  public func callAsFunction(_ x: Tensor, pool: TensorPool = .shared) -> Tensor {
+    let out = pool.tensor(outputShape(for: x.shape))
+    forward(x, into: out, pool: pool)
+    return out
+  }
+
+  /// Convolves `x` (NCHW) into `out`, whose shape must be `outputShape(for: x.shape)`.
+  public func forward(_ x: Tensor, into out: Tensor, pool: TensorPool = .shared) {
+    let os = outputShape(for: x.shape)
+    precondition(out.shape == os, "Conv2d output \(out.shape), expected \(os)")
+    let g = geometry
+    let s = x.shape
+    if groups == inChannels && groups == outChannels && groups > 1 {
+      DepthwiseKernel.run(
+        x: x.data, planes: s.n * s.c, channels: s.c, h: s.h, w: s.w, weight: weight.data, bias: bias?.data, g: g,
+        out: out.data, outH: os.h, outW: os.w)
+      return
+    }
+    let cinG = inChannels / groups
+    let coutG = outChannels / groups
+    let k = cinG * g.kernelH * g.kernelW
+    let hw = os.h * os.w
+    for n in 0..<s.n {
+      for gi in 0..<groups {
+        let xin = x.data + n * s.item + gi * cinG * s.plane
+        let y = out.data + n * os.item + gi * coutG * hw
+        let w = weight.data + gi * coutG * k
+        let b = bias.map { $0.data + gi * coutG }
+        if g.isPointwise {
+          fillBias(b, y, rows: coutG, cols: hw, ld: hw)
+          Gemm.sgemm(m: coutG, n: hw, k: k, a: w, lda: k, b: xin, ldb: hw, beta: b == nil ? 0 : 1, c: y, ldc: hw)
+          continue
+        }
+        let bandRows = max(1, min(os.h, Conv2d.bandBytes / max(1, k * os.w * 4)))
+        pool.withScratch(k * bandRows * os.w) { col in
+          var r0 = 0
+          while r0 < os.h {
+            let r1 = min(os.h, r0 + bandRows)
+            let cols = (r1 - r0) * os.w
+            Im2col.fill(
+              x: xin, channels: cinG, h: s.h, w: s.w, g: g, outW: os.w, rows: r0, r1, col: col)
+            fillBias(b, y + r0 * os.w, rows: coutG, cols: cols, ld: hw)
+            Gemm.sgemm(
+              m: coutG, n: cols, k: k, a: w, lda: k, b: col, ldb: cols, beta: b == nil ? 0 : 1, c: y + r0 * os.w, ldc: hw)
+            r0 = r1
+          }
+        }
+      }
+    }
+  }
+
+  /// Writes bias[r] into row r (cols elements, stride `ld`) of `c`; no-op without bias.
+  private func fillBias(_ b: UnsafeMutablePointer<Float>?, _ c: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int) {
+    guard let b else { return }
+    NNThreading.forRanges(rows, minChunk: 4) { r0, r1 in
+      for r in r0..<r1 { (c + r * ld).update(repeating: b[r], count: cols) }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// reexpose-bench-nn: GFLOPS of NN convolutions beside raw cblas_sgemm for the same GEMM shape.
+import CShim
+import Dispatch
+import NN
+
+/// Seconds for the best of `reps` runs of `body` (after one warm-up run).
+func bestTime(reps: Int, _ body: () -> Void) -> Double {
+  body()
+  var best = Double.infinity
+  for _ in 0..<reps {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    body()
+    let t1 = DispatchTime.now().uptimeNanoseconds
+    best = min(best, Double(t1 - t0) * 1e-9)
+  }
+  return best
+}
+
+/// A tensor of deterministic pseudo-random values in [-1, 1).
+func randomTensor(_ s: Shape, seed: UInt64) -> Tensor {
+  let t = Tensor(zeros: s)
+  var x = seed | 1
+  for i in 0..<t.count {
+    x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    t.data[i] = Float(Int64(bitPattern: x >> 11) & 0xFFFFF) / Float(0x80000) - 1
+  }
+  return t
+}
+
+/// GFLOPS of raw sgemm C[m×n] = A[m×k]·B[k×n].
+func sgemmGflops(m: Int, n: Int, k: Int, reps: Int) -> Double {
+  let a = randomTensor(Shape(1, 1, m, k), seed: 1)
+  let b = randomTensor(Shape(1, 1, k, n), seed: 2)
+  let c = Tensor(zeros: Shape(1, 1, m, n))
+  let t = bestTime(reps: reps) {
+    Gemm.sgemm(m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: n, c: c.data, ldc: n)
+  }
+  return 2 * Double(m) * Double(n) * Double(k) / t * 1e-9
+}
+
+/// Benchmarks one conv layer and prints it beside raw sgemm of the equivalent GEMM.
+func benchConv(_ name: String, _ conv: Conv2d, input: Shape, reps: Int, minRatio: Double) {
+  let x = randomTensor(input, seed: 3)
+  let pool = TensorPool()
+  let os = conv.outputShape(for: input)
+  let out = pool.tensor(os)
+  let k = conv.inChannels / conv.groups * conv.geometry.kernelH * conv.geometry.kernelW
+  let m = conv.outChannels, n = os.h * os.w
+  let flops = 2 * Double(m) * Double(n) * Double(k)
+  let t = bestTime(reps: reps) { conv.forward(x, into: out, pool: pool) }
+  let conv = flops / t * 1e-9
+  let raw = sgemmGflops(m: m, n: n, k: k, reps: reps)
+  let ratio = conv / raw
+  print(
+    "\(name): \(fmt(t * 1e3)) ms, \(fmt(conv)) GFLOPS | sgemm \(m)x\(n)x\(k): \(fmt(raw)) GFLOPS | ratio \(fmt(ratio * 100))% (target ≥ \(Int(minRatio * 100))%) \(ratio >= minRatio ? "OK" : "BELOW")"
+  )
+}
+
+func fmt(_ v: Double) -> String {
+  let r = (v * 10).rounded() / 10
+  return String(r)
+}
+
+// Options: --threads N (NN + OpenBLAS threads), --band-bytes N (Conv2d im2col band size).
+var args = CommandLine.arguments.dropFirst().makeIterator()
+while let a = args.next() {
+  switch a {
+  case "--threads": NNThreading.configure(threads: Int(args.next() ?? "") ?? NNThreading.availableCores)
+  case "--band-bytes": Conv2d.bandBytes = Int(args.next() ?? "") ?? Conv2d.bandBytes
+  default: print("usage: reexpose-bench-nn [--threads N] [--band-bytes N]")
+  }
+}
+let threads = NNThreading.threads
+print("reexpose-bench-nn: \(threads) threads (OpenBLAS \(rx_blas_get_threads()))")
+var c3 = Conv2d(64, 64, kernel: 3, padding: 1)
+c3.weight = randomTensor(c3.weight.shape, seed: 4)
+benchConv("conv3x3 64->64 @256x256", c3, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 0.6)
+var c1 = Conv2d(64, 64, kernel: 1)
+c1.weight = randomTensor(c1.weight.shape, seed: 5)
+benchConv("conv1x1 64->64 @256x256", c1, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 0.8)
+
+// ConvLSTM step: 32 input + 32 hidden channels → 128 gate channels, 3×3, at 480×270.
+var cell = ConvLSTMCell(inputChannels: 32, hiddenChannels: 32)
+cell.conv.weight = randomTensor(cell.conv.weight.shape, seed: 6)
+let lstmPool = TensorPool()
+let state = cell.makeState(height: 270, width: 480)
+let frame = randomTensor(Shape(1, 32, 270, 480), seed: 7)
+let tStep = bestTime(reps: 5) { cell.step(frame, state: state, pool: lstmPool) }
+let lstmK = 64 * 9, lstmN = 270 * 480
+let lstmFlops = 2 * Double(128) * Double(lstmN) * Double(lstmK)
+let rawLstm = sgemmGflops(m: 128, n: lstmN, k: lstmK, reps: 3)
+print(
+  "convlstm step 32+32->4x32 3x3 @480x270: \(fmt(tStep * 1e3)) ms, \(fmt(lstmFlops / tStep * 1e-9)) GFLOPS | sgemm 128x\(lstmN)x\(lstmK): \(fmt(rawLstm)) GFLOPS (\(fmt(lstmFlops / rawLstm * 1e-6)) ms) | target < 60 ms \(tStep < 0.060 ? "OK" : "ABOVE")"
+)
+let xh = randomTensor(Shape(1, 64, 270, 480), seed: 8)
+let gates = lstmPool.tensor(Shape(1, 128, 270, 480))
+let tConv = bestTime(reps: 3) { cell.conv.forward(xh, into: gates, pool: lstmPool) }
+let tAct = bestTime(reps: 3) { Activation.sigmoid.apply(gates) }
+print("  breakdown: gate conv \(fmt(tConv * 1e3)) ms, one sigmoid pass over the gates \(fmt(tAct * 1e3)) ms")

@@ -1,0 +1,44 @@
+import Color
+import Denoise
+import Imaging
+import Inpaint
+import Masks
+
+/// Everything that configures the pipeline: one section per stage, validated in one place.
+public struct PipelineParams: Equatable, Sendable {
+  /// Preset format version this struct corresponds to.
+  public static let version = 1
+
+  /// Input interpretation.
+  public var input = InputParams()
+  /// Temporal window.
+  public var window = WindowParams()
+  /// Exposure masks; `nil`-like disabling is done by the stages that use them.
+  public var masks = MaskParams()
+  /// Highlight reconstruction.
+  public var highlights = HighlightParams()
+  /// Shadow denoising.
+  public var shadows = ShadowParams()
+  /// Inverse tone mapping.
+  public var expansion = ExpansionParams()
+  /// Output signal.
+  public var output = OutputParams()
+
+  public init() {}
+
+  /// Validates every section; the error's key is dotted (`output.peakNits`).
+  public func validate() throws {
+    do { try input.validate() } catch let e as ParameterError { throw e.prefixed("input") }
+    do { try window.validate() } catch let e as ParameterError { throw e.prefixed("window") }
+    do { try masks.validate() } catch let e as ParameterError { throw e.prefixed("masks") }
+    do { try highlights.validate() } catch let e as ParameterError { throw e.prefixed("highlights") }
+    do { try shadows.validate() } catch let e as ParameterError { throw e.prefixed("shadows") }
+    do { try expansion.validate() } catch let e as ParameterError { throw e.prefixed("expansion") }
+    do { try output.validate() } catch let e as ParameterError { throw e.prefixed("output") }
+  }
+
+  /// Whether any stage beyond colour conversion is active (false for the `static` preset).
+  public var hasRestoration: Bool {
+    highlights.enabled || shadows.enabled || expansion.enabled
+  }
+}

@@ -1,0 +1,61 @@
+import Imaging
+
+/// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then
+/// masks → highlight reconstruction → shadow denoising → expansion.
+///
+/// It owns the stream's invariants: every frame keeps its size (the first frame sets it), indexes are
+/// assigned in arrival order, and each pushed frame comes out exactly once, in order. Stages that nothing
+/// needs are left out (the `static` preset runs none). Look-ahead is the sum of its stages'.
+public final class ReexposePipeline {
+  /// The validated parameters.
+  public let params: PipelineParams
+  let chain: StageChain
+  let sceneCuts: SceneCutDetector
+  var size: (width: Int, height: Int)?
+  var nextIndex = 0
+
+  /// Builds the stages; throws `ParameterError` (dotted key) for invalid parameters.
+  public init(params: PipelineParams) throws {
+    try params.validate()
+    self.params = params
+    var stages: [Stage] = []
+    let needsMasks = params.highlights.enabled || params.shadows.enabled
+      || (params.expansion.enabled && params.expansion.maskDrive > 0)
+    if needsMasks { stages.append(try MaskStage(params: params.masks)) }
+    if params.highlights.enabled { stages.append(try HighlightStage(params: params.highlights)) }
+    if params.shadows.enabled { stages.append(try ShadowDenoiseStage(params: params.shadows)) }
+    if params.expansion.enabled {
+      stages.append(ExpansionStage(params: params.expansion, output: params.output))
+    }
+    chain = StageChain(stages)
+    sceneCuts = SceneCutDetector(params: params.window)
+  }
+
+  /// Frames held back before the first output.
+  public var lookAheadFrames: Int { chain.lookAheadFrames }
+
+  /// Names of the active stages, in order.
+  public var stageNames: [String] { chain.stages.map(\.name) }
+
+  /// Pushes one frame (its `index` is reassigned in arrival order); returns the frames ready now.
+  public func push(_ input: Frame) throws -> [Frame] {
+    var frame = input
+    if let size {
+      if frame.width != size.width || frame.height != size.height {
+        throw PipelineError.geometryChanged(
+          frameIndex: nextIndex, expected: "\(size.width)x\(size.height)", got: "\(frame.width)x\(frame.height)")
+      }
+    } else {
+      size = (frame.width, frame.height)
+    }
+    frame.index = nextIndex
+    nextIndex += 1
+    if frame.signal != nil { sceneCuts.mark(&frame) }
+    return try chain.push(frame)
+  }
+
+  /// Returns every frame still held (end of stream).
+  public func flush() throws -> [Frame] {
+    try chain.flush()
+  }
+}

@@ -1,0 +1,30 @@
+import Imaging
+import Inpaint
+
+/// Reconstructs clipped highlights in place (``HighlightReconstructor``); looks ahead 0 frames.
+///
+/// Blends by `frame.overMask` when present (the mask stage should run first), else applies the
+/// reconstruction wherever a channel is clipped. A no-op when `params.enabled` is false.
+public final class HighlightStage: Stage {
+  public let name = "highlights"
+  public let lookAheadFrames = 0
+  /// The reconstructor (scratch buffers only, no temporal state).
+  public let reconstructor: HighlightReconstructor
+
+  /// Creates the stage; throws ``ParameterError`` (key prefixed `highlights.`) when `params` is out of range.
+  public init(params: HighlightParams = HighlightParams()) throws {
+    do {
+      reconstructor = try HighlightReconstructor(params: params)
+    } catch let e as ParameterError { throw e.prefixed("highlights") }
+  }
+
+  public func push(_ frame: Frame) throws -> [Frame] {
+    if let m = frame.overMask, m.width != frame.width || m.height != frame.height {
+      throw PipelineError.stageFailed(stage: name, frameIndex: frame.index, reason: "over mask size differs from image")
+    }
+    reconstructor.apply(to: frame.image, overMask: frame.overMask)
+    return [frame]
+  }
+
+  public func flush() throws -> [Frame] { [] }
+}

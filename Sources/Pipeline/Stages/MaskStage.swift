@@ -1,0 +1,49 @@
+import Color
+import Imaging
+import Masks
+
+/// Computes the over/under-exposure masks of every frame (``ExposureMasker``); looks ahead 0 frames.
+///
+/// Reads `frame.signal` ([3, H, W] non-linear 0...1). Fallback when a frame has no signal: it is rebuilt from
+/// `frame.image` with the sRGB inverse EOTF (values clamped to 0...1). Sets `overMask` and `underMask`
+/// ([1, H, W]). The temporal state resets when `frame.isSceneCut` and at `flush()`.
+public final class MaskStage: Stage {
+  public let name = "masks"
+  public let lookAheadFrames = 0
+  /// The per-stream masker.
+  public let masker: ExposureMasker
+
+  /// Creates the stage; throws ``ParameterError`` (key prefixed `masks.`) when `params` is out of range.
+  public init(params: MaskParams = MaskParams()) throws {
+    do { masker = try ExposureMasker(params: params) } catch let e as ParameterError { throw e.prefixed("masks") }
+  }
+
+  public func push(_ frame: Frame) throws -> [Frame] {
+    var f = frame
+    let signal = frame.signal ?? Self.signal(fromLinear: frame.image)
+    if signal.width != frame.width || signal.height != frame.height || signal.channels < 3 {
+      throw PipelineError.stageFailed(
+        stage: name, frameIndex: frame.index,
+        reason: "signal is \(signal.channels)×\(signal.height)×\(signal.width), image \(frame.height)×\(frame.width)")
+    }
+    let masks = masker.compute(signal: signal, isSceneCut: frame.isSceneCut)
+    f.overMask = masks.over
+    f.underMask = masks.under
+    return [f]
+  }
+
+  public func flush() throws -> [Frame] {
+    masker.reset()
+    return []
+  }
+
+  /// sRGB-coded copy of a linear [3, H, W] image (IEC 61966-2-1 inverse EOTF, clamped to 0...1).
+  static func signal(fromLinear image: PlanarImage) -> PlanarImage {
+    let out = PlanarImage(width: image.width, height: image.height, channels: 3)
+    let n = out.count
+    Parallel.forRanges(n, minChunk: 16384) { s, e in
+      for i in s..<e { out.data[i] = Float(SRGB.inverseEOTF(Double(min(max(image.data[i], 0), 1)))) }
+    }
+    return out
+  }
+}

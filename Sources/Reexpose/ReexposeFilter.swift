@@ -1,0 +1,147 @@
+import CShim
+import IO
+import Imaging
+import Pipeline
+import Presets
+
+/// The reexpose filter: SDR frames in, HDR frames out, with libavcodec's send/receive contract.
+///
+/// `send` converts a decoded AVFrame to linear light and pushes it through the ``ReexposePipeline``;
+/// `receive` converts the next finished frame to the output signal. Every frame sent comes out exactly once,
+/// in order, with its pts and duration. `send(nil)` drains. `send` never refuses input for lack of room:
+/// the pipeline holds at most its look-ahead, so memory is bounded by the window, not the stream.
+/// The CLI and the C API (`libreexpose`) both drive exactly this type.
+public final class ReexposeFilter {
+  /// The preset the filter was built from (after overrides).
+  public let preset: Preset
+  /// Effective parameters.
+  public var params: PipelineParams { preset.params }
+  let pipeline: ReexposePipeline
+  let inputConverter: InputConverter
+  let outputConverter: OutputConverter
+  let recycler: ImageRecycler
+  var ready: [Frame] = []
+  /// Output converter to float R'G'B' planes, made on the first planar receive.
+  var planarConverter: OutputConverter?
+  var reportedWarnings = 0
+  /// Whether `send(nil)` has been called.
+  public private(set) var isDraining = false
+  /// Frames sent so far.
+  public private(set) var framesSent = 0
+  /// Frames received so far.
+  public private(set) var framesReceived = 0
+
+  /// Builds a filter from a validated preset.
+  public init(preset: Preset) throws {
+    self.preset = preset
+    do {
+      pipeline = try ReexposePipeline(params: preset.params)
+      inputConverter = InputConverter(params: preset.params.input)
+      outputConverter = try OutputConverter(params: preset.params.output)
+    } catch {
+      throw FilterError.wrap(error)
+    }
+    recycler = ImageRecycler(capacity: 2 * (pipeline.lookAheadFrames + 2))
+  }
+
+  /// Builds a filter from a preset name or YAML path plus `key=value` overrides (the CLI's `--set`).
+  public convenience init(preset name: String, overrides: [String] = [], catalog: PresetCatalog = PresetCatalog()) throws {
+    do {
+      var preset = try catalog.load(name)
+      if !overrides.isEmpty { try preset.apply(overrides: overrides) }
+      try self.init(preset: preset)
+    } catch {
+      throw FilterError.wrap(error)
+    }
+  }
+
+  /// Frames the filter holds back before its first output.
+  public var lookAheadFrames: Int { pipeline.lookAheadFrames }
+
+  /// Measured CTA-861.3 MaxCLL / MaxFALL of the frames received so far.
+  public var contentLight: ContentLightStats { outputConverter.stats }
+
+  /// Warnings not yet handed out (e.g. the untagged-input assumption), each reported once.
+  public func takeWarnings() -> [String] {
+    let all = inputConverter.warnings
+    defer { reportedWarnings = all.count }
+    return reportedWarnings < all.count ? Array(all[reportedWarnings...]) : []
+  }
+
+  /// Sends one decoded SDR frame; `nil` drains. The caller keeps ownership of `frame`.
+  public func send(_ frame: UnsafePointer<AVFrame>?) throws {
+    guard let frame else { return try drain() }
+    if isDraining { throw FilterError.state("frame sent after the filter was drained") }
+    let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
+    if w <= 0 || h <= 0 { throw FilterError.invalidArgument("frame has no size (\(w)x\(h))") }
+    let linear = recycler.take(width: w, height: h)
+    let signal = recycler.take(width: w, height: h)
+    do {
+      try inputConverter.convert(frame, linear: linear, signal: signal)
+    } catch {
+      throw FilterError.wrap(error)
+    }
+    let pts = frame.pointee.pts == rx_nopts_value() ? nil : Optional(frame.pointee.pts)
+    let duration = frame.pointee.pkt_duration > 0 ? Optional(frame.pointee.pkt_duration) : nil
+    try push(Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal))
+  }
+
+  /// Sends a frame already in linear light (`image`) with its non-linear signal; for planar callers.
+  public func send(linear: PlanarImage, signal: PlanarImage?, pts: Int64?, duration: Int64? = nil) throws {
+    if isDraining { throw FilterError.state("frame sent after the filter was drained") }
+    try push(Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal))
+  }
+
+  func push(_ frame: Frame) throws {
+    do {
+      ready += try pipeline.push(frame)
+    } catch {
+      throw FilterError.wrap(error)
+    }
+    framesSent += 1
+  }
+
+  /// Starts draining: every held frame becomes ready; later sends are errors.
+  public func drain() throws {
+    if isDraining { return }
+    isDraining = true
+    do {
+      ready += try pipeline.flush()
+    } catch {
+      throw FilterError.wrap(error)
+    }
+  }
+
+  /// The next finished frame in the output format, `.again` when more input is needed, `.endOfStream`
+  /// once drained and empty.
+  public func receive() throws -> ReceiveResult {
+    guard let frame = nextFrame() else { return isDraining ? .endOfStream : .again }
+    do {
+      let out = try outputConverter.convert(frame.image, pts: frame.pts, duration: frame.duration)
+      recycle(frame)
+      return .frame(out)
+    } catch {
+      throw FilterError.wrap(error)
+    }
+  }
+
+  /// The next finished frame as linear light (relative to SDR white, BT.709), or nil; for planar callers.
+  public func receiveLinear() -> Frame? {
+    nextFrame()
+  }
+
+  func nextFrame() -> Frame? {
+    if ready.isEmpty { return nil }
+    framesReceived += 1
+    return ready.removeFirst()
+  }
+
+  /// Hands a received frame's buffers back for reuse.
+  public func recycle(_ frame: Frame) {
+    recycler.give(frame.image)
+    recycler.give(frame.signal)
+  }
+
+  /// The x265 `master-display=…:max-cll=…` string for this preset's output.
+  public var x265Params: String { IO.x265Params(for: params.output) }
+}

@@ -1,0 +1,157 @@
+import CShim
+import Foundation
+import IO
+import Pipeline
+import Reexpose
+
+/// One run of the filter over a stream: MediaReader → ReexposeFilter (send/receive) → MediaWriter.
+///
+/// On any fault it stops reading, drains the filter and writes every frame decoded before the fault, then
+/// reports one error line; the return value is the exit code.
+final class PipeJob {
+  let filter: ReexposeFilter
+  let input: String
+  let output: String
+  let format: ContainerFormat
+  let raw: RawVideoOptions?
+  let console: Console
+  var framesWritten = 0
+  var seconds = 0.0
+  var outputClosed = false
+
+  init(filter: ReexposeFilter, input: String, output: String, format: ContainerFormat, raw: RawVideoOptions?, console: Console) {
+    self.filter = filter
+    self.input = input
+    self.output = output
+    self.format = format
+    self.raw = raw
+    self.console = console
+  }
+
+  /// Runs the job; returns the exit code.
+  func run() -> Int32 {
+    let reader: MediaReader
+    do {
+      reader = try MediaReader(path: input, raw: raw)
+    } catch {
+      console.error(error)
+      return Self.exitCode(forInput: error, opening: true)
+    }
+    reader.warnings.forEach { console.note("warning: \($0)") }
+    let writer: MediaWriter
+    do {
+      writer = try MediaWriter(path: output, format: format, params: filter.params.output, video: reader.info,
+                               passthrough: reader.passthroughStreams)
+    } catch {
+      console.error(error)
+      return ExitCodes.cannotCreate
+    }
+    let progress = Progress(enabled: !console.quiet, total: reader.info.estimatedFrameCount)
+    var fault: (Error, Int32)?
+
+    // Read and filter until EOF or the first fault.
+    do {
+      while let item = try nextItem(reader) {
+        switch item {
+        case let .video(frame):
+          try filter.send(UnsafePointer(frame.pointer))
+          try drainReady(to: writer)
+          progress.update(frames: framesWritten)
+        case let .packet(streamIndex, packet):
+          try writer.write(packet: packet, inputStreamIndex: streamIndex)
+        }
+      }
+    } catch JobError.input(let error) {
+      fault = (error, Self.exitCode(forInput: error, opening: false))
+    } catch {
+      fault = (error, Self.exitCode(forProcessing: error))
+    }
+    // Drain: every frame sent before a fault is still written.
+    if !outputClosed {
+      do {
+        try filter.drain()
+        try drainReady(to: writer)
+        try writer.finish()
+      } catch {
+        if fault == nil { fault = (error, Self.exitCode(forProcessing: error)) }
+      }
+    }
+    progress.finish()
+    seconds = progress.elapsedSeconds
+    (filter.takeWarnings() + writer.warnings).forEach { console.note("warning: \($0)") }
+    if outputClosed {
+      console.note("output closed by its reader after \(framesWritten) frames")
+      return ExitCodes.ok
+    }
+    if let (error, code) = fault {
+      console.error(error)
+      console.note("wrote \(framesWritten) frames before the error")
+      return code
+    }
+    summarize()
+    return ExitCodes.ok
+  }
+
+  enum JobError: Error { case input(Error) }
+
+  func nextItem(_ reader: MediaReader) throws -> ReaderItem? {
+    do { return try reader.next() } catch { throw JobError.input(error) }
+  }
+
+  func drainReady(to writer: MediaWriter) throws {
+    while case let .frame(out) = try filter.receive() {
+      do {
+        try writer.write(video: out)
+      } catch IOError.outputClosed {
+        outputClosed = true
+        throw IOError.outputClosed(path: output)
+      }
+      framesWritten += 1
+    }
+    for w in filter.takeWarnings() { console.note("warning: \(w)") }
+  }
+
+  func summarize() {
+    let cl = filter.contentLight
+    let fps = Double(framesWritten) / max(seconds, 1e-9)
+    console.note(String(format: "%d frames in %.2f s (%.1f fps); measured MaxCLL %.0f cd/m², MaxFALL %.0f cd/m²",
+                        framesWritten, seconds, fps, cl.maxCLL, cl.maxFALL))
+  }
+
+  /// Writes the `--stats` JSON summary.
+  func writeStats(to path: String, console: Console) {
+    let cl = filter.contentLight
+    let o = filter.params.output
+    let json = """
+      {"preset": "\(filter.preset.name)", "frames": \(framesWritten), "seconds": \(seconds), \
+      "fps": \(Double(framesWritten) / max(seconds, 1e-9)), "maxCLL": \(cl.maxCLL), "maxFALL": \(cl.maxFALL), \
+      "transfer": "\(o.transfer)", "peakNits": \(o.peakNits), "referenceWhiteNits": \(o.referenceWhiteNits)}
+
+      """
+    do {
+      try json.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      console.error("cannot write --stats file \(path): \(error.localizedDescription)")
+    }
+  }
+
+  static func exitCode(forInput error: Error, opening: Bool) -> Int32 {
+    if case let IOError.libav(_, _, code, _) = error, opening, code == -2 /* ENOENT */ { return ExitCodes.noInput }
+    switch error {
+    case IOError.truncated, IOError.corrupt, IOError.unsupported, IOError.noVideoStream: return ExitCodes.dataError
+    case IOError.libav: return opening ? ExitCodes.dataError : ExitCodes.ioError
+    default: return exitCode(forProcessing: error)
+    }
+  }
+
+  static func exitCode(forProcessing error: Error) -> Int32 {
+    switch error {
+    case FilterError.pipeline, FilterError.invalidArgument: return ExitCodes.dataError
+    case let FilterError.io(e): return exitCode(forInput: e, opening: false)
+    case IOError.outputClosed: return ExitCodes.ok
+    case IOError.libav: return ExitCodes.ioError
+    case is IOError: return ExitCodes.dataError
+    default: return ExitCodes.software
+    }
+  }
+}

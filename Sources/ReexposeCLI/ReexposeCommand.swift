@@ -1,0 +1,131 @@
+import ArgumentParser
+import CShim
+import Color
+import Foundation
+import IO
+import Imaging
+import Pipeline
+import Presets
+import Reexpose
+
+@main
+struct ReexposeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reexpose",
+    abstract: "Re-expose SDR video as HDR (HLG, PQ/HDR10, scene-linear) inside ffmpeg pipes.",
+    discussion: """
+      Reads video on stdin (any container ffmpeg can pipe: matroska, nut, y4m, mpegts; or raw frames with
+      --size/--pix-fmt/--rate) and writes Matroska with raw video to stdout, carrying colour tags and
+      HDR10 mastering/content-light metadata. Audio and subtitles pass through unchanged.
+
+      EXAMPLES
+        ffmpeg -i in.mp4 -map 0 -c:v rawvideo -c:a copy -f matroska - | reexpose --preset hlg-broadcast \\
+          | ffmpeg -i - -map 0 -c:v libx265 -x265-params "$(reexpose --preset hlg-broadcast --x265-params)" out.mkv
+        ffmpeg -i in.mp4 -f nut - | reexpose --preset hdr10-pq --set output.peakNits=4000 -o out.mkv
+        ffmpeg -i in.mp4 -f rawvideo -pix_fmt yuv420p - | reexpose --size 1920x1080 --pix-fmt yuv420p --rate 25 > hdr.mkv
+        reexpose --list-presets;  reexpose --preset fast --print-preset
+
+      EXIT CODES
+        0 success (also when the reader of stdout closes the pipe early)   64 usage error
+        65 bad input data (truncated, corrupt, wrong geometry, unsupported pixel format)
+        66 input not readable   70 internal error   73 output not writable   74 I/O error
+        78 bad preset or --set override
+      Every frame decoded before a fault is written out before exiting.
+      """)
+
+  @Option(name: .long, help: "Preset name (see --list-presets) or path to a YAML preset file.")
+  var preset: String = "hdr10-pq"
+
+  @Option(name: .customLong("set"), help: ArgumentHelp("Override one preset key, e.g. output.peakNits=4000 (repeatable).", valueName: "key=value"))
+  var overrides: [String] = []
+
+  @Option(name: .shortAndLong, help: "Input file ('-' = stdin).")
+  var input: String = "-"
+
+  @Option(name: .shortAndLong, help: "Output file ('-' = stdout).")
+  var output: String = "-"
+
+  @Option(name: .long, help: "Output container: mkv (default), nut (loses colour tags), y4m, raw.")
+  var format: String = "mkv"
+
+  @Option(name: .long, help: ArgumentHelp("Raw input frame size, e.g. 1920x1080 (enables raw input).", valueName: "WxH"))
+  var size: String?
+
+  @Option(name: .customLong("pix-fmt"), help: "Raw input pixel format (libav name).")
+  var pixFmt: String = "yuv420p"
+
+  @Option(name: .long, help: "Raw input frame rate, e.g. 25 or 30000/1001.")
+  var rate: String = "25"
+
+  @Option(name: .long, help: "Write a JSON summary (frames, fps, measured MaxCLL/MaxFALL) to this file.")
+  var stats: String?
+
+  @Option(name: .long, help: "Worker threads (default: all cores).")
+  var threads: Int?
+
+  @Flag(name: .shortAndLong, help: "No progress, warnings or summary on stderr (errors still print).")
+  var quiet = false
+
+  @Flag(name: .customLong("list-presets"), help: "List the presets and exit.")
+  var listPresets = false
+
+  @Flag(name: .customLong("list-curves"), help: "List the named transfer curves and exit.")
+  var listCurves = false
+
+  @Flag(name: .customLong("print-preset"), help: "Print the effective configuration as YAML and exit.")
+  var printPreset = false
+
+  @Flag(name: .customLong("x265-params"), help: "Print the x265 master-display/max-cll parameters for the preset and exit.")
+  var x265Params = false
+
+  mutating func validate() throws {
+    guard ContainerFormat(name: format) != nil else {
+      throw ValidationError("unknown --format '\(format)', expected mkv, nut, y4m or raw")
+    }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if let size, RawSize(size) == nil { throw ValidationError("bad --size '\(size)', expected WIDTHxHEIGHT") }
+    if RawRate(rate) == nil { throw ValidationError("bad --rate '\(rate)', expected e.g. 25 or 30000/1001") }
+  }
+
+  func run() throws {
+    signal(SIGPIPE, SIG_IGN)
+    rx_set_log_level(AV_LOG_QUIET)
+    if let threads { Parallel.workers = threads }
+    let console = Console(quiet: quiet)
+
+    if listCurves {
+      for c in CurveRegistry.all { print("\(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.summary)") }
+      return
+    }
+    let catalog = PresetCatalog()
+    if listPresets {
+      for e in catalog.list() { print("\(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(e.description)") }
+      return
+    }
+    let filter: ReexposeFilter
+    do {
+      filter = try ReexposeFilter(preset: preset, overrides: overrides, catalog: catalog)
+    } catch {
+      console.error(error)
+      throw ExitCode(ExitCodes.config)
+    }
+    if printPreset {
+      print(PresetLoader.render(filter.params, name: filter.preset.name, description: filter.preset.description), terminator: "")
+      return
+    }
+    if x265Params {
+      print(filter.x265Params)
+      return
+    }
+    let job = PipeJob(
+      filter: filter, input: input, output: output, format: ContainerFormat(name: format)!,
+      raw: size.map { s in
+        let sz = RawSize(s)!
+        return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
+      },
+      console: console)
+    let code = job.run()
+    if let stats { job.writeStats(to: stats, console: console) }
+    if code != ExitCodes.ok { throw ExitCode(code) }
+  }
+}

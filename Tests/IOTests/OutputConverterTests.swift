@@ -1,0 +1,146 @@
+import CShim
+import Color
+import Imaging
+import Pipeline
+import XCTest
+
+import IO
+
+final class OutputConverterTests: XCTestCase {
+  private func grey(_ v: Float, width: Int = 64, height: Int = 48) -> PlanarImage {
+    let img = PlanarImage(width: width, height: height)
+    img.fill(v)
+    return img
+  }
+
+  func test_pqGreyAtReferenceWhite_lands573() throws {
+    let out = try OutputConverter(params: OutputParams())
+    let frame = try out.convert(grey(1), pts: 0)
+    let signal = PQ.encode(nits: 203)
+    XCTAssertEqual(signal, 0.581, accuracy: 0.001)
+    let expected = Int((64 + signal * 876).rounded())
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 5, y: 5), expected)
+    XCTAssertEqual(expected, 573, accuracy: 1)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 1, x: 3, y: 3), 512)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 2, x: 31, y: 23), 512)
+    let f = frame.pointer.pointee
+    XCTAssertEqual(f.color_trc, AVCOL_TRC_SMPTE2084)
+    XCTAssertEqual(f.color_primaries, AVCOL_PRI_BT2020)
+    XCTAssertEqual(f.colorspace, AVCOL_SPC_BT2020_NCL)
+    XCTAssertEqual(f.color_range, AVCOL_RANGE_MPEG)
+    XCTAssertNotNil(av_frame_get_side_data(frame.pointer, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA))
+    XCTAssertNotNil(av_frame_get_side_data(frame.pointer, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL))
+  }
+
+  func test_hlgReferenceWhite_lands75Percent() throws {
+    var p = OutputParams()
+    p.transfer = "hlg"
+    let frame = try OutputConverter(params: p).convert(grey(1), pts: 0)
+    // BT.2408: 203 cd/m² at 1000 cd/m² nominal peak → 75 % HLG signal → 64 + 0.75·876 = 721.
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 0, y: 0), 721)
+    XCTAssertEqual(frame.pointer.pointee.color_trc, AVCOL_TRC_ARIB_STD_B67)
+  }
+
+  func test_hlgPeak_isFullSignalAndBlackIsZero() throws {
+    var p = OutputParams()
+    p.transfer = "hlg"
+    p.pixelFormat = .yuv444p10le
+    p.fullRange = true
+    let conv = try OutputConverter(params: p)
+    let img = grey(0)
+    for x in 0..<32 { for c in 0..<3 { img[c, 0, x] = 1000 / 203 } }
+    let frame = try conv.convert(img, pts: 0)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 0, y: 0), 1023)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 40, y: 0), 0)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 1, x: 40, y: 0), 512)
+  }
+
+  func test_linearOutput_isRelativeInBT2020() throws {
+    var p = OutputParams()
+    p.transfer = "linear"
+    p.pixelFormat = .gbrpf32le
+    let img = grey(0)
+    img.plane(0).update(repeating: 1, count: img.planeSize)  // BT.709 red
+    let frame = try OutputConverter(params: p).convert(img, pts: 3)
+    let m = Primaries.conversion(from: .bt709, to: .bt2020)
+    XCTAssertEqual(FrameFactory.sampleF(frame, plane: 2, x: 1, y: 1), Float(m[0, 0]), accuracy: 1e-5)  // R plane
+    XCTAssertEqual(FrameFactory.sampleF(frame, plane: 0, x: 1, y: 1), Float(m[1, 0]), accuracy: 1e-5)  // G plane
+    XCTAssertEqual(FrameFactory.sampleF(frame, plane: 1, x: 1, y: 1), Float(m[2, 0]), accuracy: 1e-5)  // B plane
+    XCTAssertEqual(frame.pointer.pointee.pts, 3)
+    XCTAssertEqual(frame.pointer.pointee.color_trc, AVCOL_TRC_LINEAR)
+  }
+
+  func test_contentLightStats_followCTA861() throws {
+    let conv = try OutputConverter(params: OutputParams())
+    let img = grey(0.5)
+    img[0, 10, 10] = 4  // one pixel at 812 cd/m² red
+    _ = try conv.convert(img, pts: 0)
+    _ = try conv.convert(grey(1), pts: 1)
+    // BT.709 → BT.2020 keeps grey; the red pixel's max channel is 0.6274·4·203 (BT.2020 R of BT.709 red).
+    let m = Primaries.conversion(from: .bt709, to: .bt2020)
+    let red = (m[0, 0] * 4 + m[0, 1] * 0.5 + m[0, 2] * 0.5) * 203
+    XCTAssertEqual(conv.stats.maxCLL, red, accuracy: 0.5)
+    XCTAssertEqual(conv.stats.maxFALL, 203, accuracy: 0.01)
+    XCTAssertEqual(conv.stats.frameCount, 2)
+  }
+
+  func test_pqClipsAtPeak() throws {
+    let conv = try OutputConverter(params: OutputParams())
+    let frame = try conv.convert(grey(100), pts: 0)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 0, y: 0), Int((64 + PQ.encode(nits: 1000) * 876).rounded()))
+    XCTAssertEqual(conv.stats.maxCLL, 1000, accuracy: 0.01)
+  }
+
+  func test_chroma420_isLeftSitedAverage() throws {
+    var p = OutputParams()
+    p.transfer = "hlg"
+    let conv = try OutputConverter(params: p)
+    let img = grey(1, width: 8, height: 4)
+    // Column 2 saturated blue-ish: chroma sample 1 (x = 2) sees it with weight 1/2, sample 0 and 2 with 1/4.
+    for y in 0..<4 { img[0, y, 2] = 0; img[1, y, 2] = 0 }
+    let frame = try conv.convert(img, pts: 0)
+    let c0 = FrameFactory.sample16(frame, plane: 1, x: 0, y: 0) - 512
+    let c1 = FrameFactory.sample16(frame, plane: 1, x: 1, y: 0) - 512
+    let c2 = FrameFactory.sample16(frame, plane: 1, x: 2, y: 0) - 512
+    let c3 = FrameFactory.sample16(frame, plane: 1, x: 3, y: 1) - 512
+    XCTAssertEqual(c0, 0)
+    XCTAssertGreaterThan(c1, 100)
+    XCTAssertEqual(c3, 0)
+    XCTAssertEqual(c2, 0)
+  }
+
+  func test_roundTrip_greyRamp_inputToPQOutput() throws {
+    // 8-bit limited grey ramp → linear → PQ 4:4:4 → decode the Y codes back to relative light.
+    let frame = FrameFactory.custom(AV_PIX_FMT_YUV444P, width: 220, height: 2) { p, x, _, _ in p == 0 ? 16 + x : 128 }
+    let input = try InputConverter().makeFrame(frame, index: 0)
+    var p = OutputParams()
+    p.pixelFormat = .yuv444p10le
+    let out = try OutputConverter(params: p).convert(input.image, pts: 0)
+    for x in stride(from: 0, to: 220, by: 7) {
+      let code = FrameFactory.sample16(out, plane: 0, x: x, y: 1)
+      let relative = PQ.decode(signal: (Double(code) - 64) / 876) / 203
+      let expected = BT1886.eotf(Double(x) / 219)
+      // Half a 10-bit PQ code is ≈ 0.6 % in light; allow 1.5 % relative + a small absolute floor near black.
+      XCTAssertEqual(relative, expected, accuracy: 0.015 * expected + 2e-4, "x = \(x)")
+      XCTAssertEqual(FrameFactory.sample16(out, plane: 1, x: x, y: 1), 512)
+    }
+  }
+
+  func test_x265Params_P3At1000() {
+    var p = OutputParams()
+    p.masteringPrimaries = .p3d65
+    p.peakNits = 1000
+    p.masteringMinNits = 0.005
+    XCTAssertEqual(
+      x265Params(for: p),
+      "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
+  }
+
+  func test_invalidParams_throw() {
+    var p = OutputParams()
+    p.transfer = "linear"
+    XCTAssertThrowsError(try OutputConverter(params: p)) { e in
+      XCTAssertTrue("\(e)".contains("gbrpf32le"), "\(e)")
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import NN
+import XCTest
+
+/// Weight-file validation and decoding: every error case names the file and tensor.
+final class SafeTensorsTests: XCTestCase {
+  private var tmp: String { NSTemporaryDirectory() + "/nn-safetensors-\(getpid())-\(name.hashValue)" }
+
+  /// Writes a safetensors file from a raw header JSON and data bytes.
+  private func write(header: String, data: [UInt8], to path: String) {
+    var bytes: [UInt8] = []
+    let h = Array(header.utf8)
+    var len = UInt64(h.count).littleEndian
+    withUnsafeBytes(of: &len) { bytes += $0 }
+    bytes += h + data
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+  }
+
+  override func tearDown() { try? FileManager.default.removeItem(atPath: tmp) }
+
+  func testMissingTensorIsReported() throws {
+    let f = try Fixtures.open("conv_basic")
+    var conv = Conv2d(3, 5, kernel: 3, padding: 1)
+    XCTAssertThrowsError(try conv.load(from: f, prefix: "enc1.conv")) { e in
+      guard case NNError.missingTensor(_, let name, _) = e else { return XCTFail("\(e)") }
+      XCTAssertEqual(name, "enc1.conv.weight")
+      XCTAssertTrue("\(e)".contains("enc1.conv.weight"))
+    }
+  }
+
+  func testShapeMismatchIsReported() throws {
+    let f = try Fixtures.open("conv_basic")
+    var conv = Conv2d(3, 6, kernel: 3, padding: 1)
+    XCTAssertThrowsError(try conv.load(from: f, prefix: "m")) { e in
+      XCTAssertEqual(
+        e as? NNError, .shapeMismatch(path: f.path, tensor: "m.weight", expected: [6, 3, 3, 3], actual: [5, 3, 3, 3]))
+      XCTAssertTrue((e as? NNError)?.description.contains("expected [6, 3, 3, 3]") ?? false)
+    }
+  }
+
+  func testTruncatedFileIsRejected() throws {
+    let full = try Data(contentsOf: URL(fileURLWithPath: Fixtures.directory + "/conv_basic.safetensors"))
+    FileManager.default.createFile(atPath: tmp, contents: full.prefix(full.count - 10))
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.truncated(_, let expected, let actual) = e else { return XCTFail("\(e)") }
+      XCTAssertEqual(expected, full.count)
+      XCTAssertEqual(actual, full.count - 10)
+    }
+    FileManager.default.createFile(atPath: tmp, contents: full.prefix(20))
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.truncated = e else { return XCTFail("\(e)") }
+    }
+    FileManager.default.createFile(atPath: tmp, contents: Data([1, 2, 3]))
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.truncated = e else { return XCTFail("\(e)") }
+    }
+  }
+
+  func testInvalidHeaders() {
+    for header in [
+      "not json", #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}"#,
+      #"{"a": {"dtype": "Q9", "shape": [1], "data_offsets": [0, 4]}}"#, #"{"a": {"shape": [1]}}"#,
+    ] {
+      write(header: header, data: [0, 0, 0, 0, 0, 0, 0, 0], to: tmp)
+      XCTAssertThrowsError(try SafeTensors(path: tmp), header) { e in
+        guard case NNError.invalidHeader = e else { return XCTFail("\(header): \(e)") }
+      }
+    }
+  }
+
+  func testMissingFile() {
+    XCTAssertThrowsError(try SafeTensors(path: "/nonexistent/x.safetensors")) { e in
+      guard case NNError.cannotOpen(_, let errno) = e else { return XCTFail("\(e)") }
+      XCTAssertEqual(errno, ENOENT)
+    }
+  }
+
+  func testHalfAndBFloat16Decode() throws {
+    // F16: 1, -2, 0.5, 65504, 2^-24 (smallest subnormal); BF16: 1.5, -3; I32: 7.
+    let f16: [UInt16] = [0x3C00, 0xC000, 0x3800, 0x7BFF, 0x0001]
+    let bf16: [UInt16] = [0x3FC0, 0xC040]
+    var data: [UInt8] = []
+    for v in f16 + bf16 { data += [UInt8(v & 0xFF), UInt8(v >> 8)] }
+    data += [7, 0, 0, 0]
+    let header =
+      #"{"h": {"dtype": "F16", "shape": [5], "data_offsets": [0, 10]}, "#
+      + #""b": {"dtype": "BF16", "shape": [1, 2], "data_offsets": [10, 14]}, "#
+      + #""i": {"dtype": "I32", "shape": [1], "data_offsets": [14, 18]}, "__metadata__": {"k": "v"}}"#
+    write(header: header, data: data, to: tmp)
+    let f = try SafeTensors(path: tmp)
+    XCTAssertEqual(try f.tensor("h").toArray(), [1, -2, 0.5, 65504, Float(sign: .plus, exponent: -24, significand: 1)])
+    XCTAssertEqual(try f.tensor("b", shape: [1, 2]).toArray(), [1.5, -3])
+    XCTAssertEqual(f.metadata["k"], "v")
+    XCTAssertThrowsError(try f.tensor("i")) { e in
+      XCTAssertEqual(e as? NNError, .unsupportedDType(path: tmp, tensor: "i", dtype: "I32"))
+    }
+  }
+
+  func testEveryErrorDescribesItsContext() {
+    let errors: [NNError] = [
+      .cannotOpen(path: "w.st", errno: 2), .truncated(path: "w.st", expectedBytes: 10, actualBytes: 4),
+      .invalidHeader(path: "w.st", reason: "bad"), .unsupportedDType(path: "w.st", tensor: "a.b", dtype: "I8"),
+      .missingTensor(path: "w.st", tensor: "enc1.conv.weight", available: ["enc1.bn.weight"]),
+      .shapeMismatch(path: "w.st", tensor: "a.b", expected: [1], actual: [2]),
+    ]
+    for e in errors {
+      XCTAssertTrue(e.description.contains("w.st"), e.description)
+      XCTAssertEqual(e.errorDescription, e.description)
+    }
+    XCTAssertTrue(errors[4].description.contains("enc1.bn.weight"), "suggests same-prefix tensors")
+  }
+}

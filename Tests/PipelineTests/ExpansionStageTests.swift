@@ -1,0 +1,52 @@
+import Color
+import Imaging
+import XCTest
+
+@testable import Pipeline
+
+final class ExpansionStageTests: XCTestCase {
+  func frame(_ values: [Float], mask: Float? = nil) -> Frame {
+    let img = PlanarImage(width: values.count, height: 1)
+    for (x, v) in values.enumerated() { for c in 0..<3 { img[c, 0, x] = v } }
+    var f = Frame(image: img, pts: 0, index: 0)
+    if let mask {
+      let m = PlanarImage(width: values.count, height: 1, channels: 1)
+      m.fill(mask)
+      f.overMask = m
+    }
+    return f
+  }
+
+  func testDiffuseLevelsUntouchedAndWhiteReachesPeak() throws {
+    let stage = ExpansionStage(params: ExpansionParams(), output: OutputParams())
+    let out = try stage.push(frame([0.1, 0.5, 1.0]))[0].image
+    XCTAssertEqual(out[0, 0, 0], 0.1, accuracy: 1e-6)
+    XCTAssertEqual(out[0, 0, 1], 0.5, accuracy: 1e-6, "the knee (0.5) is a fixed point")
+    XCTAssertEqual(out[0, 0, 2], 1000 / 203, accuracy: 1e-4, "SDR white → 1000 cd/m² peak")
+  }
+
+  func testHueIsKept() throws {
+    let stage = ExpansionStage(params: ExpansionParams(), output: OutputParams())
+    let f = frame([0.9])
+    f.image[0, 0, 0] = 1.0; f.image[1, 0, 0] = 0.9; f.image[2, 0, 0] = 0.6
+    let out = try stage.push(f)[0].image
+    XCTAssertEqual(out[1, 0, 0] / out[0, 0, 0], 0.9, accuracy: 1e-5)
+    XCTAssertEqual(out[2, 0, 0] / out[0, 0, 0], 0.6, accuracy: 1e-5)
+    XCTAssertGreaterThan(out[0, 0, 0], 1.0)
+  }
+
+  func testOverMaskDrivesClippedPixelsToPeak() throws {
+    let stage = ExpansionStage(params: ExpansionParams(), output: OutputParams())
+    let plain = try stage.push(frame([0.8]))[0].image[0, 0, 0]
+    let masked = try stage.push(frame([0.8], mask: 1))[0].image[0, 0, 0]
+    XCTAssertEqual(masked, 1000 / 203, accuracy: 1e-4)
+    XCTAssertLessThan(plain, masked)
+  }
+
+  func testDisabledIsIdentity() throws {
+    var p = ExpansionParams()
+    p.enabled = false
+    let out = try ExpansionStage(params: p, output: OutputParams()).push(frame([0.3, 1.0]))[0].image
+    XCTAssertEqual(out[0, 0, 1], 1.0)
+  }
+}

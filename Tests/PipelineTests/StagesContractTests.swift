@@ -1,0 +1,100 @@
+import Denoise
+import Imaging
+import Inpaint
+import Masks
+import Pipeline
+import TestSupport
+import XCTest
+
+/// Push/flush contract of the classical stages: N frames in → N out, in order, indexes preserved.
+final class StagesContractTests: XCTestCase {
+  func frame(_ i: Int, w: Int = 24, h: Int = 16, level: Float) -> Frame {
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    img.fill(level)
+    for y in 0..<4 { for x in 0..<6 { for c in 0..<3 { img[c, y, x] = 1 } } }
+    let sig = PlanarImage(width: w, height: h, channels: 3)
+    sig.fill(level.squareRoot())
+    var f = Frame(image: img, pts: Int64(i * 10), index: i, signal: sig)
+    f.isSceneCut = i == 4
+    return f
+  }
+
+  func run(_ stage: Stage, frames n: Int) throws -> [Frame] {
+    var out: [Frame] = []
+    for i in 0..<n {
+      let got = try stage.push(frame(i, level: i < 4 ? 0.01 : 0.3))
+      XCTAssertLessThanOrEqual(i + 1 - (out.count + got.count), stage.lookAheadFrames, "held too many")
+      out += got
+    }
+    out += try stage.flush()
+    XCTAssertEqual(try stage.flush().count, 0)
+    return out
+  }
+
+  func test_eachStage_andChain_emitEveryFrameOnceInOrder() throws {
+    var shadows = ShadowParams()
+    shadows.radiusFrames = 2
+    let stages: [Stage] = [
+      try MaskStage(), try HighlightStage(), try ShadowDenoiseStage(params: shadows),
+      StageChain([try MaskStage(), try HighlightStage(), try ShadowDenoiseStage(params: shadows)]),
+    ]
+    for stage in stages {
+      for n in [1, 2, 7] {
+        let out = try run(stage, frames: n)
+        XCTAssertEqual(out.map(\.index), Array(0..<n), "\(stage.name) n=\(n)")
+        XCTAssertEqual(out.map(\.pts), (0..<n).map { Int64($0 * 10) })
+      }
+    }
+  }
+
+  func test_lookAhead_values() throws {
+    var p = ShadowParams()
+    p.radiusFrames = 3
+    XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 3)
+    p.enabled = false
+    XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 0)
+    XCTAssertEqual(try MaskStage().lookAheadFrames, 0)
+    XCTAssertEqual(try HighlightStage().lookAheadFrames, 0)
+  }
+
+  func test_maskStage_setsMasks_evenWithoutSignal() throws {
+    var f = frame(0, level: 0.5)
+    f.signal = nil
+    let out = try MaskStage().push(f)
+    XCTAssertNotNil(out[0].overMask)
+    XCTAssertNotNil(out[0].underMask)
+    XCTAssertGreaterThan(out[0].overMask![0, 1, 1], 0.5)
+  }
+
+  func test_invalidParams_throwPrefixedKeys() {
+    var m = MaskParams()
+    m.temporalWeight = 2
+    XCTAssertThrowsError(try MaskStage(params: m)) { XCTAssertEqual(($0 as? ParameterError)?.key, "masks.temporalWeight") }
+    var h = HighlightParams()
+    h.clipLinear = 2
+    XCTAssertThrowsError(try HighlightStage(params: h)) {
+      XCTAssertEqual(($0 as? ParameterError)?.key, "highlights.clipLinear")
+    }
+    var s = ShadowParams()
+    s.strength = -1
+    XCTAssertThrowsError(try ShadowDenoiseStage(params: s)) {
+      XCTAssertEqual(($0 as? ParameterError)?.key, "shadows.strength")
+    }
+  }
+
+  func test_sceneCutDetector_firesOnLargeChangeOnly() {
+    let d = SceneCutDetector(threshold: 0.12)
+    var a = frame(0, level: 0.1), b = frame(1, level: 0.1), c = frame(2, level: 0.8)
+    d.mark(&a)
+    d.mark(&b)
+    d.mark(&c)
+    XCTAssertFalse(a.isSceneCut)
+    XCTAssertFalse(b.isSceneCut)
+    XCTAssertTrue(c.isSceneCut)
+    XCTAssertEqual(d.score(c.signal!), 0, accuracy: 1e-7)
+    let off = SceneCutDetector(threshold: 1)
+    off.mark(&a)
+    off.mark(&c)
+    XCTAssertFalse(c.isSceneCut)
+  }
+}

@@ -1,0 +1,104 @@
+import Color
+import Pipeline
+import XCTest
+
+@testable import Presets
+
+/// The shipped presets in `Presets/`: each loads, validates, says what it promises, and round-trips.
+final class PresetFileTests: XCTestCase {
+  private let shipped = ["fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static"]
+  private let repository = PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory])
+
+  func test_everyShippedPreset_loadsAndValidates() throws {
+    for name in shipped {
+      let preset = try repository.load(name)
+      XCTAssertEqual(preset.name, name)
+      XCTAssertFalse(preset.description.isEmpty, name)
+      XCTAssertNoThrow(try preset.params.validate(), name)
+    }
+  }
+
+  func test_list_showsEveryShippedPresetWithDescription() {
+    let entries = repository.list()
+    XCTAssertEqual(entries.map(\.name), shipped)
+    for entry in entries {
+      XCTAssertTrue(entry.isValid, entry.description)
+      XCTAssertFalse(entry.description.isEmpty)
+    }
+  }
+
+  func test_renderThenLoad_roundTripsEveryPreset() throws {
+    for name in shipped {
+      let preset = try repository.load(name)
+      let text = preset.rendered()
+      let back = try PresetLoader.load(yaml: text, file: "\(name)-rendered.yaml", name: name)
+      XCTAssertEqual(back, preset, name)
+      XCTAssertEqual(back.params, preset.params, name)
+    }
+  }
+
+  func test_renderThenLoad_roundTripsOddDescriptionAndFloats() throws {
+    var params = PipelineParams()
+    params.masks.temporalWeight = 0.1 + 0.2
+    params.shadows.noiseSigmaLinear = 0.000_123_4
+    params.output.masteringMinNits = 1e-7
+    let description = "quote \" backslash \\ colon: # hash\ttab é"
+    let text = PresetLoader.render(params, name: "odd", description: description)
+    let back = try PresetLoader.load(yaml: text, file: "odd.yaml", name: "odd")
+    XCTAssertEqual(back.params, params)
+    XCTAssertEqual(back.description, description)
+  }
+
+  func test_hlgBroadcast_isHLGBT2020LimitedAt1000() throws {
+    let p = try repository.load("hlg-broadcast").params
+    XCTAssertEqual(p.output.transfer, "hlg")
+    XCTAssertEqual(p.output.primaries, .bt2020)
+    XCTAssertEqual(p.output.pixelFormat, .yuv420p10le)
+    XCTAssertFalse(p.output.fullRange)
+    XCTAssertEqual(p.output.peakNits, 1000)
+    XCTAssertTrue(p.highlights.enabled && p.shadows.enabled && p.expansion.enabled)
+  }
+
+  func test_hdr10PQ_isPQWithP3D65Mastering() throws {
+    let p = try repository.load("hdr10-pq").params
+    XCTAssertEqual(p.output.transfer, "pq")
+    XCTAssertEqual(p.output.primaries, .bt2020)
+    XCTAssertEqual(p.output.pixelFormat, .yuv420p10le)
+    XCTAssertEqual(p.output.peakNits, 1000)
+    XCTAssertEqual(p.output.masteringPrimaries, .p3d65)
+    XCTAssertTrue(p.hasRestoration)
+  }
+
+  func test_linearEXR_isLinearFloatBT709WithExpansion() throws {
+    let p = try repository.load("linear-exr").params
+    XCTAssertEqual(p.output.transfer, "linear")
+    XCTAssertEqual(p.output.primaries, .bt709)
+    XCTAssertEqual(p.output.pixelFormat, .gbrpf32le)
+    XCTAssertTrue(p.expansion.enabled)
+    XCTAssertEqual(p.output.peakNits, 1000)
+    XCTAssertTrue(p.highlights.enabled && p.shadows.enabled)
+  }
+
+  func test_fast_matchesHDR10OutputWithCheaperRestoration() throws {
+    let fast = try repository.load("fast").params
+    let hdr10 = try repository.load("hdr10-pq").params
+    XCTAssertEqual(fast.output, hdr10.output)
+    XCTAssertLessThanOrEqual(fast.window.lookAheadFrames, 1)
+    XCTAssertLessThan(fast.highlights.diffusionIterations, hdr10.highlights.diffusionIterations)
+    XCTAssertTrue(fast.hasRestoration)
+  }
+
+  func test_static_isColourConversionOnly() throws {
+    let p = try repository.load("static").params
+    XCTAssertFalse(p.hasRestoration)
+    XCTAssertEqual(p.output.transfer, "pq")
+    XCTAssertEqual(p.output.primaries, .bt2020)
+    XCTAssertEqual(p.output.referenceWhiteNits, 203)
+  }
+
+  func test_reservedLearnedPresetNames_areNotShippedYet() {
+    let names = repository.names()
+    XCTAssertFalse(names.contains("balanced"))
+    XCTAssertFalse(names.contains("quality"))
+  }
+}

@@ -1,0 +1,66 @@
+import XCTest
+
+/// Bad input gets one clear error line, a non-zero exit, and every frame before the fault.
+final class BadInputTests: EndToEndCase {
+  func errorLine(_ r: Shell.Result) -> String {
+    r.stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? ""
+  }
+
+  func testTruncatedStreamKeepsEarlierFrames() throws {
+    try makeClip("in.nut", frames: 10)
+    try ok("head -c $(( $(stat -c %s in.nut) * 6 / 10 )) in.nut > cut.nut")
+    let r = try Shell.run("$RX --preset fast --quiet < cut.nut > out.mkv", in: dir)
+    XCTAssertNotEqual(r.status, 0, r.stderr)
+    XCTAssertFalse(errorLine(r).isEmpty, r.stderr)
+    let n = try frameCount("out.mkv")
+    XCTAssertGreaterThanOrEqual(n, 4, "frames before the cut are written")
+    XCTAssertLessThan(n, 10)
+  }
+
+  func testGarbageBytes() throws {
+    try ok("head -c 20000 /dev/urandom > junk.bin")
+    let r = try Shell.run("$RX --quiet < junk.bin > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertFalse(errorLine(r).isEmpty, r.stderr)
+  }
+
+  func testWrongRawSizeWritesWholeFramesThenFails() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -frames:v 5 -f rawvideo -pix_fmt yuv420p in.yuv")
+    // 5 frames of 64×48 yuv420p are 23040 bytes; read as 64×44 (4224 a frame) that is 5 whole frames and a
+    // partial sixth.
+    let r = try Shell.run("$RX --quiet --size 64x44 -i in.yuv -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).lowercased().contains("trunc") || errorLine(r).lowercased().contains("partial"), r.stderr)
+    XCTAssertEqual(try frameCount("out.mkv"), 5, "the whole frames before the partial one are written")
+  }
+
+  func testBadPresetNamesFileLineColumn() throws {
+    try "version: 1\noutput:\n  peakNits: 50\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    let r = try Shell.run("$RX --preset bad.yaml < /dev/null > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("bad.yaml:3:"), r.stderr)
+    XCTAssertTrue(errorLine(r).contains("peakNits"), r.stderr)
+  }
+
+  func testUnknownPresetAndBadOverride() throws {
+    var r = try Shell.run("$RX --preset no-such-preset < /dev/null", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    r = try Shell.run("$RX --preset fast --set output.peakNits=abc < /dev/null", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("output.peakNits"), r.stderr)
+  }
+
+  func testUnsupportedPixelFormat() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -frames:v 3 -c:v rawvideo -pix_fmt pal8 in.nut")
+    let r = try Shell.run("$RX --quiet < in.nut > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("pal8"), r.stderr)
+  }
+
+  func testClosedStdoutExitsCleanly() throws {
+    try makeClip("in.nut", frames: 50)
+    let r = try Shell.run("$RX --preset static < in.nut | head -c 100 > /dev/null; echo \"rc=${PIPESTATUS[0]}\"", in: dir)
+    XCTAssertTrue(r.text.contains("rc=0"), r.text + r.stderr)
+    XCTAssertFalse(r.stderr.contains("error:"), r.stderr)
+  }
+}

@@ -1,0 +1,71 @@
+import XCTest
+
+/// Colour tags, mastering display and content light level read back by ffprobe from the Matroska output.
+final class MetadataTests: EndToEndCase {
+  func streamInfo(_ file: String) throws -> String {
+    try ok("ffprobe -v error -select_streams v:0 -show_streams \(file)").text
+  }
+
+  func testPQOutputCarriesHDR10Tags() throws {
+    try makeClip("in.nut", frames: 3)
+    try ok("$RX --preset hdr10-pq --quiet < in.nut > out.mkv")
+    let s = try streamInfo("out.mkv")
+    XCTAssertTrue(s.contains("pix_fmt=yuv420p10le"), s)
+    XCTAssertTrue(s.contains("color_primaries=bt2020"), s)
+    XCTAssertTrue(s.contains("color_transfer=smpte2084"), s)
+    XCTAssertTrue(s.contains("color_space=bt2020nc"), s)
+    XCTAssertTrue(s.contains("color_range=tv"), s)
+    XCTAssertTrue(s.contains("Mastering display metadata"), s)
+    XCTAssertTrue(s.contains("max_luminance=1000/1"), "1000 cd/m² mastering peak: \(s)")
+    XCTAssertTrue(s.contains("Content light level metadata"), s)
+    XCTAssertTrue(s.contains("max_content=1000"), s)
+  }
+
+  func testHLGOutputTags() throws {
+    try makeClip("in.nut", frames: 3)
+    try ok("$RX --preset hlg-broadcast --quiet < in.nut > out.mkv")
+    let s = try streamInfo("out.mkv")
+    XCTAssertTrue(s.contains("color_transfer=arib-std-b67"), s)
+    XCTAssertTrue(s.contains("color_primaries=bt2020"), s)
+  }
+
+  func testLinearOutputIsFloatRGB() throws {
+    try makeClip("in.nut", frames: 2)
+    try ok("$RX --preset linear-exr --quiet < in.nut > out.mkv")
+    let s = try streamInfo("out.mkv")
+    XCTAssertTrue(s.contains("pix_fmt=gbrpf32le"), s)
+    XCTAssertTrue(s.contains("color_transfer=linear"), s)
+  }
+
+  func testOverrideChangesMasteringPeak() throws {
+    try makeClip("in.nut", frames: 2)
+    try ok("$RX --preset hdr10-pq --set output.peakNits=4000 --quiet < in.nut > out.mkv")
+    XCTAssertTrue(try streamInfo("out.mkv").contains("max_luminance=4000/1"))
+  }
+
+  func testStatsFileReportsMeasuredLightLevels() throws {
+    try makeClip("in.nut", frames: 4)
+    try ok("$RX --preset hdr10-pq --quiet --stats stats.json < in.nut > /dev/null")
+    let data = try Data(contentsOf: dir.appendingPathComponent("stats.json"))
+    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    XCTAssertEqual(json["frames"] as? Int, 4)
+    let maxCLL = try XCTUnwrap(json["maxCLL"] as? Double)
+    // testsrc2 has full white: SDR white at 203 cd/m² expanded toward the 1000 cd/m² peak.
+    XCTAssertGreaterThan(maxCLL, 203)
+    XCTAssertLessThanOrEqual(maxCLL, 1000.5)
+  }
+}
+
+/// Audio (and other non-video streams) pass through unchanged.
+final class AudioPassthroughTests: EndToEndCase {
+  func testAudioTrackSurvivesThePipe() throws {
+    try makeClip("in.mkv", frames: 10, audio: true)
+    try ok("$RX --preset static --quiet < in.mkv > out.mkv")
+    let r = try ok("ffprobe -v error -show_entries stream=codec_type,codec_name,sample_rate -of csv=p=0 out.mkv")
+    XCTAssertTrue(r.text.contains("audio"), r.text)
+    XCTAssertTrue(r.text.contains("pcm_s16le"), r.text)
+    let a = try ok("ffmpeg -v error -i in.mkv -map 0:a -f md5 -").text
+    let b = try ok("ffmpeg -v error -i out.mkv -map 0:a -f md5 -").text
+    XCTAssertEqual(a, b, "audio samples are bit-identical")
+  }
+}

@@ -1,0 +1,96 @@
+"""Per-clip quality metrics of an HDR output against the ground truth.
+
+Both images are absolute linear BT.2020 cd/m^2 [T, H, W, 3]. PU21 is applied per BT.2020
+channel. Masks come from the 8-bit LDR input: over-exposed where any channel >= OVER_CODE
+(something clipped), under-exposed where every channel <= UNDER_CODE (crushed shadows).
+Temporal error (REFERENCE.md section 2): the frame-to-frame difference of the output in
+PU21 units is compared with that of the ground truth:
+  tPU-RMSE  = RMS over pixels, channels and frame pairs of (dPU_out - dPU_gt);
+  flicker   = mean over frame pairs of |mean(dPU_out) - mean(dPU_gt)| (global brightness
+              pumping that the ground truth does not have).
+"""
+
+import math
+
+import numpy as np
+
+from . import colour
+
+OVER_CODE = 250
+UNDER_CODE = 10
+
+
+def exposure_masks(ldr_codes):
+    """(over, under) boolean masks [T, H, W] from 8-bit R'G'B' codes [T, H, W, 3]."""
+    return ldr_codes.max(axis=-1) >= OVER_CODE, ldr_codes.max(axis=-1) <= UNDER_CODE
+
+
+def _nanmean(xs):
+    xs = [x for x in xs if x is not None and not math.isnan(x) and not math.isinf(x)]
+    return float(np.mean(xs)) if xs else float("nan")
+
+
+def clip_metrics(out, gt, ldr_codes):
+    """Metrics of one clip; returns (summary dict, per-frame dict of lists)."""
+    over, under = exposure_masks(ldr_codes)
+    pu_out = colour.pu21(out)
+    pu_gt = colour.pu21(gt)
+    t = out.shape[0]
+    per = {"pu_psnr": [], "pu_psnr_over": [], "pu_psnr_under": [], "de_itp": [],
+           "tpu_rmse": [float("nan")]}
+    for k in range(t):
+        d = pu_out[k] - pu_gt[k]
+        per["pu_psnr"].append(_psnr(d))
+        per["pu_psnr_over"].append(_psnr(d[over[k]]) if over[k].any() else float("nan"))
+        per["pu_psnr_under"].append(_psnr(d[under[k]]) if under[k].any() else float("nan"))
+        per["de_itp"].append(float(np.mean(colour.delta_e_itp(out[k], gt[k]))))
+    flick = []
+    if t > 1:
+        d_out = np.diff(pu_out, axis=0)
+        d_gt = np.diff(pu_gt, axis=0)
+        e = d_out - d_gt
+        per["tpu_rmse"] += [float(np.sqrt(np.mean(e[k] ** 2))) for k in range(t - 1)]
+        flick = np.abs(d_out.mean(axis=(1, 2, 3)) - d_gt.mean(axis=(1, 2, 3)))
+        tpu = float(np.sqrt(np.mean(e ** 2)))
+    else:
+        tpu = float("nan")
+    summary = {
+        "pu_psnr": _psnr(pu_out - pu_gt),
+        "pu_psnr_over": _psnr((pu_out - pu_gt)[over]) if over.any() else float("nan"),
+        "pu_psnr_under": _psnr((pu_out - pu_gt)[under]) if under.any() else float("nan"),
+        "de_itp": float(np.mean(per["de_itp"])),
+        "tpu_rmse": tpu,
+        "flicker": float(np.mean(flick)) if len(flick) else float("nan"),
+        "over_fraction": float(over.mean()),
+        "under_fraction": float(under.mean()),
+    }
+    return summary, per
+
+
+def _psnr(d):
+    mse = float(np.mean(np.square(d)))
+    return float("inf") if mse == 0 else 10.0 * math.log10(colour.PU21_PEAK ** 2 / mse)
+
+
+def average(rows, keys):
+    """Mean of each key over rows, ignoring NaN (clips without that mask) and inf."""
+    return {k: _nanmean([r.get(k) for r in rows]) for k in keys}
+
+
+def hdr_flip(out, gt, frames=1):
+    """Mean HDR-FLIP over `frames` evenly spaced frames, or None without flip-evaluator.
+
+    Inputs are absolute BT.2020 light; FLIP takes linear sRGB (BT.709), here relative to
+    SDR white (cd/m^2 / 203). About 0.5 s per 256x256 frame, hence few frames by default.
+    """
+    try:
+        import flip_evaluator
+    except ImportError:
+        return None
+    t = out.shape[0]
+    picks = sorted({int(round(x)) for x in np.linspace(0, t - 1, frames + 2)[1:-1]}) or [t // 2]
+    to709 = lambda img: np.ascontiguousarray(np.maximum(
+        img @ colour.M2020_TO_709.T / colour.SDR_WHITE_NITS, 0.0).astype(np.float32))
+    errs = [float(flip_evaluator.evaluate(to709(gt[k]), to709(out[k]), "HDR",
+                                          applyMagma=False)[1]) for k in picks]
+    return float(np.mean(errs))

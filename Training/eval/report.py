@@ -1,0 +1,147 @@
+"""Markdown report and PNG plots of an evaluation run.
+
+Display of HDR images: every panel (input, outputs, ground truth) is converted to BT.709,
+PQ-encoded and scaled so that 1000 cd/m^2 is full white: one fixed tone map for all, so
+brightness differences between panels are real differences.
+"""
+
+import math
+import os
+
+import numpy as np
+
+from . import colour
+
+METRIC_COLUMNS = [("pu_psnr", "PU21-PSNR dB ↑"), ("pu_psnr_over", "PU-PSNR over ↑"),
+                  ("pu_psnr_under", "PU-PSNR under ↑"), ("de_itp", "ΔE_ITP ↓"),
+                  ("tpu_rmse", "tPU-RMSE ↓"), ("flicker", "flicker ↓"), ("hdr_flip", "HDR-FLIP ↓"),
+                  ("fps", "fps ↑")]
+
+
+def display(nits2020):
+    """Absolute BT.2020 light [..., 3] -> displayable [0, 1] (BT.709, PQ, 1000 cd/m^2 = 1)."""
+    lin709 = np.maximum(np.asarray(nits2020, np.float64) @ colour.M2020_TO_709.T, 0.0)
+    return np.clip(colour.pq_oetf(lin709) / colour.pq_oetf(1000.0), 0.0, 1.0)
+
+
+def _fmt(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, float) and math.isinf(v):
+        return "∞"
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+def _plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_clip(plot_dir, clip, ldr_codes, gt, outputs, per_frame):
+    """Write the four figures of one clip; returns their file names (relative to plot_dir)."""
+    plt = _plt()
+    os.makedirs(plot_dir, exist_ok=True)
+    k = gt.shape[0] // 2
+    names = list(outputs)
+    files = {}
+
+    # Side by side: input, outputs, ground truth (middle frame).
+    n = len(names) + 2
+    fig, axes = plt.subplots(1, n, figsize=(3.0 * n, 3.3))
+    panels = [("LDR input", ldr_codes[k] / 255.0)] + \
+             [(m, display(outputs[m][k])) for m in names] + [("ground truth", display(gt[k]))]
+    for ax, (title, img) in zip(axes, panels):
+        ax.imshow(img)
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    fig.suptitle(f"{clip}, frame {k} (PQ display, 1000 cd/m² = white)", fontsize=9)
+    files["frames"] = f"{clip}_frames.png"
+    fig.savefig(os.path.join(plot_dir, files["frames"]), dpi=80, bbox_inches="tight")
+    plt.close(fig)
+
+    # Error heat maps: deltaE ITP per pixel, one colour scale for all methods.
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.3), squeeze=False)
+    maps = [colour.delta_e_itp(outputs[m][k], gt[k]) for m in names]
+    vmax = max(float(np.percentile(np.concatenate([e.ravel() for e in maps]), 99)), 1.0)
+    for ax, m, e in zip(axes[0], names, maps):
+        im = ax.imshow(e, cmap="magma", vmin=0.0, vmax=vmax)
+        ax.set_title(f"{m}: ΔE_ITP", fontsize=8)
+        ax.axis("off")
+    fig.colorbar(im, ax=list(axes[0]), shrink=0.8)
+    files["errors"] = f"{clip}_errors.png"
+    fig.savefig(os.path.join(plot_dir, files["errors"]), dpi=80, bbox_inches="tight")
+    plt.close(fig)
+
+    # Per-frame metric curves.
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.3))
+    for key, ax, label in (("pu_psnr", axes[0], "PU21-PSNR (dB)"),
+                           ("de_itp", axes[1], "mean ΔE_ITP"),
+                           ("tpu_rmse", axes[2], "tPU-RMSE (PU units)")):
+        for m in names:
+            ax.plot(per_frame[m][key], marker=".", label=m)
+        ax.set_xlabel("frame")
+        ax.set_ylabel(label, fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    files["curves"] = f"{clip}_curves.png"
+    fig.savefig(os.path.join(plot_dir, files["curves"]), dpi=80, bbox_inches="tight")
+    plt.close(fig)
+
+    # Luminance histograms, whole clip, log10 cd/m^2.
+    fig, ax = plt.subplots(figsize=(6, 3.3))
+    bins = np.linspace(-3, 4, 120)
+    for label, img in [("ground truth", gt)] + [(m, outputs[m]) for m in names]:
+        y = np.log10(np.maximum(img @ colour.LUMA_2020, 1e-3)).ravel()
+        ax.hist(y, bins=bins, histtype="step", density=True, label=label,
+                linewidth=2.0 if label == "ground truth" else 1.0)
+    ax.set_xlabel("log10 luminance (cd/m²)")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=7)
+    files["hist"] = f"{clip}_hist.png"
+    fig.savefig(os.path.join(plot_dir, files["hist"]), dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    return files
+
+
+def write_report(path, results, context):
+    """Write report.md from results = {"methods": [...], "clips": [...], "averages": {...}}."""
+    lines = ["# reexpose evaluation", ""]
+    lines += [f"- {k}: {v}" for k, v in context.items()]
+    lines += ["", "Metrics: PU21-PSNR (peak 256) on the whole frame and inside the over-exposed "
+              "(an LDR channel ≥ 250) and under-exposed (all channels ≤ 10) masks, mean ΔE_ITP "
+              "(BT.2124), temporal error tPU-RMSE and flicker in PU21 units, fps of the whole "
+              "pipe (decode + method) over the clip; HDR-FLIP (mean, middle frame, when "
+              "flip-evaluator is installed). Absolute scale: SDR white = 203 cd/m².", ""]
+    cols = [c for c in METRIC_COLUMNS if c[0] != "hdr_flip" or results.get("flip", True)]
+    lines += ["## Average over clips", ""]
+    lines += _table(["method"] + [c[1] for c in cols],
+                    [[m] + [_fmt(results["averages"][m].get(c[0])) for c in cols]
+                     for m in results["methods"]])
+    for note in results.get("notes", []):
+        lines += ["", f"> {note}"]
+    lines += ["", "## Per clip", ""]
+    rows = []
+    for c in results["clips"]:
+        for m in results["methods"]:
+            r = c["metrics"].get(m)
+            if r is None:
+                continue
+            rows.append([c["clip"], c["desc"], m] + [_fmt(r.get(k)) for k, _ in cols])
+    lines += _table(["clip", "content", "method"] + [c[1] for c in cols], rows)
+    lines += ["", "## Plots", ""]
+    for c in results["clips"]:
+        if not c.get("plots"):
+            continue
+        lines += [f"### {c['clip']} ({c['desc']})", ""]
+        for key in ("frames", "errors", "curves", "hist"):
+            lines += [f"![{key}](plots/{c['plots'][key]})", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def _table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]
+    return out
