@@ -19,6 +19,10 @@ LIB         := $(RELEASE_DIR)/libreexpose.so.$(SOVERSION)
 RELEASE_FLAGS := -c release -Xswiftc -static-stdlib
 
 export PATH := /opt/swift/usr/bin:$(PATH)
+# End-to-end tests (Swift and Python) run the release binary.
+export REEXPOSE_BIN ?= $(abspath $(BIN))
+# `make eval` runs the presets through the release binary.
+EVAL_DEPS := build
 
 .PHONY: all build lib test test-swift test-c demo bench bench-nn install uninstall clean
 
@@ -31,17 +35,19 @@ build:
 # SwiftPM's dynamic product has no SONAME and an rpath into the build tree: give it both the right way.
 lib: $(RELEASE_DIR)/libReexposeShared.so
 	cp $(RELEASE_DIR)/libReexposeShared.so $(LIB)
-	patchelf --set-soname libreexpose.so.$(SOVERSION) --remove-rpath $(LIB)
+	patchelf --set-soname libreexpose.so.$(SOVERSION) $(LIB)
+	patchelf --remove-rpath $(LIB)
 	ln -sf libreexpose.so.$(SOVERSION) $(RELEASE_DIR)/libreexpose.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
-test: build test-swift test-c test-python
+test: build
+	@$(MAKE) --no-print-directory test-swift test-c test-python
 	@echo "make test: all suites passed"
 
 test-swift:
-	REEXPOSE_BIN=$(abspath $(BIN)) $(SWIFT) test
+	$(SWIFT) test
 
-test-c: build
+test-c:
 	bash Examples/c-api/run-test.sh $(RELEASE_DIR)
 
 demo: build

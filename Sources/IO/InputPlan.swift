@@ -12,12 +12,12 @@ struct InputPlan {
   }
 
   let layout: PixelLayout
-  /// Code → normalised value per component (Y' 0...1 / Cb, Cr −0.5...0.5 / R'G'B' 0...1), 2^depth entries.
-  let codeLUT: [[Float]]
+  /// Code → normalised value, value = scale · code + offset: luma/R'G'B' (0...1) and chroma (−0.5...0.5).
+  let lumaScale: Float, lumaOffset: Float, chromaScale: Float, chromaOffset: Float
   /// Y'CbCr → R'G'B': R' = Y' + crR·Cr, G' = Y' − cbG·Cb − crG·Cr, B' = Y' + cbB·Cb.
   let crR: Float, cbG: Float, crG: Float, cbB: Float
-  /// Signal → relative linear light.
-  let linearize: TransferLUT
+  /// Signal → relative linear light (``SIMDLUT`` uniform table).
+  let linearize: [Float]
   /// Input primaries → BT.709, row-major; nil when already BT.709.
   let toBT709: [Float]?
 
@@ -45,7 +45,17 @@ struct InputPlan {
       full = layout.kind != .yuv || layout.impliesFullRange
       if layout.kind == .yuv && !layout.impliesFullRange { missing.append("range") }
     }
-    codeLUT = Self.codeTables(layout: layout, full: full)
+    // BT.709/BT.2100: narrow Y' = (D − 16·2ⁿ⁻⁸)/(219·2ⁿ⁻⁸), C = (D − 128·2ⁿ⁻⁸)/(224·2ⁿ⁻⁸);
+    // full Y' = D/(2ⁿ − 1), C = (D − 2ⁿ⁻¹)/(2ⁿ − 1).
+    let n = layout.depth
+    let unit = Double(1 << (n - 8)), maxCode = Double((1 << n) - 1)
+    if full {
+      (lumaScale, lumaOffset) = (Float(1 / maxCode), 0)
+      (chromaScale, chromaOffset) = (Float(1 / maxCode), Float(-Double(1 << (n - 1)) / maxCode))
+    } else {
+      (lumaScale, lumaOffset) = (Float(1 / (219 * unit)), Float(-16.0 / 219))
+      (chromaScale, chromaOffset) = (Float(1 / (224 * unit)), Float(-128.0 / 224))
+    }
 
     // Matrix: luma weights (Kr, Kb) of the tagged Y'CbCr matrix (BT.709, BT.601, BT.2020 NCL, …).
     var kr = 0.2126, kb = 0.0722
@@ -93,7 +103,7 @@ struct InputPlan {
         notes.append("input transfer \(trcName) is not handled; decoding it as BT.1886")
       }
     }
-    linearize = TransferLUT(curve)
+    linearize = SIMDLUT.uniformTable(curve)
 
     // Primaries: linear conversion into BT.709 (same D65 white).
     var source: Primaries = .bt709
@@ -111,25 +121,6 @@ struct InputPlan {
       let r = full ? "full" : "limited"
       notes.append(
         "input colour tags missing (\(missing.joined(separator: ", "))): assuming BT.709 SDR, \(r) range")
-    }
-  }
-
-  /// Code → value tables; limited range per BT.709/BT.2100 (Y' 16…235, C 16…240, scaled by 2^(n−8)).
-  private static func codeTables(layout: PixelLayout, full: Bool) -> [[Float]] {
-    let n = layout.depth
-    let count = 1 << n
-    let scale = Double(1 << (n - 8))
-    let maxCode = Double(count - 1)
-    func luma(_ d: Double) -> Double { full ? d / maxCode : (d - 16 * scale) / (219 * scale) }
-    func chroma(_ d: Double) -> Double {
-      full ? (d - Double(1 << (n - 1))) / maxCode : (d - 128 * scale) / (224 * scale)
-    }
-    let y = (0..<count).map { Float(luma(Double($0))) }
-    switch layout.kind {
-    case .yuv:
-      return [y, (0..<count).map { Float(chroma(Double($0))) }, (0..<count).map { Float(chroma(Double($0))) }]
-    case .rgb: return [y, y, y]
-    case .gray: return [y]
     }
   }
 }

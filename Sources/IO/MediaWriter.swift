@@ -51,11 +51,14 @@ public final class MediaWriter {
     if format == .y4m && params.pixelFormat == .gbrpf32le {
       throw IOError.unsupported("y4m cannot carry \(params.pixelFormat.rawValue); use mkv, nut or raw")
     }
+    // Float RGB has no raw-video fourcc in libav 5.1 (ffmpeg itself mislabels gbrpf32le in NUT as rgb555le),
+    // so Matroska carries it as uncompressed OpenEXR frames, which keep the track's colour tags and decode
+    // back to gbrpf32le bit-exactly.
+    let exrFrames = format == .mkv && params.pixelFormat == .gbrpf32le
     let tag = avcodec_pix_fmt_to_codec_tag(pixFmt)
-    if (format == .mkv || format == .nut) && tag == 0 {
-      // libav 5.1 has no raw fourcc for it (ffmpeg itself mislabels gbrpf32le in NUT as rgb555le).
+    if (format == .mkv || format == .nut) && tag == 0 && !exrFrames {
       throw IOError.unsupported(
-        "\(params.pixelFormat.rawValue) has no raw-video tag in \(format.rawValue) (ffmpeg 5.1); use --format raw")
+        "\(params.pixelFormat.rawValue) has no raw-video tag in \(format.rawValue) (ffmpeg 5.1); use --format mkv or raw")
     }
     let rate = frameRate.num > 0 && frameRate.den > 0 ? frameRate : AVRational(num: 25, den: 1)
     frameStep = max(1, av_rescale_q(1, AVRational(num: rate.den, den: rate.num), timeBase))
@@ -69,8 +72,9 @@ public final class MediaWriter {
     ctx = c
     c.pointee.strict_std_compliance = FF_COMPLIANCE_EXPERIMENTAL  // raw video in Matroska, 10-bit y4m
 
-    // Encoder: rawvideo copies the planes into one packet; y4m's muxer takes wrapped AVFrames.
-    let codecID = format == .y4m ? AV_CODEC_ID_WRAPPED_AVFRAME : AV_CODEC_ID_RAWVIDEO
+    // Encoder: rawvideo copies the planes into one packet; y4m's muxer takes wrapped AVFrames; float RGB in
+    // Matroska goes as uncompressed EXR.
+    let codecID = format == .y4m ? AV_CODEC_ID_WRAPPED_AVFRAME : exrFrames ? AV_CODEC_ID_EXR : AV_CODEC_ID_RAWVIDEO
     guard let codec = avcodec_find_encoder(codecID), let enc = avcodec_alloc_context3(codec) else {
       avformat_free_context(c)
       throw IOError.unsupported("no raw video encoder in this libavcodec")
@@ -87,15 +91,21 @@ public final class MediaWriter {
     enc.pointee.color_range = HDRMetadata.range(params)
     enc.pointee.chroma_sample_location = HDRMetadata.chromaLocation(params)
     guard let st = avformat_new_stream(c, nil) else {
+      avcodec_free_context(&encoder)
+      avformat_free_context(c)
       throw IOError.invalidArgument("cannot add a video stream")
     }
     videoStream = st
     packet = av_packet_alloc()
+    if exrFrames {
+      av_opt_set(enc.pointee.priv_data, "compression", "none", 0)
+      av_opt_set(enc.pointee.priv_data, "format", "float", 0)
+    }
     do {
-      try IOError.check(avcodec_open2(enc, codec, nil), "open raw video encoder for", target: path)
+      try IOError.check(avcodec_open2(enc, codec, nil), "open video encoder for", target: path)
       try IOError.check(avcodec_parameters_from_context(st.pointee.codecpar, enc), "describe video stream of", target: path)
       let par = st.pointee.codecpar!
-      par.pointee.codec_tag = format == .raw || format == .y4m ? 0 : tag
+      par.pointee.codec_tag = format == .raw || format == .y4m || exrFrames ? 0 : tag
       par.pointee.chroma_location = HDRMetadata.chromaLocation(params)
       st.pointee.time_base = format == .y4m ? AVRational(num: rate.den, den: rate.num) : timeBase
       st.pointee.avg_frame_rate = rate
@@ -133,6 +143,14 @@ public final class MediaWriter {
       throw IOError.invalidArgument("write after finish()")
     }
     let f = frame.pointer
+    guard f.pointee.width == encoder.pointee.width, f.pointee.height == encoder.pointee.height,
+      f.pointee.format == encoder.pointee.pix_fmt.rawValue
+    else {
+      throw IOError.invalidArgument(
+        "frame \(framesWritten) is \(f.pointee.width)x\(f.pointee.height) "
+          + "\(LibavNames.pixelFormat(AVPixelFormat(rawValue: f.pointee.format))), the stream is "
+          + "\(encoder.pointee.width)x\(encoder.pointee.height) \(LibavNames.pixelFormat(encoder.pointee.pix_fmt))")
+    }
     if f.pointee.pts == rx_nopts_value() { f.pointee.pts = nextPts }
     nextPts = f.pointee.pts + max(f.pointee.pkt_duration, frameStep)
     try IOError.check(avcodec_send_frame(encoder, f), "encode frame \(framesWritten) for", target: path)

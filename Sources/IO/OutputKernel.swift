@@ -97,7 +97,8 @@ struct OutputKernel {
         bv = SIMDLUT.min(SIMDLUT.max(bv, zero), peak)
       }
       // CTA-861.3: max(R, G, B) per pixel (tail lanes load as 0 and add nothing).
-      let mx = SIMDLUT.max(SIMDLUT.max(SIMDLUT.max(rv, gv), bv), zero)
+      var mx = SIMDLUT.max(SIMDLUT.max(rv, gv), bv)
+      mx = mx.replacing(with: zero, where: .!(mx .> zero))  // negative and NaN count as black
       vmax = SIMDLUT.max(vmax, mx)
       vsum += mx
       switch encoding {

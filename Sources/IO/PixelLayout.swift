@@ -1,14 +1,5 @@
 import CShim
 
-/// Where one component of a pixel format lives: plane, byte step and offset, bit shift, mask.
-struct ComponentLayout {
-  var plane: Int
-  var step: Int
-  var offset: Int
-  var shift: Int
-  var mask: Int
-}
-
 /// How to read a pixel format that ``InputConverter`` supports, derived from libav's descriptor.
 ///
 /// Supported: planar, semi-planar and packed Y'CbCr, RGB and gray with 8...16-bit little-endian
@@ -61,31 +52,41 @@ struct PixelLayout {
     impliesFullRange = name.hasPrefix("yuvj")
   }
 
-  /// Reads `count` samples of component `c` from `row` through `lut` (code → value) into `out`.
+  /// Decodes `count` samples of component `c` from `row` as `a · code + b` into `out`.
+  ///
+  /// 8-bit and 16-bit planar components take an 8-lane path (integer → float by the 2²³ magic number);
+  /// interleaved and shifted components a scalar one.
   @inline(__always)
-  func gather(
-    _ c: ComponentLayout, row: UnsafeRawPointer, count: Int, lut: UnsafePointer<Float>,
-    out: UnsafeMutablePointer<Float>
+  func decode(
+    _ c: ComponentLayout, row: UnsafeRawPointer, count: Int, a: Float, b: Float, out: UnsafeMutablePointer<Float>
   ) {
     let base = row + c.offset
+    var x = 0
+    if !wide && c.step == 1 {
+      while x + 8 <= count {
+        let v = (base + x).loadUnaligned(as: SIMD8<UInt8>.self)
+        SIMDLUT.store8(SIMDLUT.float(SIMD8<Int32>(truncatingIfNeeded: v)) * a + b, out + x)
+        x += 8
+      }
+    } else if wide && c.step == 2 && c.shift == 0 {
+      let mask = SIMD8<Int32>(repeating: Int32(c.mask))
+      while x + 8 <= count {
+        let v = (base + 2 * x).loadUnaligned(as: SIMD8<UInt16>.self)
+        SIMDLUT.store8(SIMDLUT.float(SIMD8<Int32>(truncatingIfNeeded: v) & mask) * a + b, out + x)
+        x += 8
+      }
+    }
+    let step = c.step, shift = c.shift, mask = c.mask
     if wide {
-      let shift = c.shift, mask = c.mask, step = c.step
-      if step == 2 && shift == 0 {
-        let p = base.assumingMemoryBound(to: UInt16.self)
-        for x in 0..<count { out[x] = lut[Int(p[x]) & mask] }
-      } else {
-        for x in 0..<count {
-          let v = Int(base.loadUnaligned(fromByteOffset: x * step, as: UInt16.self))
-          out[x] = lut[(v >> shift) & mask]
-        }
+      while x < count {
+        let v = Int(base.loadUnaligned(fromByteOffset: x * step, as: UInt16.self))
+        out[x] = Float((v >> shift) & mask) * a + b
+        x += 1
       }
     } else {
-      let p = base.assumingMemoryBound(to: UInt8.self)
-      if c.step == 1 {
-        for x in 0..<count { out[x] = lut[Int(p[x])] }
-      } else {
-        let step = c.step
-        for x in 0..<count { out[x] = lut[Int(p[x * step])] }
+      while x < count {
+        out[x] = Float(base.load(fromByteOffset: x * step, as: UInt8.self)) * a + b
+        x += 1
       }
     }
   }

@@ -1,7 +1,4 @@
 import Imaging
-import Dispatch
-public var _tprobe: [String: Double] = [:]
-@inline(never) func _probe(_ k: String, _ t0: inout UInt64) { let t = DispatchTime.now().uptimeNanoseconds; _tprobe[k, default: 0] += Double(t - t0) / 1e6; t0 = t }
 
 /// Rebuilds clipped highlights of a linear frame: partly clipped channels from the unclipped ones, fully
 /// clipped regions by multiscale guided diffusion in Log-Gamma space.
@@ -15,11 +12,12 @@ public var _tprobe: [String: Double] = [:]
 ///    guided by the surrounding gradients pushed inwards (so a clipped dome keeps rising), clamped to
 ///    [recorded, `fillPeakLinear`]; channels follow the chroma ratios;
 /// 5. each change is blended by the over-exposure mask when one is given.
-/// Holds only scratch buffers (no temporal state). Not thread-safe.
+/// Holds only scratch state (no temporal state). Not thread-safe.
 public final class HighlightReconstructor {
   /// Validated parameters.
   public let params: HighlightParams
   private var map: ClipMap?
+  private let scratch = ScratchImages()
 
   /// Creates a reconstructor; throws ``ParameterError`` when `params` is out of range.
   public init(params: HighlightParams = HighlightParams()) throws {
@@ -40,15 +38,10 @@ public final class HighlightReconstructor {
       map = ClipMap(width: w, height: h)
       self.map = map
     }
-    var t0 = DispatchTime.now().uptimeNanoseconds
     map.classify(image, clip: params.clipLinear)
-    _probe("classify", &t0)
     if map.anyBox.isEmpty { return }
-    let chroma = ChromaField(
-      image: image, map: map, clip: params.clipLinear, box: map.anyBox.expanded(by: 64, width: w, height: h))
-    _probe("chroma", &t0)
+    let chroma = ChromaField(image: image, clip: params.clipLinear, box: map.anyBox.expanded(by: 64, width: w, height: h))
     rebuildPartlyClipped(image, map, chroma, overMask)
-    _probe("partial", &t0)
     if !map.allBox.isEmpty { fillFullyClipped(image, map, chroma, overMask) }
   }
 
@@ -56,7 +49,7 @@ public final class HighlightReconstructor {
 
   private func rebuildPartlyClipped(_ image: PlanarImage, _ map: ClipMap, _ chroma: ChromaField, _ mask: PlanarImage?) {
     let box = map.anyBox, w = image.width
-    let clip = params.clipLinear, carry = params.chromaCarry, peak = params.fillPeakLinear
+    let clip = params.clipLinear, carry = params.chromaCarry, top = max(params.fillPeakLinear, clip)
     Parallel.forRanges(box.height, minChunk: 8) { start, end in
       for y in (box.y0 + start)..<(box.y0 + end) {
         let rows = (image.row(0, y), image.row(1, y), image.row(2, y))
@@ -65,21 +58,19 @@ public final class HighlightReconstructor {
         for x in box.x0...box.x1 {
           let n = counts[x]
           if n == 0 || n == 3 { continue }
-          let v = SIMD3<Float>(rows.0[x], rows.1[x], rows.2[x])
           let k = chroma.sample(x, y)
-          let clipped = v .>= clip
-          let keep = SIMD3<Float>(repeating: 1).replacing(with: 0, where: clipped)
-          let sumU = (v * keep).sum(), sumK = (k * keep).sum()
-          let meanU = sumU / keep.sum()
-          let scale = sumU / max(sumK, 1e-3)
-          var est = carry * k * scale + (1 - carry) * meanU
-          est = est.replacing(with: v, where: est .< v)
-          est = est.replacing(with: max(peak, clip), where: est .> max(peak, clip))
+          let v = (rows.0[x], rows.1[x], rows.2[x])
+          let u = (v.0 < clip ? Float(1) : 0, v.1 < clip ? Float(1) : 0, v.2 < clip ? Float(1) : 0)
+          let sumU = u.0 * v.0 + u.1 * v.1 + u.2 * v.2, sumK = u.0 * k.0 + u.1 * k.1 + u.2 * k.2
+          let meanU = sumU / (u.0 + u.1 + u.2), scale = sumU / max(sumK, 1e-3)
           let a = m?[x] ?? 1
-          let out = v + a * (est - v)
-          if clipped[0] { rows.0[x] = out[0] }
-          if clipped[1] { rows.1[x] = out[1] }
-          if clipped[2] { rows.2[x] = out[2] }
+          @inline(__always) func rebuilt(_ v: Float, _ k: Float) -> Float {
+            let est = min(max(carry * k * scale + (1 - carry) * meanU, v), top)
+            return v + a * (est - v)
+          }
+          if u.0 == 0 { rows.0[x] = rebuilt(v.0, k.0) }
+          if u.1 == 0 { rows.1[x] = rebuilt(v.1, k.1) }
+          if u.2 == 0 { rows.2[x] = rebuilt(v.2, k.2) }
         }
       }
     }
@@ -89,9 +80,11 @@ public final class HighlightReconstructor {
 
   private func fillFullyClipped(_ image: PlanarImage, _ map: ClipMap, _ chroma: ChromaField, _ mask: PlanarImage?) {
     let box = map.allBox.expanded(by: 8, width: image.width, height: image.height)
+      .roundedUp(to: 32, width: image.width, height: image.height)
     let cw = box.width, ch = box.height, fullW = image.width
-    let e = PlanarImage(width: cw, height: ch, channels: 1)
-    let unknown = PlanarImage(width: cw, height: ch, channels: 1)
+    let e = scratch.image(0, width: cw, height: ch)
+    let unknown = scratch.image(1, width: cw, height: ch)
+    let recorded = scratch.image(2, width: cw, height: ch)
     // 1. Intensity in Log-Gamma and the unknown mask over the crop.
     Parallel.forRanges(ch, minChunk: 8) { start, end in
       for y in start..<end {
@@ -100,35 +93,32 @@ public final class HighlightReconstructor {
         let er = e.row(0, y), ur = unknown.row(0, y)
         let counts = map.counts + fy * fullW + box.x0
         var x = 0
-        while x < cw {
-          var lanes = SIMD8<Float>(repeating: 0)
-          let n = min(8, cw - x)
-          for i in 0..<n { lanes[i] = (r[x + i] + g[x + i] + b[x + i]) * (1.0 / 3) }
-          let enc = LogGammaLanes.encode(lanes)
-          for i in 0..<n {
-            er[x + i] = enc[i]
-            ur[x + i] = counts[x + i] == 3 ? 1 : 0
-          }
+        while x + 8 <= cw {
+          let mean = (SIMDLoad.load8(r + x) + SIMDLoad.load8(g + x) + SIMDLoad.load8(b + x)) * (1.0 / 3)
+          SIMDLoad.store8(LogGammaLanes.encode(mean), er + x)
           x += 8
         }
+        while x < cw {
+          er[x] = LogGammaLanes.encode((r[x] + g[x] + b[x]) * (1.0 / 3))
+          x += 1
+        }
+        for x in 0..<cw { ur[x] = counts[x] == 3 ? 1 : 0 }
       }
     }
-    var t0 = DispatchTime.now().uptimeNanoseconds
-    let recorded = e.copy()
-    // 2. Guidance: known forward differences, pushed into the unknown region.
-    _probe("encode", &t0)
-    let (gx, gy) = guidance(e, unknown)
-    _probe("guidance", &t0)
-    // 3. Multiscale fill.
-    let solver = PoissonFill(iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels)
-    solver.solve(values: e, unknown: unknown, gx: gx, gy: gy)
-    _probe("solve", &t0)
-    // 4. Back to linear RGB for the unknown pixels.
+    recorded.assign(from: e)
+    // 2. Multiscale guided fill.
+    let solver = PoissonFill(
+      iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels, scratch: scratch)
+    solver.solve(values: e, unknown: unknown)
+    // 3. Back to linear RGB for the unknown pixels, channels split by the chroma ratios.
     let carry = params.chromaCarry, peak = params.fillPeakLinear
     let ePeak = LogGammaLanes.encode(peak)
+    let table = chroma.columns(x0: box.x0, count: cw)
+    let ratioWidth = chroma.ratios.width
     Parallel.forRanges(ch, minChunk: 8) { start, end in
-      let lin = UnsafeMutablePointer<Float>.allocate(capacity: cw + 8)
-      defer { lin.deallocate() }
+      let buf = UnsafeMutablePointer<Float>.allocate(capacity: 4 * cw + 3 * ratioWidth + 8)
+      defer { buf.deallocate() }
+      let lin = buf, k = buf + cw
       for y in start..<end {
         let fy = y + box.y0
         let er = e.row(0, y), rec = recorded.row(0, y), ur = unknown.row(0, y)
@@ -142,55 +132,18 @@ public final class HighlightReconstructor {
           lin[x] = LogGammaLanes.decode(max(min(er[x], ePeak), rec[x]))
           x += 1
         }
-        let rows = (image.row(0, fy), image.row(1, fy), image.row(2, fy))
+        chroma.sampleRow(fy, table: table, into: k, scratch: buf + 4 * cw)
         let m = mask?.row(0, fy)
-        for x in 0..<cw where ur[x] > 0 {
-          let fx = x + box.x0
-          let k = chroma.sample(fx, fy)
-          let v = SIMD3<Float>(rows.0[fx], rows.1[fx], rows.2[fx])
-          let target = (carry * 3 * k + (1 - carry)) * lin[x]
-          var est = target.replacing(with: peak, where: target .> peak)
-          est = est.replacing(with: v, where: est .< v)
-          let out = v + (m?[fx] ?? 1) * (est - v)
-          rows.0[fx] = out[0]
-          rows.1[fx] = out[1]
-          rows.2[fx] = out[2]
-        }
-      }
-    }
-    _probe("decode", &t0)
-  }
-
-  /// Forward differences of `e` between known pixels, filled over unknown edges by push-pull; zero on the
-  /// last column (gx) / row (gy). Returns [1, H, W] planes.
-  private func guidance(_ e: PlanarImage, _ unknown: PlanarImage) -> (PlanarImage, PlanarImage) {
-    let w = e.width, h = e.height
-    let values = PlanarImage(width: w, height: h, channels: 2)
-    let weights = PlanarImage(width: w, height: h, channels: 2)
-    Parallel.forRanges(h, minChunk: 8) { start, end in
-      for y in start..<end {
-        let er = e.row(0, y), ur = unknown.row(0, y)
-        let vx = values.row(0, y), vy = values.row(1, y), wx = weights.row(0, y), wy = weights.row(1, y)
-        let en: UnsafeMutablePointer<Float>? = y + 1 < h ? e.row(0, y + 1) : nil
-        let un: UnsafeMutablePointer<Float>? = y + 1 < h ? unknown.row(0, y + 1) : nil
-        for x in 0..<w where ur[x] == 0 {
-          if x + 1 < w && ur[x + 1] == 0 {
-            vx[x] = er[x + 1] - er[x]
-            wx[x] = 1
-          }
-          if let en, let un, un[x] == 0 {
-            vy[x] = en[x] - er[x]
-            wy[x] = 1
+        for c in 0..<3 {
+          let row = image.row(c, fy) + box.x0, kc = k + c * cw
+          for x in 0..<cw where ur[x] > 0 {
+            let v = row[x]
+            let target = (carry * 3 * kc[x] + (1 - carry)) * lin[x]
+            let est = max(min(target, peak), v)
+            row[x] = v + (m?[x + box.x0] ?? 1) * (est - v)
           }
         }
       }
     }
-    let filled = PushPull.fill(premultiplied: values, weights: weights)
-    let gx = PlanarImage(width: w, height: h, channels: 1), gy = PlanarImage(width: w, height: h, channels: 1)
-    gx.data.update(from: filled.plane(0), count: w * h)
-    gy.data.update(from: filled.plane(1), count: w * h)
-    for y in 0..<h { gx.row(0, y)[w - 1] = 0 }
-    gy.row(0, h - 1).update(repeating: 0, count: w)
-    return (gx, gy)
   }
 }

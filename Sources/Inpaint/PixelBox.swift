@@ -26,4 +26,17 @@ struct PixelBox: Equatable {
       x0: max(0, x0 - margin), y0: max(0, y0 - margin), x1: min(width - 1, x1 + margin),
       y1: min(height - 1, y1 + margin))
   }
+
+  /// Grown (right/down first, then left/up) so that width and height are multiples of `step` where the image
+  /// allows; keeps crop sizes stable across frames so scratch buffers are reused.
+  func roundedUp(to step: Int, width: Int, height: Int) -> PixelBox {
+    if isEmpty { return self }
+    var b = self
+    let tw = min(width, (b.width + step - 1) / step * step), th = min(height, (b.height + step - 1) / step * step)
+    b.x1 = min(width - 1, b.x0 + tw - 1)
+    b.x0 = max(0, b.x1 - tw + 1)
+    b.y1 = min(height - 1, b.y0 + th - 1)
+    b.y0 = max(0, b.y1 - th + 1)
+    return b
+  }
 }

@@ -35,6 +35,11 @@ public struct PipelineParams: Equatable, Sendable {
     do { try shadows.validate() } catch let e as ParameterError { throw e.prefixed("shadows") }
     do { try expansion.validate() } catch let e as ParameterError { throw e.prefixed("expansion") }
     do { try output.validate() } catch let e as ParameterError { throw e.prefixed("output") }
+    // The window bounds how far any stage may look ahead (and so the memory held).
+    if shadows.enabled && shadows.radiusFrames > window.lookAheadFrames {
+      throw ParameterError(
+        key: "shadows.radiusFrames", message: "must not exceed window.lookAheadFrames (\(window.lookAheadFrames)), got \(shadows.radiusFrames)")
+    }
   }
 
   /// Whether any stage beyond colour conversion is active (false for the `static` preset).

@@ -126,6 +126,41 @@ final class OutputConverterTests: XCTestCase {
     }
   }
 
+  func test_nonFiniteAndNegativePixels_giveValidCodes() throws {
+    for transfer in ["pq", "hlg"] {
+      var p = OutputParams()
+      p.transfer = transfer
+      p.pixelFormat = .yuv444p10le
+      let conv = try OutputConverter(params: p)
+      let img = grey(0.5, width: 9, height: 3)
+      img[0, 0, 0] = .nan
+      img[1, 1, 1] = .infinity
+      img[2, 2, 2] = -5
+      img[0, 2, 8] = -.infinity
+      let frame = try conv.convert(img, pts: 0)
+      for plane in 0..<3 {
+        for y in 0..<3 {
+          for x in 0..<9 {
+            let v = FrameFactory.sample16(frame, plane: plane, x: x, y: y)
+            XCTAssertTrue((64...960).contains(v), "\(transfer) plane \(plane) (\(x), \(y)) = \(v)")
+          }
+        }
+      }
+      XCTAssertTrue(conv.stats.maxCLL.isFinite && conv.stats.maxFALL.isFinite, "\(conv.stats)")
+      XCTAssertEqual(conv.stats.maxCLL, 1000, accuracy: 0.01)  // +inf clips at the peak
+    }
+  }
+
+  func test_oddSizes_convertEveryPixel() throws {
+    let conv = try OutputConverter(params: OutputParams())
+    let frame = try conv.convert(grey(1, width: 13, height: 7), pts: 0)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 12, y: 6), 573)
+    XCTAssertEqual(FrameFactory.sample16(frame, plane: 1, x: 6, y: 3), 512)
+    let input = FrameFactory.uniform(AV_PIX_FMT_YUV420P, width: 13, height: 7, values: [235, 128, 128])
+    let back = try InputConverter().makeFrame(input, index: 0)
+    XCTAssertEqual(back.image[2, 6, 12], 1, accuracy: 1e-6)
+  }
+
   func test_x265Params_P3At1000() {
     var p = OutputParams()
     p.masteringPrimaries = .p3d65

@@ -6,6 +6,11 @@ import IO
 
 /// MediaReader on real ffmpeg output: containers, raw frames, pipes and broken inputs.
 final class ReaderTests: XCTestCase {
+  override class func setUp() {
+    super.setUp()
+    rx_set_log_level(-8)  // AV_LOG_QUIET: the truncation tests make libav log on purpose
+  }
+
   /// Reads everything; returns the frames' pts, passthrough packet count and the error that ended it.
   static func drain(_ reader: MediaReader) -> (pts: [Int64?], packets: Int, error: Error?) {
     var pts: [Int64?] = []
@@ -25,8 +30,8 @@ final class ReaderTests: XCTestCase {
 
   func test_containers_deliverAllFramesWithInfo() throws {
     let t = try ToolRunner()
-    for (name, extra) in [("a.nut", [String]()), ("a.mkv", ["-strict", "-1"]), ("a.y4m", []), ("a.ts", ["-c:v", "mpeg2video"])] {
-      let codec = name == "a.y4m" ? [] : ["-c:v", "rawvideo"]
+    for (name, extra) in [("a.nut", [String]()), ("a.mkv", ["-strict", "-1"]), ("a.y4m", []), ("a.ts", ["-c:v", "mpeg2video"]), ("a.mp4", ["-c:v", "mpeg4"])] {
+      let codec = name == "a.y4m" || extra.contains("-c:v") ? [] : ["-c:v", "rawvideo"]
       let file = try t.testClip(name, frames: 6, codec: codec, extra: extra + ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"])
       let reader = try MediaReader(path: file)
       XCTAssertEqual(reader.info.width, 64, name)

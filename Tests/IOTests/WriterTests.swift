@@ -142,12 +142,56 @@ final class WriterTests: XCTestCase {
     try Self.transcode(input, t.path("lin.raw"), format: .raw, params: lin)
     let raw = ["-f", "rawvideo", "-video_size", "64x48", "-pixel_format", "gbrpf32le"]
     XCTAssertEqual(try t.probeFrames(t.path("lin.raw"), extra: raw).count, 2)
-    // ffmpeg 5.1 has no raw fourcc for gbrpf32le: Matroska/NUT/y4m refuse it up front.
-    for format in [ContainerFormat.mkv, .nut, .y4m] {
+    // Matroska carries float RGB as uncompressed EXR frames, tagged linear, and they decode bit-exactly.
+    try Self.transcode(input, t.path("lin.mkv"), format: .mkv, params: lin)
+    let s = try t.probeStreams(t.path("lin.mkv"))[0]
+    XCTAssertEqual(s["codec_name"] as? String, "exr")
+    XCTAssertEqual(s["pix_fmt"] as? String, "gbrpf32le")
+    XCTAssertEqual(s["color_transfer"] as? String, "linear")
+    XCTAssertEqual(try t.probeFrames(t.path("lin.mkv")).count, 2)
+    let md5 = { (file: String, extra: String) -> String in
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/bin/bash")
+      p.arguments = ["-c", "ffmpeg -v error \(extra) -i \(file) -f rawvideo -pix_fmt gbrpf32le - | md5sum"]
+      let out = Pipe()
+      p.standardOutput = out
+      try? p.run()
+      p.waitUntilExit()
+      return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+    XCTAssertEqual(md5(t.path("lin.mkv"), ""), md5(t.path("lin.raw"), "-f rawvideo -video_size 64x48 -pixel_format gbrpf32le"))
+    // ffmpeg 5.1 has no raw fourcc for gbrpf32le: NUT and y4m refuse it up front.
+    for format in [ContainerFormat.nut, .y4m] {
       XCTAssertThrowsError(try Self.transcode(input, t.path("lin." + format.rawValue), format: format, params: lin)) { e in
         guard case .unsupported? = e as? IOError else { return XCTFail("\(e)") }
       }
     }
+  }
+
+  func test_matroskaToPipe_keepsTagsAndFrames() throws {
+    // The real use: stdout is a pipe, so the muxer cannot seek back; everything must be in the header.
+    let t = try ToolRunner()
+    let input = try t.testClip("in.nut", frames: 4)
+    let pipe = Pipe()
+    final class Sink: @unchecked Sendable { var data = Data() }
+    let sink = Sink()
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      sink.data = pipe.fileHandleForReading.readDataToEndOfFile()
+      done.signal()
+    }
+    let fd = pipe.fileHandleForWriting.fileDescriptor
+    try Self.transcode(input, "pipe:\(fd)", format: .mkv)
+    try pipe.fileHandleForWriting.close()
+    done.wait()
+    let out = t.path("piped.mkv")
+    try sink.data.write(to: URL(fileURLWithPath: out))
+    XCTAssertEqual(try t.probeFrames(out).count, 4)
+    let s = try t.probeStreams(out)[0]
+    XCTAssertEqual(s["color_transfer"] as? String, "smpte2084")
+    XCTAssertEqual(s["color_primaries"] as? String, "bt2020")
+    let side = (s["side_data_list"] as? [[String: Any]] ?? []).compactMap { $0["side_data_type"] as? String }
+    XCTAssertEqual(Set(side), ["Mastering display metadata", "Content light level metadata"])
   }
 
   func test_closedPipe_isOutputClosed() throws {

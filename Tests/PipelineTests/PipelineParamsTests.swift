@@ -24,4 +24,12 @@ final class PipelineParamsTests: XCTestCase {
     p.output.pixelFormat = .gbrpf32le
     XCTAssertNoThrow(try p.validate())
   }
+
+  func testWindowBoundsShadowLookAhead() {
+    var p = PipelineParams()
+    p.window.lookAheadFrames = 0
+    XCTAssertThrowsError(try p.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "shadows.radiusFrames") }
+    p.shadows.radiusFrames = 0
+    XCTAssertNoThrow(try p.validate())
+  }
 }

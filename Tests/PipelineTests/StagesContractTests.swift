@@ -11,7 +11,7 @@ final class StagesContractTests: XCTestCase {
   func frame(_ i: Int, w: Int = 24, h: Int = 16, level: Float) -> Frame {
     let img = PlanarImage(width: w, height: h, channels: 3)
     img.fill(level)
-    for y in 0..<4 { for x in 0..<6 { for c in 0..<3 { img[c, y, x] = 1 } } }
+    for y in 0..<10 { for x in 0..<12 { for c in 0..<3 { img[c, y, x] = 1 } } }
     let sig = PlanarImage(width: w, height: h, channels: 3)
     sig.fill(level.squareRoot())
     var f = Frame(image: img, pts: Int64(i * 10), index: i, signal: sig)
