@@ -18,6 +18,10 @@ public struct HighlightParams: Equatable, Sendable {
   /// Largest linear value (relative to SDR white) a reconstructed or filled channel may reach; bounds the
   /// gradient continuation inside large blown regions. Range 1...1000, default 16.
   public var fillPeakLinear: Float = 16
+  /// Largest ratio of a rebuilt channel to the pixel's recorded level (partly clipped) or to its filled
+  /// intensity (fully clipped); bounds the saturation carried in from a coloured ring, so a white sun in a
+  /// blue sky stays near-white. Range 1...4, default 1.25.
+  public var maxChromaRatio: Float = 1.25
 
   public init() {}
 
@@ -28,5 +32,6 @@ public struct HighlightParams: Equatable, Sendable {
     try ParameterError.check(coarsestSizePixels, in: 4...256, key: "coarsestSizePixels")
     try ParameterError.check(chromaCarry, in: 0...1, key: "chromaCarry")
     try ParameterError.check(fillPeakLinear, in: 1...1000, key: "fillPeakLinear")
+    try ParameterError.check(maxChromaRatio, in: 1...4, key: "maxChromaRatio")
   }
 }

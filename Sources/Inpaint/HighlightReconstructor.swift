@@ -50,6 +50,7 @@ public final class HighlightReconstructor {
   private func rebuildPartlyClipped(_ image: PlanarImage, _ map: ClipMap, _ chroma: ChromaField, _ mask: PlanarImage?) {
     let box = map.anyBox, w = image.width
     let clip = params.clipLinear, carry = params.chromaCarry, top = max(params.fillPeakLinear, clip)
+    let ratio = params.maxChromaRatio
     Parallel.forRanges(box.height, minChunk: 8) { start, end in
       for y in (box.y0 + start)..<(box.y0 + end) {
         let rows = (image.row(0, y), image.row(1, y), image.row(2, y))
@@ -64,8 +65,10 @@ public final class HighlightReconstructor {
           let sumU = u.0 * v.0 + u.1 * v.1 + u.2 * v.2, sumK = u.0 * k.0 + u.1 * k.1 + u.2 * k.2
           let meanU = sumU / (u.0 + u.1 + u.2), scale = sumU / max(sumK, 1e-3)
           let a = m?[x] ?? 1
+          // Saturation bound: a rebuilt channel stays within maxChromaRatio of the brightest recorded value.
+          let bound = min(top, ratio * max(v.0, v.1, v.2))
           @inline(__always) func rebuilt(_ v: Float, _ k: Float) -> Float {
-            let est = min(max(carry * k * scale + (1 - carry) * meanU, v), top)
+            let est = min(max(carry * k * scale + (1 - carry) * meanU, v), bound)
             return v + a * (est - v)
           }
           if u.0 == 0 { rows.0[x] = rebuilt(v.0, k.0) }
@@ -111,7 +114,7 @@ public final class HighlightReconstructor {
       iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels, scratch: scratch)
     solver.solve(values: e, unknown: unknown)
     // 3. Back to linear RGB for the unknown pixels, channels split by the chroma ratios.
-    let carry = params.chromaCarry, peak = params.fillPeakLinear
+    let carry = params.chromaCarry, peak = params.fillPeakLinear, ratio = params.maxChromaRatio
     let ePeak = LogGammaLanes.encode(peak)
     let table = chroma.columns(x0: box.x0, count: cw)
     let ratioWidth = chroma.ratios.width
@@ -133,12 +136,24 @@ public final class HighlightReconstructor {
           x += 1
         }
         chroma.sampleRow(fy, table: table, into: k, scratch: buf + 4 * cw)
+        // Per-pixel chroma factors f_c = carry·3·k_c + (1 − carry) (mean 1); their spread around 1 is scaled
+        // down so the largest is at most maxChromaRatio (hue kept, saturation bounded).
+        for x in 0..<cw where ur[x] > 0 {
+          let f0 = carry * 3 * k[x] + (1 - carry), f1 = carry * 3 * k[cw + x] + (1 - carry)
+          let f2 = carry * 3 * k[2 * cw + x] + (1 - carry)
+          let top = max(f0, f1, f2)
+          let s: Float = top > ratio ? (ratio - 1) / (top - 1) : 1
+          k[x] = 1 + (f0 - 1) * s
+          k[cw + x] = 1 + (f1 - 1) * s
+          k[2 * cw + x] = 1 + (f2 - 1) * s
+        }
+        let factors = [k, k + cw, k + 2 * cw]
         let m = mask?.row(0, fy)
         for c in 0..<3 {
-          let row = image.row(c, fy) + box.x0, kc = k + c * cw
+          let row = image.row(c, fy) + box.x0, fc = factors[c]
           for x in 0..<cw where ur[x] > 0 {
             let v = row[x]
-            let target = (carry * 3 * kc[x] + (1 - carry)) * lin[x]
+            let target = fc[x] * lin[x]
             let est = max(min(target, peak), v)
             row[x] = v + (m?[x + box.x0] ?? 1) * (est - v)
           }

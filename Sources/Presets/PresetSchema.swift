@@ -89,6 +89,11 @@ public enum PresetSchema {
       "highlights.fillPeakLinear", \.highlights.fillPeakLinear, 1...1000,
       "Largest linear value (relative to SDR white) a reconstructed or filled channel may reach; bounds the "
         + "gradient continuation inside large blown regions. Range 1...1000, default 16."),
+    .float(
+      "highlights.maxChromaRatio", \.highlights.maxChromaRatio, 1...4,
+      "Largest ratio of a rebuilt channel to the pixel's recorded level (partly clipped) or to its filled "
+        + "intensity (fully clipped); bounds the saturation carried in from a coloured ring, so a white sun in a "
+        + "blue sky stays near-white. Range 1...4, default 1.25."),
 
     // MARK: - shadows (ShadowParams)
     .bool("shadows.enabled", \.shadows.enabled, "Whether shadow denoising runs. Default true."),

@@ -16,8 +16,13 @@ enum StageBench {
     print("reexpose-bench: per-stage ms/frame at \(width)x\(height), \(frames) frames, \(Parallel.workers) workers")
     let clip = (0..<4).map { SyntheticFrame.make(width: width, height: height, shift: $0 * 8) }
 
-    for name in ["static", "fast", "hdr10-pq"] {
-      let filter = try ReexposeFilter(preset: name)
+    let runs: [(String, [String])] = [
+      ("static", []), ("fast", []), ("hdr10-pq", []),
+      ("fast", ["highlights.enabled=false"]), ("fast", ["highlights.enabled=false", "shadows.enabled=false"]),
+      ("fast", ["highlights.enabled=false", "shadows.enabled=false", "expansion.maskDrive=0"]),
+    ]
+    for (name, overrides) in runs {
+      let filter = try ReexposeFilter(preset: name, overrides: overrides)
       var times: [String: Double] = [:]
       var order: [String] = []
       func time(_ label: String, _ body: () throws -> Void) rethrows {
@@ -37,7 +42,7 @@ enum StageBench {
       try filter.drain()
       while case .frame = try filter.receive() { out += 1 }
       let total = order.reduce(0) { $0 + times[$1]! } / Double(frames)
-      print("  \(name): \(String(format: "%.2f", total)) ms/frame (\(String(format: "%.1f", 1000 / total)) fps), \(out) frames")
+      print("  \(name) \(overrides.joined(separator: " ")): \(String(format: "%.2f", total)) ms/frame (\(String(format: "%.1f", 1000 / total)) fps), \(out) frames")
       for label in order { print("    \(label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%7.2f", times[label]! / Double(frames))) ms") }
     }
   }

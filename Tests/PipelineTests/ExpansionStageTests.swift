@@ -43,6 +43,16 @@ final class ExpansionStageTests: XCTestCase {
     XCTAssertLessThan(plain, masked)
   }
 
+  func testNoChannelPassesThePeak() throws {
+    let stage = ExpansionStage(params: ExpansionParams(), output: OutputParams())
+    let f = frame([1.0], mask: 1)
+    f.image[0, 0, 0] = 0.3; f.image[1, 0, 0] = 0.9; f.image[2, 0, 0] = 2.5  // a saturated rebuilt highlight
+    let out = try stage.push(f)[0].image
+    let peak: Float = 1000 / 203
+    XCTAssertEqual(out[2, 0, 0], peak, accuracy: 1e-4, "the largest channel lands on the peak, not past it")
+    XCTAssertEqual(out[0, 0, 0] / out[2, 0, 0], 0.3 / 2.5, accuracy: 1e-5, "hue kept")
+  }
+
   func testDisabledIsIdentity() throws {
     var p = ExpansionParams()
     p.enabled = false
