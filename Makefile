@@ -24,7 +24,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-swift test-c demo bench bench-nn install uninstall clean
+.PHONY: all build lib test test-swift test-c test-examples demo bench bench-nn install uninstall clean
 
 all: build
 
@@ -41,7 +41,7 @@ lib: $(RELEASE_DIR)/libReexposeShared.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
 test: build
-	@$(MAKE) --no-print-directory test-swift test-c test-python
+	@$(MAKE) --no-print-directory test-swift test-c test-examples test-python
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -49,6 +49,9 @@ test-swift:
 
 test-c:
 	bash Examples/c-api/run-test.sh $(RELEASE_DIR)
+
+test-examples:
+	bash Examples/run-tests.sh $(BIN)
 
 demo: build
 	bash Examples/demo.sh $(BIN)

@@ -27,4 +27,17 @@ final class InfoCommandTests: EndToEndCase {
     let r = try ok("$RX --preset hdr10-pq --x265-params").text.trimmingCharacters(in: .whitespacesAndNewlines)
     XCTAssertEqual(r, "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
   }
+
+  func testProgressOnlyWhenStderrIsATerminal() throws {
+    try makeClip("in.nut", frames: 10)
+    // `script` gives the command a terminal; stdout (video) still goes to a file.
+    let tty = try ok("script -qec \"$RX --preset static -i in.nut -o tty.mkv\" /dev/null")
+    XCTAssertTrue(tty.text.contains("reexpose: frame "), tty.text)
+    XCTAssertTrue(tty.text.contains(" fps"), tty.text)
+    let pipe = try ok("$RX --preset static -i in.nut -o pipe.mkv")
+    XCTAssertFalse(pipe.stderr.contains("reexpose: frame "), pipe.stderr)
+    XCTAssertTrue(pipe.stderr.contains("10 frames in"), "summary at the end: \(pipe.stderr)")
+    let quiet = try ok("script -qec \"$RX --quiet --preset static -i in.nut -o q.mkv\" /dev/null")
+    XCTAssertFalse(quiet.text.contains("reexpose:"), quiet.text)
+  }
 }
