@@ -158,7 +158,9 @@ struct InputKernel {
         SIMDLUT.store(g, sg, x, w)
         SIMDLUT.store(bl, sb, x, w)
       }
-      var rl = SIMDLUT.uniform(r, lut), gl = SIMDLUT.uniform(g, lut), bll = SIMDLUT.uniform(bl, lut)
+      // r, g, bl are clipped to 0...1 above (decoded codes are finite).
+      var rl = SIMDLUT.uniformInRange(r, lut), gl = SIMDLUT.uniformInRange(g, lut)
+      var bll = SIMDLUT.uniformInRange(bl, lut)
       if convert {
         // Input primaries → BT.709 in linear light; out-of-gamut values clip at 0.
         let (r0, g0, b0) = (rl, gl, bll)

@@ -28,6 +28,8 @@ public final class MediaWriter {
   /// Input stream index → (output stream, input time base).
   private var streamMap: [Int: (UnsafeMutablePointer<AVStream>, AVRational)] = [:]
   private var warnedDrop = false
+  /// Whether video frames are muxed as rawvideo packets (mkv, nut, raw), where packed frames skip the encoder.
+  private let rawVideo: Bool
   private var finished = false
 
   /// Opens the output and writes the header.
@@ -75,6 +77,7 @@ public final class MediaWriter {
     // Encoder: rawvideo copies the planes into one packet; y4m's muxer takes wrapped AVFrames; float RGB in
     // Matroska goes as uncompressed EXR.
     let codecID = format == .y4m ? AV_CODEC_ID_WRAPPED_AVFRAME : exrFrames ? AV_CODEC_ID_EXR : AV_CODEC_ID_RAWVIDEO
+    rawVideo = codecID == AV_CODEC_ID_RAWVIDEO
     guard let codec = avcodec_find_encoder(codecID), let enc = avcodec_alloc_context3(codec) else {
       avformat_free_context(c)
       throw IOError.unsupported("no raw video encoder in this libavcodec")
@@ -153,20 +156,61 @@ public final class MediaWriter {
     }
     if f.pointee.pts == rx_nopts_value() { f.pointee.pts = nextPts }
     nextPts = f.pointee.pts + max(f.pointee.pkt_duration, frameStep)
+    if let size = packedRawSize(f) {
+      // The frame's one buffer already is the rawvideo packet: reference it instead of copying.
+      av_packet_unref(packet)
+      packet.pointee.buf = av_buffer_ref(f.pointee.buf.0)
+      guard packet.pointee.buf != nil else { fatalError("av_buffer_ref: out of memory") }
+      packet.pointee.data = f.pointee.buf.0!.pointee.data
+      packet.pointee.size = size
+      packet.pointee.pts = f.pointee.pts
+      packet.pointee.dts = f.pointee.pts
+      try writeVideoPacket(duration: f.pointee.pkt_duration)
+      return
+    }
     try IOError.check(avcodec_send_frame(encoder, f), "encode frame \(framesWritten) for", target: path)
     while true {
       let r = avcodec_receive_packet(encoder, packet)
       if r == rx_averror_eagain() || r == rx_averror_eof() { break }
       try IOError.check(r, "encode frame \(framesWritten) for", target: path)
-      if packet.pointee.duration <= 0 { packet.pointee.duration = max(f.pointee.pkt_duration, frameStep) }
-      packet.pointee.stream_index = videoStream.pointee.index
-      packet.pointee.flags |= AV_PKT_FLAG_KEY
-      av_packet_rescale_ts(packet, inputTimeBase, videoStream.pointee.time_base)
-      let w = av_interleaved_write_frame(ctx, packet)
-      av_packet_unref(packet)
-      try IOError.check(w, "write frame \(framesWritten) to", target: path)
-      framesWritten += 1
+      try writeVideoPacket(duration: f.pointee.pkt_duration)
     }
+  }
+
+  /// Muxes `packet` (pts/dts in the input time base) as the next video frame and unrefs it.
+  private func writeVideoPacket(duration: Int64) throws {
+    guard let ctx, let packet else { return }
+    if packet.pointee.duration <= 0 { packet.pointee.duration = max(duration, frameStep) }
+    packet.pointee.stream_index = videoStream.pointee.index
+    packet.pointee.flags |= AV_PKT_FLAG_KEY
+    av_packet_rescale_ts(packet, inputTimeBase, videoStream.pointee.time_base)
+    let w = av_interleaved_write_frame(ctx, packet)
+    av_packet_unref(packet)
+    try IOError.check(w, "write frame \(framesWritten) to", target: path)
+    framesWritten += 1
+  }
+
+  /// The rawvideo packet size when `f`'s planes are packed exactly as the rawvideo encoder would copy them
+  /// (one buffer, rows without padding, planes back to back, `AV_INPUT_BUFFER_PADDING_SIZE` spare bytes after
+  /// them, as ``OutputConverter`` allocates them), else nil (the frame goes through the encoder).
+  private func packedRawSize(_ f: UnsafeMutablePointer<AVFrame>) -> Int32? {
+    guard rawVideo, let buf = f.pointee.buf.0, f.pointee.buf.1 == nil, f.pointee.hw_frames_ctx == nil,
+      let base = buf.pointee.data
+    else { return nil }
+    let fmt = AVPixelFormat(rawValue: f.pointee.format)
+    let size = av_image_get_buffer_size(fmt, f.pointee.width, f.pointee.height, 1)
+    guard size > 0, buf.pointee.size >= Int(size) + Int(AV_INPUT_BUFFER_PADDING_SIZE) else { return nil }
+    var data: [UnsafeMutablePointer<UInt8>?] = [nil, nil, nil, nil]
+    var lines: [Int32] = [0, 0, 0, 0]
+    guard av_image_fill_arrays(&data, &lines, base, fmt, f.pointee.width, f.pointee.height, 1) >= 0 else {
+      return nil
+    }
+    let fd = [f.pointee.data.0, f.pointee.data.1, f.pointee.data.2, f.pointee.data.3]
+    let fl = [f.pointee.linesize.0, f.pointee.linesize.1, f.pointee.linesize.2, f.pointee.linesize.3]
+    for i in 0..<4 where data[i] != nil || lines[i] != 0 {
+      if fd[i] != data[i] || fl[i] != lines[i] { return nil }
+    }
+    return size
   }
 
   /// Stream-copies a passthrough packet (dropped, with one warning, when the container cannot carry it).

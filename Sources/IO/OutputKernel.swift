@@ -97,8 +97,8 @@ struct OutputKernel {
         bv = SIMDLUT.min(SIMDLUT.max(bv, zero), peak)
       }
       // CTA-861.3: max(R, G, B) per pixel (tail lanes load as 0 and add nothing).
-      var mx = SIMDLUT.max(SIMDLUT.max(rv, gv), bv)
-      mx = mx.replacing(with: zero, where: .!(mx .> zero))  // negative and NaN count as black
+      let mx0 = SIMDLUT.max(SIMDLUT.max(rv, gv), bv)
+      let mx = zero.replacing(with: mx0, where: mx0 .> zero)  // negative and NaN count as black
       vmax = SIMDLUT.max(vmax, mx)
       vsum += mx
       switch encoding {
@@ -204,13 +204,34 @@ struct OutputKernel {
     }
     let pb = plane16(1, t), pr = plane16(2, t)
     let cw = (w + 1) / 2
-    for i in 0..<cw {
+    // Chroma sample i sits on luma column 2i: [1 2 1]/4 over columns 2i − 1...2i + 1 (edges repeat).
+    @inline(__always) func scalar(_ i: Int) {
       let x = 2 * i
       let l = max(x - 1, 0), rr = min(x + 1, w - 1)
       let cb = 0.25 * cbV[l] + 0.5 * cbV[x] + 0.25 * cbV[rr]
       let cr = 0.25 * crV[l] + 0.5 * crV[x] + 0.25 * crV[rr]
-      pb[i] = UInt16(min(max(cb * cs + co + 0.5, 0), 1023))
-      pr[i] = UInt16(min(max(cr * cs + co + 0.5, 0), 1023))
+      pb[i] = codes(V(repeating: cb), cs, co)[0]
+      pr[i] = codes(V(repeating: cr), cs, co)[0]
+    }
+    /// Even (offset 0) or odd (offset 1) columns 2i + offset ... 2i + 14 + offset.
+    @inline(__always) func columns(_ p: UnsafeMutablePointer<Float>, _ c: Int) -> V {
+      let a = SIMDLUT.load8(p + c), b = SIMDLUT.load8(p + c + 8)
+      return V(a[0], a[2], a[4], a[6], b[0], b[2], b[4], b[6])
+    }
+    scalar(0)
+    var i = 1
+    // Vector body: needs columns up to 2(i + 7) + 1 ≤ w − 1 and loads up to 2i + 16 < padded width.
+    while 2 * (i + 7) + 2 <= w - 1 {
+      let x = 2 * i
+      let cb = 0.25 * (columns(cbV, x - 1) + columns(cbV, x + 1)) + 0.5 * columns(cbV, x)
+      let cr = 0.25 * (columns(crV, x - 1) + columns(crV, x + 1)) + 0.5 * columns(crV, x)
+      store(codes(cb, cs, co), pb + i)
+      store(codes(cr, cs, co), pr + i)
+      i += 8
+    }
+    while i < cw {
+      scalar(i)
+      i += 1
     }
     return stats
   }

@@ -30,15 +30,15 @@ enum SIMDLUT {
   }
 
   /// f(x) for x clamped to 0...1 (NaN reads f(0)).
-  @inline(__always)
+  @_transparent
   static func log(_ x: V, _ t: UnsafePointer<Float>) -> V {
+    // max(x, lo) with NaN → lo (one maxps: the select keeps `lo` unless x > lo), then min(·, 1). Inputs below
+    // lo land on lo, whose index is 0 = f(0), like the rest of the first bin.
     let lo = V(repeating: 0x1p-32)
-    var c = x.replacing(with: 1, where: x .> 1)
-    c = c.replacing(with: lo, where: .!(c .>= lo))  // also NaN
+    var c = lo.replacing(with: x, where: x .> lo)
+    c = c.replacing(with: 1, where: c .> 1)
     let bits = unsafeBitCast(c, to: SIMD8<Int32>.self)
-    var idx = (bits &- logMinBits) &>> logShift
-    idx = idx.replacing(with: 0, where: x .< lo)
-    return gather(idx, t)
+    return gather((bits &- logMinBits) &>> logShift, t)
   }
 
   // MARK: - Uniform
@@ -54,9 +54,15 @@ enum SIMDLUT {
   /// f(x) at the nearest sample, x clamped to 0...1 (NaN reads f(0)).
   @inline(__always)
   static func uniform(_ x: V, _ t: UnsafePointer<Float>) -> V {
-    var c = x.replacing(with: 1, where: x .> 1)
-    c = c.replacing(with: 0, where: .!(c .>= 0))
+    var c = V().replacing(with: x, where: x .> 0)  // NaN and negatives → 0 (one maxps)
+    c = c.replacing(with: 1, where: c .> 1)
     return gather(roundToInt(c * Float(uniformSegments)), t)
+  }
+
+  /// f(x) at the nearest sample for x already in 0...1 (no clamping; out-of-range x reads out of bounds).
+  @inline(__always)
+  static func uniformInRange(_ x: V, _ t: UnsafePointer<Float>) -> V {
+    gather(roundToInt(x * Float(uniformSegments)), t)
   }
 
   // MARK: - Helpers
@@ -75,13 +81,10 @@ enum SIMDLUT {
 
   @inline(__always)
   static func gather(_ i: SIMD8<Int32>, _ t: UnsafePointer<Float>) -> V {
-    // Spilling the indices and reloading them as scalars beats lane extraction on SSE2 (measured).
-    var idx = i
-    return withUnsafeBytes(of: &idx) { raw in
-      let q = raw.baseAddress!.assumingMemoryBound(to: Int32.self)
-      return V(t[Int(q[0])], t[Int(q[1])], t[Int(q[2])], t[Int(q[3])],
-               t[Int(q[4])], t[Int(q[5])], t[Int(q[6])], t[Int(q[7])])
-    }
+    // Indices are ≥ 0: reading them as UInt32 lets lane extraction zero-extend for free (no sign extension).
+    let u = unsafeBitCast(i, to: SIMD8<UInt32>.self)
+    return V(t[Int(u[0])], t[Int(u[1])], t[Int(u[2])], t[Int(u[3])],
+             t[Int(u[4])], t[Int(u[5])], t[Int(u[6])], t[Int(u[7])])
   }
 
   /// Lane-wise minimum (vectorises; the generic pointwiseMin does not).

@@ -1,59 +1,70 @@
 import Imaging
 
-/// Per-pixel count of clipped channels and the bounding boxes of partly and fully clipped pixels.
-///
-/// Layout: `counts` is H·W bytes, row-major, value 0...3 = channels ≥ clip level.
+/// Bounding boxes of the partly and fully clipped pixels of a frame (a channel ≥ the clip level counts as
+/// clipped). The per-pixel classes are recomputed from the image where needed (cheaper than storing them).
 final class ClipMap {
   let width: Int, height: Int
-  /// Clipped-channel count per pixel, [H, W].
-  let counts: UnsafeMutablePointer<UInt8>
   /// Rows/columns containing a pixel with ≥ 1 clipped channel (empty when none).
   private(set) var anyBox = PixelBox.empty
   /// Rows/columns containing a pixel with all 3 channels clipped (empty when none).
   private(set) var allBox = PixelBox.empty
+  /// Per-row boxes (2 per row: any, all), reused across frames.
+  private let boxes: UnsafeMutablePointer<PixelBox>
 
   init(width: Int, height: Int) {
     self.width = width
     self.height = height
-    counts = .allocate(capacity: width * height)
+    boxes = .allocate(capacity: 2 * height)
   }
 
-  deinit { counts.deallocate() }
+  deinit { boxes.deallocate() }
 
   /// Classifies `image` ([3, H, W] linear) against `clip`.
   func classify(_ image: PlanarImage, clip: Float) {
     precondition(image.width == width && image.height == height && image.channels >= 3)
     let w = width, h = height
-    let boxes = UnsafeMutablePointer<PixelBox>.allocate(capacity: 2 * h)
-    defer { boxes.deallocate() }
-    let counts = self.counts
-    Parallel.forRanges(h, minChunk: 8) { start, end in
+    let boxes = self.boxes
+    Parallel.forRanges(h, minChunk: 16) { start, end in
       for y in start..<end {
         let r = image.row(0, y), g = image.row(1, y), b = image.row(2, y)
-        let c = counts + y * w
-        var anyB = PixelBox.empty, allB = PixelBox.empty
+        // First/last 8-pixel group holding a partly (any) / fully (all) clipped pixel, refined per pixel.
+        var anyFirst = -1, anyLast = -1, allFirst = -1, allLast = -1
         var x = 0
         while x + 8 <= w {
-          let n = SIMD8<Int32>(repeating: 0)
-            .replacing(with: 1, where: SIMDLoad.load8(r + x) .>= clip)
-            &+ SIMD8<Int32>(repeating: 0).replacing(with: 1, where: SIMDLoad.load8(g + x) .>= clip)
-            &+ SIMD8<Int32>(repeating: 0).replacing(with: 1, where: SIMDLoad.load8(b + x) .>= clip)
-          if n.wrappedSum() == 0 {
-            (c + x).update(repeating: 0, count: 8)
-          } else {
-            for i in 0..<8 {
-              c[x + i] = UInt8(n[i])
-              if n[i] > 0 { anyB.include(x + i, y) }
-              if n[i] == 3 { allB.include(x + i, y) }
+          let mx = SIMDMath.max(SIMDLoad.load8(r + x), SIMDMath.max(SIMDLoad.load8(g + x), SIMDLoad.load8(b + x)))
+          if LaneReduce.max(mx) >= clip {
+            if anyFirst < 0 { anyFirst = x }
+            anyLast = x
+            let mn = SIMDMath.min(SIMDLoad.load8(r + x), SIMDMath.min(SIMDLoad.load8(g + x), SIMDLoad.load8(b + x)))
+            if LaneReduce.max(mn) >= clip {
+              if allFirst < 0 { allFirst = x }
+              allLast = x
             }
           }
           x += 8
         }
+        @inline(__always) func anyAt(_ x: Int) -> Bool { r[x] >= clip || g[x] >= clip || b[x] >= clip }
+        @inline(__always) func allAt(_ x: Int) -> Bool { r[x] >= clip && g[x] >= clip && b[x] >= clip }
+        var anyB = PixelBox.empty, allB = PixelBox.empty
+        if anyFirst >= 0 {
+          var a = anyFirst
+          while !anyAt(a) { a += 1 }
+          var z = anyLast + 7
+          while !anyAt(z) { z -= 1 }
+          anyB.include(a, y)
+          anyB.include(z, y)
+        }
+        if allFirst >= 0 {
+          var a = allFirst
+          while !allAt(a) { a += 1 }
+          var z = allLast + 7
+          while !allAt(z) { z -= 1 }
+          allB.include(a, y)
+          allB.include(z, y)
+        }
         while x < w {
-          let n = (r[x] >= clip ? 1 : 0) + (g[x] >= clip ? 1 : 0) + (b[x] >= clip ? 1 : 0)
-          c[x] = UInt8(n)
-          if n > 0 { anyB.include(x, y) }
-          if n == 3 { allB.include(x, y) }
+          if anyAt(x) { anyB.include(x, y) }
+          if allAt(x) { allB.include(x, y) }
           x += 1
         }
         boxes[2 * y] = anyB

@@ -1,39 +1,49 @@
+import Dispatch
 import Imaging
 
 /// Guidance fields for ``PoissonFill``: forward differences of the known pixels, filled over unknown edges.
 enum Guidance {
   /// gx = right − left and gy = down − up where both pixels are known, extended over the other edges by
   /// membrane (Laplace) interpolation, which continues a linear gradient field exactly (so a paraboloid dome
-  /// is rebuilt exactly); 0 on the last column (gx) / row (gy). Returns [1, H, W] planes.
-  static func estimate(_ e: PlanarImage, _ unknown: PlanarImage) -> (PlanarImage, PlanarImage) {
+  /// is rebuilt exactly); 0 on the last column (gx) / row (gy). Returns [1, H, W] planes owned by `scratch`
+  /// (valid until its next use). The two membrane solves run concurrently when there are workers for them.
+  static func estimate(_ e: PlanarImage, _ unknown: PlanarImage, scratch: ScratchImages) -> (PlanarImage, PlanarImage) {
     let w = e.width, h = e.height
-    let values = PlanarImage(width: w, height: h, channels: 2)
-    let weights = PlanarImage(width: w, height: h, channels: 2)
-    Parallel.forRanges(h, minChunk: 8) { start, end in
-      for y in start..<end {
-        let er = e.row(0, y), ur = unknown.row(0, y)
-        let vx = values.row(0, y), vy = values.row(1, y), wx = weights.row(0, y), wy = weights.row(1, y)
-        for x in 0..<(w - 1) where ur[x] == 0 && ur[x + 1] == 0 {
-          vx[x] = er[x + 1] - er[x]
-          wx[x] = 1
+    let gx = scratch.image(0, width: w, height: h), gy = scratch.image(1, width: w, height: h)
+    // Unknown-edge masks: 0 where both ends are known, else 1.
+    let ux = scratch.image(2, width: w, height: h), uy = scratch.image(3, width: w, height: h)
+    for y in 0..<h {
+      let er = e.row(0, y), ur = unknown.row(0, y)
+      let vx = gx.row(0, y), vy = gy.row(0, y), mx = ux.row(0, y), my = uy.row(0, y)
+      for x in 0..<(w - 1) {
+        let known = ur[x] == 0 && ur[x + 1] == 0
+        vx[x] = known ? er[x + 1] - er[x] : 0
+        mx[x] = known ? 0 : 1
+      }
+      vx[w - 1] = 0
+      mx[w - 1] = 1
+      if y + 1 < h {
+        let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
+        for x in 0..<w {
+          let known = ur[x] == 0 && un[x] == 0
+          vy[x] = known ? en[x] - er[x] : 0
+          my[x] = known ? 0 : 1
         }
-        if y + 1 < h {
-          let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
-          for x in 0..<w where ur[x] == 0 && un[x] == 0 {
-            vy[x] = en[x] - er[x]
-            wy[x] = 1
-          }
-        }
+      } else {
+        vy.update(repeating: 0, count: w)
+        my.update(repeating: 1, count: w)
       }
     }
-    let gx = PlanarImage(width: w, height: h, channels: 1), gy = PlanarImage(width: w, height: h, channels: 1)
-    let unknownEdges = PlanarImage(width: w, height: h, channels: 1)
-    let membrane = PoissonFill(iterations: 24, coarsestSize: 16, guidanceSize: 0)
-    for (c, g) in [(0, gx), (1, gy)] {
-      g.data.update(from: values.plane(c), count: w * h)
-      let wp = weights.plane(c)
-      for i in 0..<(w * h) { unknownEdges.data[i] = 1 - wp[i] }
-      membrane.solve(values: g, unknown: unknownEdges)
+    let planes = [(gx, ux, scratch.child(10)), (gy, uy, scratch.child(11))]
+    let membrane = { (i: Int) in
+      let (g, u, s) = planes[i]
+      PoissonFill(iterations: 24, coarsestSize: 16, guidanceSize: 0, scratch: s).solve(values: g, unknown: u)
+    }
+    if Parallel.workers >= 2 {
+      DispatchQueue.concurrentPerform(iterations: 2, execute: membrane)
+    } else {
+      membrane(0)
+      membrane(1)
     }
     zeroLastEdges(gx, gy)
     return (gx, gy)

@@ -1,48 +1,97 @@
 import Imaging
 
-/// One Jacobi sweep of the guided membrane equation (see ``PoissonFill``), SIMD across x, rows in parallel.
+/// One Jacobi sweep of the guided membrane equation (see ``PoissonFill``), SIMD across x.
 ///
 /// u'_p = u_p + m_p·(¼·Σ_q (u_q − d_pq) − u_p) with m = unknown mask; neighbours outside the image replicate
 /// u_p with zero guidance (Neumann boundary). Without guidance d = 0 (Laplace). Layout: all planes [1, H, W].
+///
+/// Only the columns `x0 ..< x1` of the given rows are written; the caller keeps the other pixels of `b` equal
+/// to those of `a` (they hold known pixels, whose update is the identity, or pixels deliberately frozen).
 enum JacobiSweep {
+  /// Sweeps rows `y0 ..< y1`, columns `x0 ..< x1` from `a` into `b` (single-threaded, no allocation).
+  @inline(__always)
+  static func rows(
+    from a: PlanarImage, to b: PlanarImage, unknown: PlanarImage, gx: PlanarImage?, gy: PlanarImage?,
+    y0: Int, y1: Int, x0: Int, x1: Int
+  ) {
+    if let gx, let gy {
+      for y in y0..<y1 { guidedRow(a, b, unknown, gx, gy, y, x0, x1) }
+    } else {
+      for y in y0..<y1 { laplaceRow(a, b, unknown, y, x0, x1) }
+    }
+  }
+
+  /// Whole-image sweep, rows in parallel when the image is large.
   static func run(from a: PlanarImage, to b: PlanarImage, unknown: PlanarImage, gx: PlanarImage?, gy: PlanarImage?) {
     let w = a.width, h = a.height
-    Parallel.forRanges(h, minChunk: 16) { start, end in
-      // Zero guidance rows stand in when there is none.
-      let zeros = UnsafeMutablePointer<Float>.allocate(capacity: w)
-      zeros.initialize(repeating: 0, count: w)
-      defer { zeros.deallocate() }
-      for y in start..<end {
-        let cur = a.row(0, y), out = b.row(0, y), m = unknown.row(0, y)
-        let upRow = y > 0 ? a.row(0, y - 1) : cur
-        let dnRow = y < h - 1 ? a.row(0, y + 1) : cur
-        let gxr = gx?.row(0, y) ?? zeros, gyr = gy?.row(0, y) ?? zeros
-        let gyu = y > 0 ? (gy?.row(0, y - 1) ?? zeros) : zeros
-        // Scalar update with edge replication.
-        @inline(__always) func scalar(_ x: Int) {
-          let c = cur[x]
-          let l = x > 0 ? cur[x - 1] + gxr[x - 1] : c
-          let r = x < w - 1 ? cur[x + 1] - gxr[x] : c
-          let uu = upRow[x] + gyu[x]
-          let d = dnRow[x] - gyr[x]
-          out[x] = c + m[x] * (0.25 * (l + r + uu + d) - c)
-        }
-        scalar(0)
-        var x = 1
-        while x + 8 <= w - 1 {
-          let c = SIMDLoad.load8(cur + x)
-          var s = SIMDLoad.load8(cur + x - 1) + SIMDLoad.load8(gxr + x - 1)
-          s += SIMDLoad.load8(cur + x + 1) - SIMDLoad.load8(gxr + x)
-          s += SIMDLoad.load8(dnRow + x) - SIMDLoad.load8(gyr + x)
-          s += SIMDLoad.load8(upRow + x) + SIMDLoad.load8(gyu + x)
-          SIMDLoad.store8(c + SIMDLoad.load8(m + x) * (0.25 * s - c), out + x)
-          x += 8
-        }
-        while x < w {
-          scalar(x)
-          x += 1
-        }
-      }
+    if w * h < 65536 {
+      rows(from: a, to: b, unknown: unknown, gx: gx, gy: gy, y0: 0, y1: h, x0: 0, x1: w)
+      return
     }
+    Parallel.forRanges(h, minChunk: 16) { start, end in
+      rows(from: a, to: b, unknown: unknown, gx: gx, gy: gy, y0: start, y1: end, x0: 0, x1: w)
+    }
+  }
+
+  @inline(__always)
+  static func laplaceRow(_ a: PlanarImage, _ b: PlanarImage, _ unknown: PlanarImage, _ y: Int, _ x0: Int, _ x1: Int) {
+    let w = a.width, h = a.height
+    let cur = a.row(0, y), out = b.row(0, y), m = unknown.row(0, y)
+    let upRow = y > 0 ? a.row(0, y - 1) : cur
+    let dnRow = y < h - 1 ? a.row(0, y + 1) : cur
+    @inline(__always) func scalar(_ x: Int) {
+      let c = cur[x]
+      let l = x > 0 ? cur[x - 1] : c
+      let r = x < w - 1 ? cur[x + 1] : c
+      out[x] = c + m[x] * (0.25 * (l + r + upRow[x] + dnRow[x]) - c)
+    }
+    var x = x0
+    if x == 0 && x < x1 { scalar(0); x = 1 }
+    let end = min(x1, w - 1)
+    while x + 8 <= end {
+      let c = SIMDLoad.load8(cur + x)
+      var s = SIMDLoad.load8(cur + x - 1) + SIMDLoad.load8(cur + x + 1)
+      s += SIMDLoad.load8(dnRow + x)
+      s += SIMDLoad.load8(upRow + x)
+      SIMDLoad.store8(c + SIMDLoad.load8(m + x) * (0.25 * s - c), out + x)
+      x += 8
+    }
+    while x < x1 { scalar(x); x += 1 }
+  }
+
+  @inline(__always)
+  static func guidedRow(
+    _ a: PlanarImage, _ b: PlanarImage, _ unknown: PlanarImage, _ gx: PlanarImage, _ gy: PlanarImage, _ y: Int,
+    _ x0: Int, _ x1: Int
+  ) {
+    let w = a.width, h = a.height
+    let cur = a.row(0, y), out = b.row(0, y), m = unknown.row(0, y)
+    let upRow = y > 0 ? a.row(0, y - 1) : cur
+    let dnRow = y < h - 1 ? a.row(0, y + 1) : cur
+    let gxr = gx.row(0, y), gyr = gy.row(0, y)
+    // The edge above row 0 does not exist: its guidance is 0 (the replicated neighbour is u_p itself). The
+    // last row's gy is 0 (zeroLastEdges), so using it for the replicated row below is exact.
+    let gyu = y > 0 ? gy.row(0, y - 1) : gy.row(0, h - 1)
+    @inline(__always) func scalar(_ x: Int) {
+      let c = cur[x]
+      let l = x > 0 ? cur[x - 1] + gxr[x - 1] : c
+      let r = x < w - 1 ? cur[x + 1] - gxr[x] : c
+      let uu = upRow[x] + gyu[x]
+      let d = dnRow[x] - gyr[x]
+      out[x] = c + m[x] * (0.25 * (l + r + uu + d) - c)
+    }
+    var x = x0
+    if x == 0 && x < x1 { scalar(0); x = 1 }
+    let end = min(x1, w - 1)
+    while x + 8 <= end {
+      let c = SIMDLoad.load8(cur + x)
+      var s = SIMDLoad.load8(cur + x - 1) + SIMDLoad.load8(gxr + x - 1)
+      s += SIMDLoad.load8(cur + x + 1) - SIMDLoad.load8(gxr + x)
+      s += SIMDLoad.load8(dnRow + x) - SIMDLoad.load8(gyr + x)
+      s += SIMDLoad.load8(upRow + x) + SIMDLoad.load8(gyu + x)
+      SIMDLoad.store8(c + SIMDLoad.load8(m + x) * (0.25 * s - c), out + x)
+      x += 8
+    }
+    while x < x1 { scalar(x); x += 1 }
   }
 }

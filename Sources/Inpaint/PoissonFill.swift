@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Imaging
 
 /// Multiscale guided membrane (Poisson) fill of unknown pixels from their known surroundings.
@@ -17,6 +19,14 @@ import Imaging
 /// The guidance is estimated on every level whose long side is ≤ `guidanceSize`, from that level's own known
 /// values (smooth, robust to noise); larger levels run plain Laplace sweeps, since there the guidance's
 /// per-sweep effect (curvature/4 per pixel, shrinking 4× per finer level) is negligible.
+///
+/// The coarsest level is solved to convergence by red-black SOR (the Jacobi sweeps' fixed point, reached in
+/// O(n) instead of O(n²) sweeps).
+/// Cost bounds (results as above up to float rounding, except where noted): sweeps touch only the columns
+/// between the first and last unknown pixel of rows that have one; on the large Laplace levels (long side
+/// > `guidanceSize`) whose sweep count s is at most ``bandTile``, only unknown pixels within a
+/// ``bandTile``-pixel tile of a known pixel are relaxed — pixels farther inside keep the upsampled coarser
+/// solution, which s Laplace sweeps would move only by s/4 of its (tiny) discrete curvature.
 /// Layout: all planes [1, H, W].
 struct PoissonFill {
   /// Jacobi sweeps per coarse level.
@@ -28,8 +38,21 @@ struct PoissonFill {
   /// Long side (pixels) at or below which a level runs 8× `iterations` sweeps (cheap there, and Jacobi needs
   /// them to carry the coarse solution's low frequencies).
   var thoroughSize: Int = 256
-  /// Reused level buffers (keys 100 + 4·level + role).
+  /// Reused level buffers (keys 100 + 4·level + role; children 1000 + level for the guidance).
   var scratch = ScratchImages()
+
+  /// Optional timer wrapping each step (label, body); for benchmarks.
+  var timer: ((String, () -> Void) -> Void)? = nil
+
+  @inline(__always)
+  private func step(_ label: @autoclosure () -> String, _ body: () -> Void) {
+    if let timer { withoutActuallyEscaping(body) { timer(label(), $0) } } else { body() }
+  }
+
+  /// Tile size of the band-limited relaxation of large Laplace levels.
+  static let bandTile = 16
+  /// Levels with at least this many pixels run their row loops on all workers.
+  static let parallelPixels = 65536
 
   /// Fills `values` in place where `unknown` is 1.
   func solve(values: PlanarImage, unknown: PlanarImage) {
@@ -39,11 +62,15 @@ struct PoissonFill {
   /// Solves one level (and, first, all coarser ones).
   private func solveLevel(_ values: PlanarImage, _ unknown: PlanarImage, level: Int) {
     let w = values.width, h = values.height
-    let g = max(w, h) <= guidanceSize ? Guidance.estimate(values, unknown) : nil
+    var g: (PlanarImage, PlanarImage)? = nil
+    if max(w, h) <= guidanceSize {
+      step("solve.guidance") { g = Guidance.estimate(values, unknown, scratch: scratch.child(1000 + level)) }
+    }
+    let spans = Self.unknownSpans(unknown)
     if max(w, h) <= coarsestSize || w < 2 || h < 2 {
       seedWithKnownMean(values, unknown)
       let n = max(w, h)
-      relax(values, unknown, g, sweeps: min(max(4 * n * n, iterations), 4096))
+      step("solve.coarsest") { solveCoarsest(values, unknown, g, maxSweeps: min(max(4 * n * n, iterations), 4096)) }
       return
     }
     // Restrict.
@@ -52,44 +79,190 @@ struct PoissonFill {
     let cu = scratch.image(101 + 4 * level, width: cw, height: ch)
     // A coarse pixel is known only when all its children are (exact averages, no bias from the unknown
     // ones); when that leaves no known pixel at all, any known child suffices.
+    step("solve.restrict") {
     for requireAll in [true, false] {
-      let knownRows = UnsafeMutablePointer<Int>.allocate(capacity: ch)
-      defer { knownRows.deallocate() }
-      Parallel.forRanges(ch, minChunk: 8) { start, end in
-        for y in start..<end {
-          let ya = 2 * y, yb = min(2 * y + 1, h - 1)
-          let va = values.row(0, ya), vb = values.row(0, yb), ua = unknown.row(0, ya), ub = unknown.row(0, yb)
-          let o = cv.row(0, y), ou = cu.row(0, y)
-          var count = 0
-          for x in 0..<cw {
-            let xa = 2 * x, xb = min(2 * x + 1, w - 1)
-            let k0 = 1 - ua[xa], k1 = 1 - ua[xb], k2 = 1 - ub[xa], k3 = 1 - ub[xb]
-            let known = k0 + k1 + k2 + k3
-            let sum = k0 * va[xa] + k1 * va[xb] + k2 * vb[xa] + k3 * vb[xb]
-            let isKnown = requireAll ? known > 3.5 : known > 0
-            ou[x] = isKnown ? 0 : 1
-            o[x] = known > 0 ? sum / known : 0
-            if isKnown { count += 1 }
-          }
-          knownRows[y] = count
+      var anyKnown = false
+      if w * h < Self.parallelPixels {
+        anyKnown = Self.restrict(values, unknown, cv, cu, requireAll: requireAll, y0: 0, y1: ch)
+      } else {
+        let flags = UnsafeMutablePointer<Bool>.allocate(capacity: ch)
+        defer { flags.deallocate() }
+        flags.initialize(repeating: false, count: ch)
+        Parallel.forRanges(ch, minChunk: 8) { s, e in
+          flags[s] = Self.restrict(values, unknown, cv, cu, requireAll: requireAll, y0: s, y1: e)
         }
+        anyKnown = (0..<ch).contains { flags[$0] }
       }
-      if (0..<ch).contains(where: { knownRows[$0] > 0 }) { break }
+      if anyKnown { break }
+    }
     }
     solveLevel(cv, cu, level: level + 1)
     // Prolong into the unknown pixels, then smooth.
     let up = scratch.image(102 + 4 * level, width: w, height: h)
+    step("solve.prolong") {
     Pyramid.upsample2x(cv, into: up)
-    Parallel.forRanges(h, minChunk: 8) { s, e in
+    Self.forRows(h, pixels: w * h) { s, e in
       for y in s..<e {
         let u = unknown.row(0, y), v = values.row(0, y), p = up.row(0, y)
-        for x in 0..<w where u[x] > 0 { v[x] = p[x] }
+        var x = spans[2 * y]
+        let end = spans[2 * y + 1]
+        while x + 8 <= end {
+          let pv = SIMDLoad.load8(p + x)
+          SIMDLoad.store8(SIMDLoad.load8(v + x).replacing(with: pv, where: SIMDLoad.load8(u + x) .> 0), v + x)
+          x += 8
+        }
+        while x < end {
+          if u[x] > 0 { v[x] = p[x] }
+          x += 1
+        }
       }
+    }
     }
     let sweeps =
       max(w, h) <= thoroughSize
       ? 8 * iterations : level == 0 ? max(2, iterations / 4) : level == 1 ? max(2, iterations / 2) : iterations
-    relax(values, unknown, g, sweeps: sweeps, scratch: up)
+    step("solve.relax.L\(min(level, 3))") {
+      if g == nil && sweeps <= Self.bandTile {
+        relaxBand(values, unknown, sweeps: sweeps, tmp: up)
+      } else {
+        relax(values, unknown, g, sweeps: sweeps, tmp: up, spans: spans)
+      }
+    }
+  }
+
+  /// Runs `body` over row ranges of 0..<h, on all workers when the level has at least `parallelPixels`.
+  @inline(__always)
+  static func forRows(_ h: Int, pixels: Int, _ body: (Int, Int) -> Void) {
+    if pixels < parallelPixels { body(0, h) } else { Parallel.forRanges(h, minChunk: 8, body) }
+  }
+
+  /// Coarse rows y0..<y1 of the restriction; returns whether any coarse pixel is known.
+  static func restrict(
+    _ values: PlanarImage, _ unknown: PlanarImage, _ cv: PlanarImage, _ cu: PlanarImage, requireAll: Bool, y0: Int,
+    y1: Int
+  ) -> Bool {
+    let w = values.width, h = values.height, cw = cv.width
+    var anyKnown = false
+    let threshold: Float = requireAll ? 3.5 : 0
+    for y in y0..<y1 {
+      let ya = 2 * y, yb = min(2 * y + 1, h - 1)
+      let va = values.row(0, ya), vb = values.row(0, yb), ua = unknown.row(0, ya), ub = unknown.row(0, yb)
+      let o = cv.row(0, y), ou = cu.row(0, y)
+      var x = 0
+      var knownLanes = SIMD8<Float>(repeating: 0)
+      let one = SIMD8<Float>(repeating: 1)
+      while 2 * x + 16 <= w {
+        let ka0 = one - SIMDLoad.load8(ua + 2 * x), ka1 = one - SIMDLoad.load8(ua + 2 * x + 8)
+        let kb0 = one - SIMDLoad.load8(ub + 2 * x), kb1 = one - SIMDLoad.load8(ub + 2 * x + 8)
+        let s0 = ka0 * SIMDLoad.load8(va + 2 * x) + kb0 * SIMDLoad.load8(vb + 2 * x)
+        let s1 = ka1 * SIMDLoad.load8(va + 2 * x + 8) + kb1 * SIMDLoad.load8(vb + 2 * x + 8)
+        let k0 = ka0 + kb0, k1 = ka1 + kb1
+        let sum =
+          SIMD8<Float>(s0[0], s0[2], s0[4], s0[6], s1[0], s1[2], s1[4], s1[6])
+          + SIMD8<Float>(s0[1], s0[3], s0[5], s0[7], s1[1], s1[3], s1[5], s1[7])
+        let known =
+          SIMD8<Float>(k0[0], k0[2], k0[4], k0[6], k1[0], k1[2], k1[4], k1[6])
+          + SIMD8<Float>(k0[1], k0[3], k0[5], k0[7], k1[1], k1[3], k1[5], k1[7])
+        let isKnown = known .> threshold
+        SIMDLoad.store8(one.replacing(with: 0, where: isKnown), ou + x)
+        let mean = (sum / SIMDMath.max(known, one)).replacing(with: 0, where: known .<= 0)
+        SIMDLoad.store8(mean, o + x)
+        knownLanes = knownLanes.replacing(with: 1, where: isKnown)
+        x += 8
+      }
+      if LaneReduce.max(knownLanes) > 0 { anyKnown = true }
+      while x < cw {
+        let xa = 2 * x, xb = min(2 * x + 1, w - 1)
+        let k0 = 1 - ua[xa], k1 = 1 - ua[xb], k2 = 1 - ub[xa], k3 = 1 - ub[xb]
+        let known = k0 + k1 + k2 + k3
+        let sum = k0 * va[xa] + k1 * va[xb] + k2 * vb[xa] + k3 * vb[xb]
+        let isKnown = requireAll ? known > 3.5 : known > 0
+        ou[x] = isKnown ? 0 : 1
+        o[x] = known > 0 ? sum / known : 0
+        if isKnown { anyKnown = true }
+        x += 1
+      }
+    }
+    return anyKnown
+  }
+
+  /// Per row: [first, last + 1) of its unknown pixels (2 Ints a row; empty span 0, 0).
+  static func unknownSpans(_ u: PlanarImage) -> [Int] {
+    let w = u.width, h = u.height
+    var spans = [Int](repeating: 0, count: 2 * h)
+    spans.withUnsafeMutableBufferPointer { sp in
+      let base = sp.baseAddress!
+      forRows(h, pixels: w * h) { s, e in
+        for y in s..<e {
+          let r = u.row(0, y)
+          var first = -1, last = -1
+          var x = 0
+          while x + 8 <= w {
+            if LaneReduce.max(SIMDLoad.load8(r + x)) > 0 {
+              if first < 0 { first = x }
+              last = x + 7
+            }
+            x += 8
+          }
+          while x < w {
+            if r[x] > 0 {
+              if first < 0 { first = x }
+              last = x
+            }
+            x += 1
+          }
+          if first >= 0 {
+            // Tighten to the exact first/last unknown pixel.
+            while r[first] <= 0 { first += 1 }
+            while r[last] <= 0 { last -= 1 }
+            base[2 * y] = first
+            base[2 * y + 1] = last + 1
+          }
+        }
+      }
+    }
+    return spans
+  }
+
+  /// Solves the coarsest level to convergence: red-black successive over-relaxation of the same equations as
+  /// the Jacobi sweeps (so the same fixed point), until no pixel moves by more than `tolerance` (or after
+  /// `maxSweeps`, the Jacobi budget this replaces; SOR needs O(n) sweeps where Jacobi needs O(n²)).
+  private func solveCoarsest(
+    _ img: PlanarImage, _ unknown: PlanarImage, _ g: (PlanarImage, PlanarImage)?, maxSweeps: Int,
+    tolerance: Float = 1e-7
+  ) {
+    let w = img.width, h = img.height
+    let v = img.data, m = unknown.data
+    let gx = g?.0.data, gy = g?.1.data
+    let n = Float(max(w, h))
+    let omega = Float(2 / (1 + Foundation.sin(Double.pi / Double(max(n, 2)))))
+    for _ in 0..<maxSweeps {
+      var largest: Float = 0
+      for colour in 0..<2 {
+        for y in 0..<h {
+          var x = (y + colour) & 1
+          while x < w {
+            let i = y * w + x
+            if m[i] > 0 {
+              let c = v[i]
+              var l = x > 0 ? v[i - 1] : c, r = x < w - 1 ? v[i + 1] : c
+              var up = y > 0 ? v[i - w] : c, dn = y < h - 1 ? v[i + w] : c
+              if let gx, let gy {
+                if x > 0 { l += gx[i - 1] }
+                if x < w - 1 { r -= gx[i] }
+                if y > 0 { up += gy[i - w] }
+                if y < h - 1 { dn -= gy[i] }
+              }
+              let delta = m[i] * (0.25 * (l + r + up + dn) - c)
+              v[i] = c + omega * delta
+              largest = max(largest, abs(delta))
+            }
+            x += 2
+          }
+        }
+      }
+      if largest <= tolerance { break }
+    }
   }
 
   /// Sets unknown pixels to the mean of the known ones (a starting point at the coarsest level).
@@ -103,17 +276,113 @@ struct PoissonFill {
     for i in 0..<v.count where u.data[i] != 0 { v.data[i] = mean }
   }
 
-  /// Jacobi sweeps (double-buffered, even count so the result ends in `v`).
+  /// Jacobi sweeps (double-buffered, even count so the result ends in `v`) over each row's unknown span.
   private func relax(
-    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, sweeps: Int, scratch: PlanarImage? = nil
+    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, sweeps: Int, tmp: PlanarImage, spans: [Int]
   ) {
-    let tmp = scratch ?? PlanarImage(width: v.width, height: v.height, channels: 1)
-    tmp.assign(from: v)
+    let w = v.width, h = v.height
+    let rows = (0..<h).filter { spans[2 * $0 + 1] > spans[2 * $0] }
+    if rows.isEmpty { return }
+    // Rows without unknown pixels are never written; the others keep their known pixels in both buffers.
+    let r0 = max(0, rows.first! - 1), r1 = min(h, rows.last! + 2)
+    (tmp.data + r0 * w).update(from: v.data + r0 * w, count: (r1 - r0) * w)
     var a = v, b = tmp
     let total = sweeps + sweeps % 2
-    for _ in 0..<total {
-      JacobiSweep.run(from: a, to: b, unknown: u, gx: g?.0, gy: g?.1)
-      swap(&a, &b)
+    rows.withUnsafeBufferPointer { rp in
+      spans.withUnsafeBufferPointer { sp in
+        let parallel = w * h >= Self.parallelPixels
+        for _ in 0..<total {
+          let src = a, dst = b
+          let body = { (s: Int, e: Int) in
+            for i in s..<e {
+              let y = rp[i]
+              JacobiSweep.rows(from: src, to: dst, unknown: u, gx: g?.0, gy: g?.1, y0: y, y1: y + 1, x0: sp[2 * y], x1: sp[2 * y + 1])
+            }
+          }
+          if parallel { Parallel.forRanges(rp.count, minChunk: 16, body) } else { body(0, rp.count) }
+          swap(&a, &b)
+        }
+      }
+    }
+  }
+
+  /// Laplace Jacobi sweeps restricted to tiles (``bandTile``²) that hold unknown pixels and touch a tile with
+  /// known ones; other unknown pixels keep their current (upsampled) values. Even count, result in `v`.
+  private func relaxBand(_ v: PlanarImage, _ u: PlanarImage, sweeps: Int, tmp: PlanarImage) {
+    let w = v.width, h = v.height, t = Self.bandTile
+    let tw = (w + t - 1) / t, th = (h + t - 1) / t
+    // Tile flags: bit 0 = has an unknown pixel, bit 1 = has a known pixel.
+    var flags = [UInt8](repeating: 0, count: tw * th)
+    flags.withUnsafeMutableBufferPointer { fp in
+      let f = fp.baseAddress!
+      Self.forRows(th, pixels: w * h) { s, e in
+        for ty in s..<e {
+          for y in (ty * t)..<min(h, ty * t + t) {
+            let r = u.row(0, y)
+            for tx in 0..<tw {
+              let xa = tx * t, xb = min(w, xa + t)
+              var x = xa
+              var bits: UInt8 = 0
+              while x + 8 <= xb {
+                let m = SIMDLoad.load8(r + x)
+                if LaneReduce.max(m) > 0 { bits |= 1 }
+                if LaneReduce.min(m) <= 0 { bits |= 2 }
+                x += 8
+              }
+              while x < xb {
+                bits |= r[x] > 0 ? 1 : 2
+                x += 1
+              }
+              f[ty * tw + tx] |= bits
+            }
+          }
+        }
+      }
+    }
+    // Active column ranges per tile row.
+    var ranges: [(ty: Int, x0: Int, x1: Int)] = []
+    for ty in 0..<th {
+      var start = -1
+      for tx in 0...tw {
+        var active = false
+        if tx < tw && flags[ty * tw + tx] & 1 != 0 {
+          for dy in -1...1 where ty + dy >= 0 && ty + dy < th {
+            for dx in -1...1 where tx + dx >= 0 && tx + dx < tw && flags[(ty + dy) * tw + tx + dx] & 2 != 0 {
+              active = true
+            }
+          }
+        }
+        if active && start < 0 { start = tx }
+        if !active && start >= 0 {
+          ranges.append((ty, start * t, min(w, tx * t)))
+          start = -1
+        }
+      }
+    }
+    if ranges.isEmpty { return }
+    // The second buffer matches the first on each range and its one-pixel ring.
+    for r in ranges {
+      let xa = max(0, r.x0 - 1), xb = min(w, r.x1 + 1)
+      for y in max(0, r.ty * t - 1)..<min(h, r.ty * t + t + 1) {
+        (tmp.row(0, y) + xa).update(from: v.row(0, y) + xa, count: xb - xa)
+      }
+    }
+    var a = v, b = tmp
+    let total = sweeps + sweeps % 2
+    let work = ranges.reduce(0) { $0 + ($1.x1 - $1.x0) * t }
+    ranges.withUnsafeBufferPointer { rp in
+      for _ in 0..<total {
+        let src = a, dst = b
+        let body = { (s: Int, e: Int) in
+          for i in s..<e {
+            let r = rp[i]
+            JacobiSweep.rows(
+              from: src, to: dst, unknown: u, gx: nil, gy: nil, y0: r.ty * t, y1: min(h, r.ty * t + t), x0: r.x0, x1: r.x1)
+          }
+        }
+        if work >= Self.parallelPixels { Parallel.forRanges(rp.count, minChunk: 2, body) } else { body(0, rp.count) }
+        swap(&a, &b)
+      }
     }
   }
 }

@@ -37,6 +37,11 @@ public final class ReexposePipeline {
   /// Names of the active stages, in order.
   public var stageNames: [String] { chain.stages.map(\.name) }
 
+  /// Whether pushed frames need their non-linear `signal` (masks and scene-cut marking read it). False when
+  /// no stage runs (the `static` preset): callers may then push frames without a signal, which also skips
+  /// scene-cut detection, since nothing would read `isSceneCut`.
+  public var needsSignal: Bool { !chain.stages.isEmpty }
+
   /// Pushes one frame (its `index` is reassigned in arrival order); returns the frames ready now.
   public func push(_ input: Frame) throws -> [Frame] {
     var frame = input

@@ -9,7 +9,7 @@ extension ReexposeFilter {
   public func send(signal: PlanarImage, pts: Int64?) throws {
     let linear = PlanarImage(width: signal.width, height: signal.height)
     SignalLinearizer(params: params.input).apply(signal: signal, into: linear)
-    try send(linear: linear, signal: signal.copy(), pts: pts)
+    try send(linear: linear, signal: pipeline.needsSignal ? signal.copy() : nil, pts: pts)
   }
 
   /// The next finished frame as output-signal R'G'B' planes [3,H,W] (PQ/HLG code values 0...1, or linear

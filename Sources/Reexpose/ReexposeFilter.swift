@@ -75,7 +75,8 @@ public final class ReexposeFilter {
     let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
     if w <= 0 || h <= 0 { throw FilterError.invalidArgument("frame has no size (\(w)x\(h))") }
     let linear = recycler.take(width: w, height: h)
-    let signal = recycler.take(width: w, height: h)
+    // The signal costs a third of the input conversion; only mask/scene-cut stages read it.
+    let signal = pipeline.needsSignal ? recycler.take(width: w, height: h) : nil
     do {
       try inputConverter.convert(frame, linear: linear, signal: signal)
     } catch {

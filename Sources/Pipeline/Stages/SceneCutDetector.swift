@@ -11,6 +11,8 @@ public final class SceneCutDetector {
   public let threshold: Float
   /// Subsampled luma of the previous frame, [1, ⌈H/2⌉, ⌈W/2⌉].
   private var previous: PlanarImage?
+  /// The luma buffer of two frames ago, reused for the next frame (no allocation per frame).
+  private var spare: PlanarImage?
   private var previousSize = (0, 0)
 
   public init(threshold: Float) { self.threshold = threshold }
@@ -25,7 +27,12 @@ public final class SceneCutDetector {
   public func score(_ signal: PlanarImage) -> Float {
     let w = signal.width, h = signal.height
     let lw = (w + 1) / 2, lh = (h + 1) / 2
-    let luma = PlanarImage(width: lw, height: lh, channels: 1)
+    let luma: PlanarImage
+    if let s = spare, s.width == lw, s.height == lh, s !== previous {
+      luma = s
+    } else {
+      luma = PlanarImage(width: lw, height: lh, channels: 1)
+    }
     let prev = previous
     let hasPrev = prev != nil && previousSize == (w, h) && signal.channels >= 3
     let rowSums = UnsafeMutablePointer<Double>.allocate(capacity: lh)
@@ -44,6 +51,7 @@ public final class SceneCutDetector {
         rowSums[y] = Double(s)
       }
     }
+    spare = previous
     previous = luma
     previousSize = (w, h)
     if !hasPrev { return 0 }

@@ -5,9 +5,11 @@ import Imaging
 ///
 /// Looks ahead `radiusFrames` frames (0 when disabled). Keeps the original images of up to `radiusFrames`
 /// already emitted frames as past neighbours; the window never crosses a scene cut (`isSceneCut`). A frame
-/// without `underMask` passes through untouched. Each emitted frame gets a new `image`; the originals are
-/// kept unmodified for later neighbours. `flush()` emits every held frame (with the neighbours that exist)
-/// and clears the window.
+/// without `underMask` passes through untouched. With `radiusFrames` 0 the frame's image is denoised in
+/// place (no neighbour needs its original). Otherwise each emitted frame gets a new `image` from a recycling
+/// pool (an image is reused only once nothing else references it, e.g. an original that has left the
+/// window), and the originals are kept unmodified for later neighbours. `flush()` emits every held frame
+/// (with the neighbours that exist) and clears the window.
 public final class ShadowDenoiseStage: Stage {
   public let name = "shadows"
   public let lookAheadFrames: Int
@@ -18,6 +20,8 @@ public final class ShadowDenoiseStage: Stage {
   /// Original frames: up to `radius` emitted ones, then the pending ones from `nextToEmit`.
   private var window: [Frame] = []
   private var nextToEmit = 0
+  /// Output images for radius > 0.
+  private let outputs = RecyclingPool(capacity: 32)
 
   /// Creates the stage; throws ``ParameterError`` (key prefixed `shadows.`) when `params` is out of range.
   public init(params: ShadowParams = ShadowParams()) throws {
@@ -64,7 +68,13 @@ public final class ShadowDenoiseStage: Stage {
     while lo > 0 && i - (lo - 1) <= radius && !window[lo].isSceneCut { lo -= 1 }
     while hi + 1 < window.count && hi + 1 - i <= radius && !window[hi + 1].isSceneCut { hi += 1 }
     let images = window[lo...hi].map(\.image)
-    f.image = denoiser.denoise(window: images, center: i - lo, underMask: mask)
+    if radius == 0 {
+      denoiser.denoise(window: images, center: i - lo, underMask: mask, into: f.image)
+    } else {
+      let out = outputs.take(width: f.width, height: f.height, channels: 3)
+      denoiser.denoise(window: images, center: i - lo, underMask: mask, into: out)
+      f.image = out
+    }
     return f
   }
 
