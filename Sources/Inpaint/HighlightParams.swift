@@ -22,6 +22,10 @@ public struct HighlightParams: Equatable, Sendable {
   /// intensity (fully clipped); bounds the saturation carried in from a coloured ring, so a white sun in a
   /// blue sky stays near-white. Range 1...4, default 1.25.
   public var maxChromaRatio: Float = 1.25
+  /// Pyramid levels of the fill whose long side is at most this many pixels continue the surrounding
+  /// gradients inward (a clipped dome keeps rising); larger levels diffuse plainly. 0 = plain diffusion
+  /// everywhere (cheapest, flattest fill). Range 0...1024, default 256.
+  public var guidedFillSizePixels: Int = 256
 
   public init() {}
 
@@ -33,5 +37,6 @@ public struct HighlightParams: Equatable, Sendable {
     try ParameterError.check(chromaCarry, in: 0...1, key: "chromaCarry")
     try ParameterError.check(fillPeakLinear, in: 1...1000, key: "fillPeakLinear")
     try ParameterError.check(maxChromaRatio, in: 1...4, key: "maxChromaRatio")
+    try ParameterError.check(guidedFillSizePixels, in: 0...1024, key: "guidedFillSizePixels")
   }
 }

@@ -269,7 +269,8 @@ public final class HighlightReconstructor {
     }
     // 2. Multiscale guided fill.
     var solver = PoissonFill(
-      iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels, scratch: scratch)
+      iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels,
+      guidanceSize: params.guidedFillSizePixels, scratch: scratch)
     if profiling { solver.timer = { label, body in self.phase(label, body) } }
     phase("fill.solve") { solver.solve(values: e, unknown: unknown) }
     // 3. Back to linear RGB for the unknown pixels (never below the recorded mean, at most the peak),

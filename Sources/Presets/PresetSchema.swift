@@ -94,6 +94,11 @@ public enum PresetSchema {
       "Largest ratio of a rebuilt channel to the pixel's recorded level (partly clipped) or to its filled "
         + "intensity (fully clipped); bounds the saturation carried in from a coloured ring, so a white sun in a "
         + "blue sky stays near-white. Range 1...4, default 1.25."),
+    .int(
+      "highlights.guidedFillSizePixels", \.highlights.guidedFillSizePixels, 0...1024,
+      "Pyramid levels of the fill whose long side is at most this many pixels continue the surrounding "
+        + "gradients inward (a clipped dome keeps rising); larger levels diffuse plainly. 0 = plain diffusion "
+        + "everywhere (cheapest, flattest fill). Range 0...1024, default 256."),
 
     // MARK: - shadows (ShadowParams)
     .bool("shadows.enabled", \.shadows.enabled, "Whether shadow denoising runs. Default true."),

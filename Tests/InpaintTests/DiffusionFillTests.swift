@@ -16,6 +16,22 @@ final class DiffusionFillTests: XCTestCase {
     }
   }
 
+  func test_guidedLevelsRaiseTheDomeAbovePlainDiffusion() throws {
+    // Gradient continuation (guided levels) keeps a clipped dome rising; plain diffusion (size 0) fills flat
+    // at the rim level. Both stay at or above the clip level; the guided fill is closer to the truth.
+    let truth = blob()
+    let input = SyntheticHighlights.clipped(truth, at: clip)
+    var plain = HighlightParams()
+    plain.guidedFillSizePixels = 0
+    let flat = input.copy(), guided = input.copy()
+    try HighlightReconstructor(params: plain).apply(to: flat)
+    try HighlightReconstructor().apply(to: guided)
+    XCTAssertGreaterThan(guided[0, 45, 47], flat[0, 45, 47], "guided centre rises above the plain fill")
+    XCTAssertGreaterThanOrEqual(flat[0, 45, 47], clip)
+    XCTAssertLessThan(
+      SyntheticHighlights.meanCodeError(guided, truth, clip: clip), SyntheticHighlights.meanCodeError(flat, truth, clip: clip))
+  }
+
   func test_clippedGaussianBlob_fillBeatsClippedByFactor3_staysAboveClip_isContinuous() throws {
     let truth = blob()
     let input = SyntheticHighlights.clipped(truth, at: clip)
