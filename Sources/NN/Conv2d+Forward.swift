@@ -19,6 +19,16 @@ extension Conv2d {
         out: out.data, outH: os.h, outW: os.w)
       return
     }
+    if usesWinograd(outputShape: os) {
+      let u = winogradCache.filter(for: weight, cout: outChannels, cin: inChannels)
+      for n in 0..<s.n {
+        Winograd.run(
+          x: x.data + n * s.item, cin: inChannels, h: s.h, w: s.w, padH: g.padH, padW: g.padW, u: u.data,
+          cout: outChannels, bias: bias?.data, y: out.data + n * os.item, oh: os.h, ow: os.w,
+          bandBytes: Conv2d.winogradBandBytes, pool: pool)
+      }
+      return
+    }
     let cinG = inChannels / groups
     let coutG = outChannels / groups
     let k = cinG * g.kernelH * g.kernelW
@@ -49,6 +59,16 @@ extension Conv2d {
           }
         }
       }
+    }
+  }
+
+  /// Whether `forward` takes the Winograd path for this output shape under `Conv2d.algorithm`.
+  public func usesWinograd(outputShape os: Shape) -> Bool {
+    guard Winograd.applies(self) else { return false }
+    switch Conv2d.algorithm {
+    case .im2col: return false
+    case .winograd: return true
+    case .automatic: return inChannels >= 16 && outChannels >= 16 && os.h >= 16 && os.w >= 16
     }
   }
 

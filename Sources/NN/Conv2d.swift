@@ -3,7 +3,10 @@
 /// Matches `torch.nn.Conv2d` with zero padding. Weight layout `[Cout, Cin/groups, kh, kw]`, bias `[Cout]`.
 /// Dispatch: 1×1/stride-1/unpadded → one `sgemm` per group on the input itself; depthwise
 /// (groups = Cin = Cout) → `DepthwiseKernel`; otherwise im2col over bands of output rows, each band
-/// followed by `sgemm` writing straight into the output (bias pre-filled, beta = 1).
+/// followed by `sgemm` writing straight into the output (bias pre-filled, beta = 1); 3×3 stride-1 layers
+/// with enough channels use Winograd F(4×4, 3×3) (see `Algorithm`). The Winograd filter transform is
+/// cached per weight tensor: assign a new `weight` rather than editing `weight.data` in place after
+/// the first forward pass.
 public struct Conv2d: WeightLoadable {
   /// Input channels.
   public let inChannels: Int
@@ -20,6 +23,26 @@ public struct Conv2d: WeightLoadable {
 
   /// Target size in bytes of one im2col band (tuning knob; a band is at least one output row).
   nonisolated(unsafe) public static var bandBytes = 2 << 20
+
+  /// How 3×3 convolutions are computed.
+  public enum Algorithm: Sendable {
+    /// Winograd F(4×4, 3×3) where it applies and pays off (3×3, stride 1, dilation 1, groups 1,
+    /// ≥ 16 input and output channels, output ≥ 16×16); im2col + sgemm otherwise.
+    case automatic
+    /// Always banded im2col + sgemm (the reference path).
+    case im2col
+    /// Winograd wherever it applies (any channel count / size); im2col otherwise.
+    case winograd
+  }
+
+  /// Process-wide algorithm choice (tests force `.im2col` / `.winograd`; default `.automatic`).
+  nonisolated(unsafe) public static var algorithm = Algorithm.automatic
+
+  /// Target size in bytes of one Winograd band (transformed input + GEMM output of whole tile rows).
+  nonisolated(unsafe) public static var winogradBandBytes = 12 << 20
+
+  /// Cached Winograd filter transform (shared by copies; keyed on the weight tensor's storage).
+  let winogradCache = WinogradCache()
 
   /// Creates a layer with zero weights (and zero bias when `bias` is true).
   public init(

@@ -39,6 +39,9 @@ func sgemmGflops(m: Int, n: Int, k: Int, reps: Int) -> Double {
 }
 
 /// Benchmarks one conv layer and prints it beside raw sgemm of the equivalent GEMM.
+///
+/// GFLOPS are direct-convolution FLOPs (2·Cout·Cin·k·HoWo) over time, i.e. "GFLOPS-equivalent" for
+/// Winograd, which performs fewer arithmetic operations.
 func benchConv(_ name: String, _ conv: Conv2d, input: Shape, reps: Int, minRatio: Double) {
   let x = randomTensor(input, seed: 3)
   let pool = TensorPool()
@@ -67,14 +70,19 @@ while let a = args.next() {
   switch a {
   case "--threads": NNThreading.configure(threads: Int(args.next() ?? "") ?? NNThreading.availableCores)
   case "--band-bytes": Conv2d.bandBytes = Int(args.next() ?? "") ?? Conv2d.bandBytes
-  default: print("usage: reexpose-bench-nn [--threads N] [--band-bytes N]")
+  case "--winograd-band-bytes": Conv2d.winogradBandBytes = Int(args.next() ?? "") ?? Conv2d.winogradBandBytes
+  default: print("usage: reexpose-bench-nn [--threads N] [--band-bytes N] [--winograd-band-bytes N]")
   }
 }
 let threads = NNThreading.threads
 print("reexpose-bench-nn: \(threads) threads (OpenBLAS \(rx_blas_get_threads()))")
 var c3 = Conv2d(64, 64, kernel: 3, padding: 1)
 c3.weight = randomTensor(c3.weight.shape, seed: 4)
-benchConv("conv3x3 64->64 @256x256", c3, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 0.6)
+Conv2d.algorithm = .im2col
+benchConv("conv3x3 64->64 @256x256 im2col", c3, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 0.6)
+Conv2d.algorithm = .winograd
+benchConv("conv3x3 64->64 @256x256 winograd (GFLOPS-equiv)", c3, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 1.5)
+Conv2d.algorithm = .automatic
 var c1 = Conv2d(64, 64, kernel: 1)
 c1.weight = randomTensor(c1.weight.shape, seed: 5)
 benchConv("conv1x1 64->64 @256x256", c1, input: Shape(1, 64, 256, 256), reps: 5, minRatio: 0.8)
@@ -94,6 +102,18 @@ print(
 )
 let xh = randomTensor(Shape(1, 64, 270, 480), seed: 8)
 let gates = lstmPool.tensor(Shape(1, 128, 270, 480))
+Winograd.phase = [0, 0, 0]
 let tConv = bestTime(reps: 3) { cell.conv.forward(xh, into: gates, pool: lstmPool) }
+print("PHASES (4 runs) ms:", Winograd.phase.map { $0 * 250 })
+Conv2d.algorithm = .im2col
+let tConvIm2col = bestTime(reps: 2) { cell.conv.forward(xh, into: gates, pool: lstmPool) }
+let tStepIm2col = bestTime(reps: 2) { cell.step(frame, state: state, pool: lstmPool) }
+Conv2d.algorithm = .automatic
 let tAct = bestTime(reps: 3) { Activation.sigmoid.apply(gates) }
-print("  breakdown: gate conv \(fmt(tConv * 1e3)) ms, one sigmoid pass over the gates \(fmt(tAct * 1e3)) ms")
+let wino = cell.conv.usesWinograd(outputShape: gates.shape)
+print(
+  "  breakdown: gate conv \(fmt(tConv * 1e3)) ms (\(wino ? "winograd" : "im2col"), \(fmt(lstmFlops / tConv * 1e-9)) GFLOPS-equiv vs sgemm \(fmt(rawLstm))), state update ≈ \(fmt((tStep - tConv) * 1e3)) ms, one sigmoid pass over the gates \(fmt(tAct * 1e3)) ms"
+)
+print(
+  "  im2col path: gate conv \(fmt(tConvIm2col * 1e3)) ms, step \(fmt(tStepIm2col * 1e3)) ms → winograd speed-up \(fmt(tConvIm2col / tConv))x conv, \(fmt(tStepIm2col / tStep))x step"
+)
