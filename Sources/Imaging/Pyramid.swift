@@ -68,6 +68,39 @@ public enum Pyramid {
     }
   }
 
+  /// One fine row of the exact 2× bilinear upsample from coarse rows `a` (nearest, weight ¾) and `b`
+  /// (weight ¼): fine 2i = ¼·v[i−1] + ¾·v[i], 2i+1 = ¾·v[i] + ¼·v[i+1] with v = ¾·a + ¼·b, edges clamped.
+  /// `scratch` holds cw + 2 floats.
+  @inlinable
+  public static func upsampleRow(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, coarseWidth cw: Int, into d: UnsafeMutablePointer<Float>,
+    fineWidth fw: Int, scratch v: UnsafeMutablePointer<Float>
+  ) {
+    var x = 0
+    while x + 8 <= cw {
+      SIMDLoad.store8(0.75 * SIMDLoad.load8(a + x) + 0.25 * SIMDLoad.load8(b + x), v + 1 + x)
+      x += 8
+    }
+    while x < cw { v[1 + x] = 0.75 * a[x] + 0.25 * b[x]; x += 1 }
+    v[0] = v[1]
+    v[cw + 1] = v[cw]
+    var i = 0
+    while i + 8 <= cw && 2 * i + 16 <= fw {
+      let l = SIMDLoad.load8(v + i), m = SIMDLoad.load8(v + i + 1), r = SIMDLoad.load8(v + i + 2)
+      let even = 0.25 * l + 0.75 * m, odd = 0.75 * m + 0.25 * r
+      let lo = SIMD8<Float>(even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3])
+      let hi = SIMD8<Float>(even[4], odd[4], even[5], odd[5], even[6], odd[6], even[7], odd[7])
+      SIMDLoad.store8(lo, d + 2 * i)
+      SIMDLoad.store8(hi, d + 2 * i + 8)
+      i += 8
+    }
+    while 2 * i < fw {
+      d[2 * i] = 0.25 * v[i] + 0.75 * v[i + 1]
+      if 2 * i + 1 < fw { d[2 * i + 1] = 0.75 * v[i + 1] + 0.25 * v[i + 2] }
+      i += 1
+    }
+  }
+
   /// Exact 2× bilinear upsample of one plane ([H, W] → [fh, fw] with ⌈fw/2⌉ = W, ⌈fh/2⌉ = H, W ≥ 2):
   /// fine 2i = ¼·c[i−1] + ¾·c[i], fine 2i+1 = ¾·c[i] + ¼·c[i+1] (edges clamp), on both axes.
   public static func upsamplePlane(
@@ -82,31 +115,8 @@ public enum Pyramid {
         let iy = y / 2
         let ny = y % 2 == 0 ? max(iy - 1, 0) : min(iy + 1, chh - 1)
         let a = src + iy * cw, b = src + ny * cw
-        // v[1...cw] = ¾·a + ¼·b, padded by replication at v[0] and v[cw + 1].
-        var x = 0
-        while x + 8 <= cw {
-          SIMDLoad.store8(0.75 * SIMDLoad.load8(a + x) + 0.25 * SIMDLoad.load8(b + x), v + 1 + x)
-          x += 8
-        }
-        while x < cw { v[1 + x] = 0.75 * a[x] + 0.25 * b[x]; x += 1 }
-        v[0] = v[1]
-        v[cw + 1] = v[cw]
         let d = dst + y * fw
-        var i = 0
-        while i + 8 <= cw && 2 * i + 16 <= fw {
-          let l = SIMDLoad.load8(v + i), m = SIMDLoad.load8(v + i + 1), r = SIMDLoad.load8(v + i + 2)
-          let even = 0.25 * l + 0.75 * m, odd = 0.75 * m + 0.25 * r
-          let lo = SIMD8<Float>(even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3])
-          let hi = SIMD8<Float>(even[4], odd[4], even[5], odd[5], even[6], odd[6], even[7], odd[7])
-          SIMDLoad.store8(lo, d + 2 * i)
-          SIMDLoad.store8(hi, d + 2 * i + 8)
-          i += 8
-        }
-        while 2 * i < fw {
-          d[2 * i] = 0.25 * v[i] + 0.75 * v[i + 1]
-          if 2 * i + 1 < fw { d[2 * i + 1] = 0.75 * v[i + 1] + 0.25 * v[i + 2] }
-          i += 1
-        }
+        upsampleRow(a, b, coarseWidth: cw, into: d, fineWidth: fw, scratch: v)
       }
     }
   }

@@ -205,30 +205,7 @@ public final class ExposureMasker {
         }
         out.flags[y] = 1
         let a = src + iy * cw, b = src + ny * cw
-        // v[1...cw] = ¾·a + ¼·b, padded by replication at v[0] and v[cw + 1].
-        var x = 0
-        while x + 8 <= cw {
-          SIMDLoad.store8(0.75 * SIMDLoad.load8(a + x) + 0.25 * SIMDLoad.load8(b + x), v + 1 + x)
-          x += 8
-        }
-        while x < cw { v[1 + x] = 0.75 * a[x] + 0.25 * b[x]; x += 1 }
-        v[0] = v[1]
-        v[cw + 1] = v[cw]
-        var i = 0
-        while i + 8 <= cw && 2 * i + 16 <= fw {
-          let l = SIMDLoad.load8(v + i), mm = SIMDLoad.load8(v + i + 1), r = SIMDLoad.load8(v + i + 2)
-          let even = 0.25 * l + 0.75 * mm, odd = 0.75 * mm + 0.25 * r
-          let lo = SIMD8<Float>(even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3])
-          let hi = SIMD8<Float>(even[4], odd[4], even[5], odd[5], even[6], odd[6], even[7], odd[7])
-          SIMDLoad.store8(lo, d + 2 * i)
-          SIMDLoad.store8(hi, d + 2 * i + 8)
-          i += 8
-        }
-        while 2 * i < fw {
-          d[2 * i] = 0.25 * v[i] + 0.75 * v[i + 1]
-          if 2 * i + 1 < fw { d[2 * i + 1] = 0.75 * v[i + 1] + 0.25 * v[i + 2] }
-          i += 1
-        }
+        Pyramid.upsampleRow(a, b, coarseWidth: cw, into: d, fineWidth: fw, scratch: v)
       }
     }
   }
