@@ -3,7 +3,7 @@
 //
 // Tiers (a module imports only modules of lower tiers):
 //   T0  CShim (C), Imaging, Color, NN          numeric kernels, colour science, NN layers
-//   T1  Masks, Inpaint, Denoise                exposure masks, highlight/shadow restoration
+//   T1  Masks, Inpaint, Denoise, Fusion        exposure masks, highlight/shadow restoration, REHDR fusion
 //   T2  Pipeline                               streaming stages over a temporal window (never imports IO)
 //   T3  IO, Presets                            libav demux/decode/encode/mux; YAML presets
 //   T3+ Reexpose                               the filter API (send/receive) the CLI and C API share
@@ -51,6 +51,7 @@ let package = Package(
     // MARK: - T1
     .target(name: "Masks", dependencies: ["Imaging", "Color"], exclude: docs("Masks"), swiftSettings: release),
     .target(name: "Inpaint", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Inpaint"), swiftSettings: release),
+    .target(name: "Fusion", dependencies: ["NN", "Imaging"], exclude: docs("Fusion"), swiftSettings: release),
     .target(name: "Denoise", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Denoise"), swiftSettings: release),
     // MARK: - T2
     .target(
@@ -77,6 +78,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "MasksTests", dependencies: ["Masks", "TestSupport"]),
     .testTarget(name: "InpaintTests", dependencies: ["Inpaint", "TestSupport"]),
+    .testTarget(name: "FusionTests", dependencies: ["Fusion", "NN", "Imaging"]),
     .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "TestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
     .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),

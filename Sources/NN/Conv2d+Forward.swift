@@ -1,4 +1,4 @@
-/// Conv2d inference: dispatch to pointwise GEMM, depthwise SIMD or banded im2col + GEMM.
+/// Conv2d inference: dispatch to pointwise GEMM, depthwise SIMD, Winograd F(4×4, 3×3) or banded im2col + GEMM.
 extension Conv2d {
   /// Convolves `x` (NCHW) into a new pooled tensor.
   public func callAsFunction(_ x: Tensor, pool: TensorPool = .shared) -> Tensor {
@@ -25,7 +25,7 @@ extension Conv2d {
         Winograd.run(
           x: x.data + n * s.item, cin: inChannels, h: s.h, w: s.w, padH: g.padH, padW: g.padW, u: u.data,
           cout: outChannels, bias: bias?.data, y: out.data + n * os.item, oh: os.h, ow: os.w,
-          bandBytes: Conv2d.winogradBandBytes, pool: pool)
+          minTiles: Conv2d.winogradTiles, pool: pool)
       }
       return
     }
@@ -62,13 +62,30 @@ extension Conv2d {
     }
   }
 
+  /// Winograd gate conv over concat[x, h] (read in place, no copy) fused with the ConvLSTM state
+  /// update (batch 1, Cout = 4·Ch): updates `cell` [1, Ch, H, W] in place and writes the new h into
+  /// `newHidden` (which must not alias `h`).
+  func forwardLSTM(x: Tensor, h: Tensor, cell: Tensor, newHidden: Tensor, pool: TensorPool) {
+    let s = Shape(1, x.shape.c + h.shape.c, x.shape.h, x.shape.w)
+    let os = outputShape(for: s)
+    precondition(x.shape.n == 1 && h.shape == Shape(1, h.shape.c, s.h, s.w) && outChannels % 4 == 0)
+    precondition(cell.shape == Shape(1, outChannels / 4, os.h, os.w) && newHidden.shape == cell.shape)
+    precondition(Winograd.applies(self))
+    let g = geometry
+    let u = winogradCache.filter(for: weight, cout: outChannels, cin: inChannels)
+    Winograd.run(
+      x: x.data, cin: inChannels, h: s.h, w: s.w, padH: g.padH, padW: g.padW, u: u.data,
+      cout: outChannels, bias: bias?.data, y: cell.data, oh: os.h, ow: os.w, minTiles: Conv2d.winogradTiles, pool: pool,
+      lstm: .init(cell: cell.data, hidden: newHidden.data), tail: (x.shape.c, UnsafePointer(h.data)))
+  }
+
   /// Whether `forward` takes the Winograd path for this output shape under `Conv2d.algorithm`.
   public func usesWinograd(outputShape os: Shape) -> Bool {
     guard Winograd.applies(self) else { return false }
     switch Conv2d.algorithm {
     case .im2col: return false
     case .winograd: return true
-    case .automatic: return inChannels >= 16 && outChannels >= 16 && os.h >= 16 && os.w >= 16
+    case .automatic: return inChannels >= 8 && outChannels >= 8 && os.h >= 8 && os.w >= 8
     }
   }
 

@@ -1,3 +1,5 @@
+import CShim
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -5,19 +7,23 @@
 /// Winograd F(4×4, 3×3) convolution for 3×3, stride-1, dilation-1, groups-1 layers (any padding).
 ///
 /// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 4×4 output tile (6×6 input tile, interpolation points 0, ±1, ±2, ∞).
-/// The filter transform U [36, Cout, Cin] is computed once (in Double) and cached on the layer. The
-/// image is processed in bands of tile rows: input transform V [36, Cin, T] (parallel over channel ×
-/// tile row, SIMD8 over tiles), 36 `sgemm`s M_e = U_e·V_e, output transform + bias (parallel,
-/// SIMD8 over tiles). NNThreading loops and sgemm alternate, never nest; partitions depend only on
-/// shapes and the thread count, so results are bitwise reproducible.
-public enum Winograd {
-  nonisolated(unsafe) public static var phase: [Double] = [0, 0, 0]
-  @inline(never) static func now() -> Double { var ts = timespec(); clock_gettime(CLOCK_MONOTONIC, &ts); return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9 }
+/// The filter transform U [36, Cout, Cin] is computed once (in Double) and cached on the layer
+/// (`WinogradCache`). The image is cut into blocks of whole tile rows (≥ `Conv2d.winogradTiles`
+/// tiles), split over `NNThreading` chunks; each thread, in its own pooled scratch, runs the input
+/// transform V [36, Cin, T] (SIMD8 over tiles), 36 single-threaded `sgemm`s M_e = U_e·V_e
+/// [Cout × Cin]·[Cin × T], and the output transform + bias (SIMD8 over tiles) — or, for a ConvLSTM,
+/// the fused state update. Partitions depend only on shapes and the thread count, so results are
+/// bitwise reproducible. Accuracy: ≤ 7e-6·max(1, max|ref|) observed for up to 64 input channels
+/// (tests assert 2e-5).
+enum Winograd {
+  /// Fused ConvLSTM state update instead of writing the gate conv output: c [Ch, H, W] is updated in
+  /// place and h [Ch, H, W] written (h must not alias the conv input).
+  struct LSTMEpilogue {
+    var cell: UnsafeMutablePointer<Float>
+    var hidden: UnsafeMutablePointer<Float>
+  }
+
   typealias V8 = SIMD8<Float>
-  /// Output tile edge.
-  static let m = 4
-  /// Input tile edge (m + r − 1).
-  static let a = 6
 
   /// Whether `conv` has a shape this kernel handles.
   static func applies(_ conv: Conv2d) -> Bool {
@@ -59,60 +65,82 @@ public enum Winograd {
   }
 
   /// Convolves one image `x` [cin, h, w] into `y` [cout, oh, ow] (bias added when given).
+  ///
+  /// With `tail`, input channels `from..<cin` are read from `tail.x` instead (concat without a copy).
+  ///
+  /// Work items are blocks of whole tile rows (≥ `minTiles` tiles); each thread runs input transform,
+  /// 36 single-threaded `sgemm`s and output transform on its own blocks, in its own scratch. OpenBLAS
+  /// is switched to one thread for the duration (so no BLAS worker spins against these loops) and
+  /// restored afterwards: the one place NN calls `sgemm` inside an `NNThreading` loop.
   static func run(
     x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, padH: Int, padW: Int,
     u: UnsafePointer<Float>, cout: Int, bias: UnsafePointer<Float>?,
-    y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, bandBytes: Int, pool: TensorPool
+    y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, minTiles: Int, pool: TensorPool, lstm: LSTMEpilogue? = nil,
+    tail: (from: Int, x: UnsafePointer<Float>)? = nil
   ) {
     let tilesX = (ow + 3) / 4, tilesY = (oh + 3) / 4
-    let perRow = 36 * (cin + cout) * tilesX * 4
-    let bandRows = max(1, min(tilesY, bandBytes / max(1, perRow)))
-    let maxT = bandRows * tilesX
+    let rowsPerItem = max(1, min(tilesY, (minTiles + tilesX - 1) / tilesX))
+    let items = (tilesY + rowsPerItem - 1) / rowsPerItem
+    let maxT = rowsPerItem * tilesX
     // Width of the padded, vertically transformed rows: room for whole groups of 8 tiles.
-    let groups8 = (tilesX + 7) / 8
-    let rowLen = groups8 * 32 + 8
-    pool.withScratch(36 * cin * maxT) { vbuf in
-      pool.withScratch(36 * cout * maxT) { mbuf in
-        pool.withScratch(NNThreading.threads * max(6 * rowLen, 4 * rowLen)) { scratch in
-          var ty0 = 0
-          while ty0 < tilesY {
-            let ty1 = min(tilesY, ty0 + bandRows)
-            let t = (ty1 - ty0) * tilesX
-            let nty = ty1 - ty0
-            let chunkItems = cin * nty
-            let chunks = min(NNThreading.threads, max(1, chunkItems))
-            let per = (chunkItems + chunks - 1) / chunks
-            var t0 = now()
-            NNThreading.forRanges(chunkItems) { s, e in
-              let rows = scratch + (s / per) * 6 * rowLen
-              for item in s..<e {
-                let c = item / nty, ty = ty0 + item % nty
-                inputTransform(
-                  x: x + c * h * w, h: h, w: w, padH: padH, padW: padW, ty: ty, tilesX: tilesX, rows: rows,
-                  rowLen: rowLen, v: vbuf + c * t + (ty - ty0) * tilesX, eStride: cin * t)
+    let rowLen = (tilesX + 7) / 8 * 32 + 8
+    let threads = NNThreading.threads
+    let chunks = min(threads, items)
+    let per = (items + chunks - 1) / chunks
+    let gateLen = lstm == nil ? 0 : 16 * ow + 16
+    let perThread = 36 * (cin + cout) * maxT + 6 * rowLen + 512 + gateLen + w + 8
+    if threads > 1 { rx_blas_set_threads(1) }
+    defer { if threads > 1 { rx_blas_set_threads(Int32(threads)) } }
+    pool.withScratch(chunks * perThread) { scratch in
+      NNThreading.forRanges(items) { s, e in
+        let vbuf = scratch + (s / per) * perThread
+        let mbuf = vbuf + 36 * cin * maxT
+        let rows = mbuf + 36 * cout * maxT
+        let zeroRow = rows + 6 * rowLen + 512 + gateLen  // stands in for input rows outside the image
+        zeroRow.update(repeating: 0, count: w)
+        for item in s..<e {
+          let ty0 = item * rowsPerItem, ty1 = min(tilesY, ty0 + rowsPerItem)
+          let nty = ty1 - ty0, t = nty * tilesX
+          for c in 0..<cin {
+            let plane = tail.map { c >= $0.from ? $0.x + (c - $0.from) * h * w : x + c * h * w } ?? x + c * h * w
+            for ty in ty0..<ty1 {
+              inputTransform(
+                x: plane, zero: zeroRow, h: h, w: w, padH: padH, padW: padW, ty: ty, tilesX: tilesX, rows: rows,
+                rowLen: rowLen, v: vbuf + c * t + (ty - ty0) * tilesX, eStride: cin * t)
+            }
+          }
+          for e in 0..<36 {
+            Gemm.sgemm(
+              m: cout, n: t, k: cin, a: u + e * cout * cin, lda: cin, b: vbuf + e * cin * t, ldb: t,
+              c: mbuf + e * cout * t, ldc: t)
+          }
+          if let lstm {
+            // Gates i, f, o, g of hidden channel ch are conv channels ch + k·Ch; update c and h per tile row.
+            let gates = rows + 6 * rowLen + 512
+            let ch = cout / 4
+            for c in 0..<ch {
+              for ty in ty0..<ty1 {
+                let rowsHere = min(4, oh - ty * 4)
+                for k in 0..<4 {
+                  let co = c + k * ch
+                  outputTransform(
+                    m: mbuf + co * t + (ty - ty0) * tilesX, eStride: cout * t, tilesX: tilesX,
+                    bias: bias?[co] ?? 0, tmp: rows, rowLen: rowLen, y: gates + k * 4 * ow, rowsHere: rowsHere, ow: ow)
+                }
+                let off = c * oh * ow + ty * 4 * ow
+                ConvLSTMCell.update(
+                  count: rowsHere * ow, i: gates, f: gates + 4 * ow, o: gates + 8 * ow, g: gates + 12 * ow,
+                  c: lstm.cell + off, h: lstm.hidden + off)
               }
             }
-            phase[0] += now() - t0; t0 = now()
-            for e in 0..<36 {
-              Gemm.sgemm(
-                m: cout, n: t, k: cin, a: u + e * cout * cin, lda: cin, b: vbuf + e * cin * t, ldb: t,
-                c: mbuf + e * cout * t, ldc: t)
-            }
-            phase[1] += now() - t0; t0 = now()
-            let outItems = cout * nty
-            let oChunks = min(NNThreading.threads, max(1, outItems))
-            let oPer = (outItems + oChunks - 1) / oChunks
-            NNThreading.forRanges(outItems) { s, e in
-              let tmp = scratch + (s / oPer) * 6 * rowLen
-              for item in s..<e {
-                let co = item / nty, ty = ty0 + item % nty
+          } else {
+            for co in 0..<cout {
+              for ty in ty0..<ty1 {
                 outputTransform(
                   m: mbuf + co * t + (ty - ty0) * tilesX, eStride: cout * t, tilesX: tilesX, bias: bias?[co] ?? 0,
-                  tmp: tmp, rowLen: rowLen, y: y + co * oh * ow, oy0: ty * 4, oh: oh, ow: ow)
+                  tmp: rows, rowLen: rowLen, y: y + co * oh * ow + ty * 4 * ow, rowsHere: min(4, oh - ty * 4), ow: ow)
               }
             }
-            phase[2] += now() - t0
-            ty0 = ty1
           }
         }
       }
@@ -122,13 +150,14 @@ public enum Winograd {
   /// Transforms one tile row `ty` of one channel: writes V[e, tile] at v + e·eStride + tx.
   @inline(__always)
   static func inputTransform(
-    x: UnsafePointer<Float>, h: Int, w: Int, padH: Int, padW: Int, ty: Int, tilesX: Int,
-    rows: UnsafeMutablePointer<Float>, rowLen: Int, v: UnsafeMutablePointer<Float>, eStride: Int
+    x: UnsafePointer<Float>, zero: UnsafePointer<Float>, h: Int, w: Int, padH: Int, padW: Int, ty: Int,
+    tilesX: Int, rows: UnsafeMutablePointer<Float>, rowLen: Int, v: UnsafeMutablePointer<Float>, eStride: Int
   ) {
     // Vertical pass: r_i[xx] = (Bᵀ d)_i over input rows y0..y0+5, column xx ↔ input x = xx − padW.
     let y0 = ty * 4 - padH
-    let d0 = rowPtr(x, y0, h, w), d1 = rowPtr(x, y0 + 1, h, w), d2 = rowPtr(x, y0 + 2, h, w)
-    let d3 = rowPtr(x, y0 + 3, h, w), d4 = rowPtr(x, y0 + 4, h, w), d5 = rowPtr(x, y0 + 5, h, w)
+    @inline(__always) func rowPtr(_ y: Int) -> UnsafePointer<Float> { (y >= 0 && y < h) ? x + y * w : zero }
+    let d0 = rowPtr(y0), d1 = rowPtr(y0 + 1), d2 = rowPtr(y0 + 2)
+    let d3 = rowPtr(y0 + 3), d4 = rowPtr(y0 + 4), d5 = rowPtr(y0 + 5)
     let r0 = rows, r1 = rows + rowLen, r2 = rows + 2 * rowLen
     let r3 = rows + 3 * rowLen, r4 = rows + 4 * rowLen, r5 = rows + 5 * rowLen
     // Zero margins (left pad and everything right of the image).
@@ -138,9 +167,8 @@ public enum Winograd {
       if lo > 0 { p.update(repeating: 0, count: min(lo, rowLen)) }
       if hi < rowLen { (p + hi).update(repeating: 0, count: rowLen - hi) }
     }
-    @inline(__always) func ld(_ p: UnsafePointer<Float>?, _ i: Int) -> V8 {
-      guard let p else { return V8() }
-      return UnsafeRawPointer(p + i).loadUnaligned(as: V8.self)
+    @inline(__always) func ld(_ p: UnsafePointer<Float>, _ i: Int) -> V8 {
+      UnsafeRawPointer(p + i).loadUnaligned(as: V8.self)
     }
     @inline(__always) func st(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
       UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
@@ -157,7 +185,7 @@ public enum Winograd {
       st(4 * a1 - 5 * a3 + a5, r5 + o)
       i += 8
     }
-    @inline(__always) func sc(_ p: UnsafePointer<Float>?, _ i: Int) -> Float { p?[i] ?? 0 }
+    @inline(__always) func sc(_ p: UnsafePointer<Float>, _ i: Int) -> Float { p[i] }
     while i < w {
       let a0 = sc(d0, i), a1 = sc(d1, i), a2 = sc(d2, i), a3 = sc(d3, i), a4 = sc(d4, i), a5 = sc(d5, i)
       let o = lo + i
@@ -175,10 +203,14 @@ public enum Winograd {
       let n = min(8, tilesX - tx)
       for r in 0..<6 {
         let p = rows + r * rowLen + 4 * tx
+        // Stride-4 gathers from five contiguous loads (LLVM turns these into shuffles).
+        let A = ld(p, 0), B = ld(p, 8), C = ld(p, 16), D = ld(p, 24), E = ld(p, 32)
         @inline(__always) func g(_ j: Int) -> V8 {
-          V8(p[j], p[j + 4], p[j + 8], p[j + 12], p[j + 16], p[j + 20], p[j + 24], p[j + 28])
+          V8(A[j], A[j + 4], B[j], B[j + 4], C[j], C[j + 4], D[j], D[j + 4])
         }
-        let a0 = g(0), a1 = g(1), a2 = g(2), a3 = g(3), a4 = g(4), a5 = g(5)
+        let a0 = g(0), a1 = g(1), a2 = g(2), a3 = g(3)
+        let a4 = V8(A[4], B[0], B[4], C[0], C[4], D[0], D[4], E[0])
+        let a5 = V8(A[5], B[1], B[5], C[1], C[5], D[1], D[5], E[1])
         let out = v + r * 6 * eStride + tx
         let o0 = 4 * a0 - 5 * a2 + a4
         let o1 = a3 + a4 - 4 * (a1 + a2)
@@ -208,73 +240,72 @@ public enum Winograd {
     }
   }
 
-  @inline(__always)
-  static func rowPtr(_ x: UnsafePointer<Float>, _ y: Int, _ h: Int, _ w: Int) -> UnsafePointer<Float>? {
-    (y >= 0 && y < h) ? x + y * w : nil
-  }
 
-  /// Output transform of one tile row of one output channel: M[e, tile] at m + e·eStride + tx → y rows oy0..<oy0+4.
+  /// Output transform of one tile row of one output channel: M[e, tile] at m + e·eStride + tx → `rowsHere` rows at y.
+  ///
+  /// Always loads 8 tiles (lanes past the tile row read neighbouring, in-bounds scratch and are
+  /// discarded). `tmp` holds 4 rows of `rowLen` floats plus 320 floats of intermediates.
   @inline(__always)
   static func outputTransform(
     m: UnsafePointer<Float>, eStride: Int, tilesX: Int, bias: Float, tmp: UnsafeMutablePointer<Float>,
-    rowLen: Int, y: UnsafeMutablePointer<Float>, oy0: Int, oh: Int, ow: Int
+    rowLen: Int, y: UnsafeMutablePointer<Float>, rowsHere: Int, ow: Int
   ) {
-    @inline(__always) func ld(_ e: Int, _ tx: Int) -> V8 {
-      UnsafeRawPointer(m + e * eStride + tx).loadUnaligned(as: V8.self)
+    @inline(__always) func ld(_ p: UnsafePointer<Float>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+    @inline(__always) func st(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+      UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
+    let w = tmp + 4 * rowLen  // 24 vectors: (Aᵀ-row pass) u[i][k], i < 6, k < 4
     let bv = V8(repeating: bias)
     var tx = 0
     while tx < tilesX {
-      let n = min(8, tilesX - tx)
-      // Column pass: s[r][j] = (Aᵀ M)_{r, j}.
-      var s0 = (V8(), V8(), V8(), V8(), V8(), V8())
-      var s1 = s0, s2 = s0, s3 = s0
-      @inline(__always) func col(_ j: Int) -> (V8, V8, V8, V8) {
-        let m0: V8, m1: V8, m2: V8, m3: V8, m4: V8, m5: V8
-        if n == 8 {
-          m0 = ld(j, tx); m1 = ld(6 + j, tx); m2 = ld(12 + j, tx)
-          m3 = ld(18 + j, tx); m4 = ld(24 + j, tx); m5 = ld(30 + j, tx)
-        } else {
-          var t = (V8(), V8(), V8(), V8(), V8(), V8())
-          for l in 0..<n {
-            t.0[l] = m[j * eStride + tx + l]; t.1[l] = m[(6 + j) * eStride + tx + l]
-            t.2[l] = m[(12 + j) * eStride + tx + l]; t.3[l] = m[(18 + j) * eStride + tx + l]
-            t.4[l] = m[(24 + j) * eStride + tx + l]; t.5[l] = m[(30 + j) * eStride + tx + l]
-          }
-          (m0, m1, m2, m3, m4, m5) = t
-        }
+      let base = m + tx
+      for i in 0..<6 {
+        let p = base + 6 * i * eStride
+        let m0 = ld(p), m1 = ld(p + eStride), m2 = ld(p + 2 * eStride)
+        let m3 = ld(p + 3 * eStride), m4 = ld(p + 4 * eStride), m5 = ld(p + 5 * eStride)
         let p12 = m1 + m2, d12 = m1 - m2, p34 = m3 + m4, d34 = m3 - m4
-        return (m0 + p12 + p34, d12 + 2 * d34, p12 + 4 * p34, d12 + 8 * d34 + m5)
+        st(m0 + p12 + p34, w + (i * 4) * 8)
+        st(d12 + 2 * d34, w + (i * 4 + 1) * 8)
+        st(p12 + 4 * p34, w + (i * 4 + 2) * 8)
+        st(d12 + 8 * d34 + m5, w + (i * 4 + 3) * 8)
       }
-      (s0.0, s1.0, s2.0, s3.0) = col(0)
-      (s0.1, s1.1, s2.1, s3.1) = col(1)
-      (s0.2, s1.2, s2.2, s3.2) = col(2)
-      (s0.3, s1.3, s2.3, s3.3) = col(3)
-      (s0.4, s1.4, s2.4, s3.4) = col(4)
-      (s0.5, s1.5, s2.5, s3.5) = col(5)
-      // Row pass and interleave into tmp rows (4 rows × rowLen), column 4(tx + l) + k.
-      @inline(__always) func row(_ s: (V8, V8, V8, V8, V8, V8), _ dst: UnsafeMutablePointer<Float>) {
-        let p12 = s.1 + s.2, d12 = s.1 - s.2, p34 = s.3 + s.4, d34 = s.3 - s.4
-        let o0 = s.0 + p12 + p34 + bv
-        let o1 = d12 + 2 * d34 + bv
-        let o2 = p12 + 4 * p34 + bv
-        let o3 = d12 + 8 * d34 + s.5 + bv
-        let q = dst + 4 * tx
-        for l in 0..<8 {
-          q[4 * l] = o0[l]
-          q[4 * l + 1] = o1[l]
-          q[4 * l + 2] = o2[l]
-          q[4 * l + 3] = o3[l]
+      // Column pass gives o[r][k]; interleave so output column 4(tx + l) + k of row r gets o[r][k][l].
+      // Whole groups of 8 tiles inside the image are stored straight into y; edge groups go via tmp.
+      let direct = 4 * (tx + 8) <= ow
+      var o = (V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8())
+      withUnsafeMutableBytes(of: &o) { ob in
+        let op = ob.baseAddress!.assumingMemoryBound(to: Float.self)
+        for k in 0..<4 {
+          let u0 = ld(w + k * 8), u1 = ld(w + (4 + k) * 8), u2 = ld(w + (8 + k) * 8)
+          let u3 = ld(w + (12 + k) * 8), u4 = ld(w + (16 + k) * 8), u5 = ld(w + (20 + k) * 8)
+          let p12 = u1 + u2, d12 = u1 - u2, p34 = u3 + u4, d34 = u3 - u4
+          st(u0 + p12 + p34 + bv, op + k * 8)
+          st(d12 + 2 * d34 + bv, op + (4 + k) * 8)
+          st(p12 + 4 * p34 + bv, op + (8 + k) * 8)
+          st(d12 + 8 * d34 + u5 + bv, op + (12 + k) * 8)
+        }
+        for r in 0..<4 {
+          let o0 = ld(op + (4 * r) * 8), o1 = ld(op + (4 * r + 1) * 8)
+          let o2 = ld(op + (4 * r + 2) * 8), o3 = ld(op + (4 * r + 3) * 8)
+          let w0 = V8(o0[0], o1[0], o2[0], o3[0], o0[1], o1[1], o2[1], o3[1])
+          let w1 = V8(o0[2], o1[2], o2[2], o3[2], o0[3], o1[3], o2[3], o3[3])
+          let w2 = V8(o0[4], o1[4], o2[4], o3[4], o0[5], o1[5], o2[5], o3[5])
+          let w3 = V8(o0[6], o1[6], o2[6], o3[6], o0[7], o1[7], o2[7], o3[7])
+          let q = direct && r < rowsHere ? y + r * ow + 4 * tx : tmp + r * rowLen + 4 * tx
+          st(w0, q)
+          st(w1, q + 8)
+          st(w2, q + 16)
+          st(w3, q + 24)
         }
       }
-      row(s0, tmp)
-      row(s1, tmp + rowLen)
-      row(s2, tmp + 2 * rowLen)
-      row(s3, tmp + 3 * rowLen)
       tx += 8
     }
-    for r in 0..<min(4, oh - oy0) {
-      (y + (oy0 + r) * ow).update(from: tmp + r * rowLen, count: ow)
+    // Copy the columns that went through tmp (edge groups); rows past the image are dropped.
+    let directCols = (ow / 32) * 32
+    if directCols < ow {
+      for r in 0..<rowsHere {
+        (y + r * ow + directCols).update(from: tmp + r * rowLen + directCols, count: ow - directCols)
+      }
     }
   }
 }

@@ -14,8 +14,8 @@ final class WinogradTests: XCTestCase {
   }
 
   func testWinogradMatchesNaiveAndIm2col() {
-    let savedBand = Conv2d.winogradBandBytes
-    defer { Conv2d.winogradBandBytes = savedBand }
+    let savedBand = Conv2d.winogradTiles
+    defer { Conv2d.winogradTiles = savedBand }
     // (cin, cout, h, w, pad, bias, n)
     let configs: [(Int, Int, Int, Int, Int, Bool, Int)] = [
       (3, 5, 17, 23, 1, true, 1),  // odd sizes, channels not multiple of 8
@@ -32,13 +32,20 @@ final class WinogradTests: XCTestCase {
       let x = randomTensor(Shape(c.6, c.0, c.2, c.3), seed: UInt64(300 + i))
       let ref = NaiveReference.conv2d(x, conv)
       let im2col = withAlgorithm(.im2col) { conv(x) }
-      for band in [12 << 20, 1] {  // one band, and one tile row per band
-        Conv2d.winogradBandBytes = band
+      for band in [96, 1] {  // one band, and one tile row per band
+        Conv2d.winogradTiles = band
         let wino = withAlgorithm(.winograd) { () -> Tensor in
           XCTAssertTrue(conv.usesWinograd(outputShape: conv.outputShape(for: x.shape)))
           return conv(x)
         }
         assertClose(wino, ref, "winograd config \(i) band \(band) vs naive")
+        var d: Float = 0, mr: Float = 0
+        for j in 0..<ref.count {
+          d = max(d, abs(wino.data[j] - ref.data[j]))
+          mr = max(mr, abs(ref.data[j]))
+        }
+        print("winograd config \(i): max|wino − naive| = \(d), max|ref| = \(mr), relative \(d / max(1, mr))")
+        XCTAssertLessThanOrEqual(d, 2e-5 * max(1, mr), "winograd config \(i): tighter F(4×4, 3×3) bound")
         assertClose(wino, im2col, "winograd config \(i) band \(band) vs im2col")
       }
     }
@@ -50,7 +57,8 @@ final class WinogradTests: XCTestCase {
     let x = randomTensor(Shape(1, 16, 20, 20), seed: 2)
     withAlgorithm(.automatic) {
       XCTAssertTrue(conv.usesWinograd(outputShape: Shape(1, 16, 20, 20)))
-      XCTAssertFalse(Conv2d(8, 16, kernel: 3, padding: 1).usesWinograd(outputShape: Shape(1, 16, 64, 64)))
+      XCTAssertFalse(Conv2d(4, 16, kernel: 3, padding: 1).usesWinograd(outputShape: Shape(1, 16, 64, 64)))
+      XCTAssertFalse(Conv2d(16, 16, kernel: 3, padding: 1).usesWinograd(outputShape: Shape(1, 16, 4, 64)))
       XCTAssertFalse(Conv2d(16, 16, kernel: 3, stride: 2, padding: 1).usesWinograd(outputShape: Shape(1, 16, 64, 64)))
       XCTAssertFalse(Conv2d(16, 16, kernel: 3, padding: 2, dilation: 2).usesWinograd(outputShape: Shape(1, 16, 64, 64)))
       XCTAssertFalse(Conv2d(16, 16, kernel: 3, padding: 1, groups: 2).usesWinograd(outputShape: Shape(1, 16, 64, 64)))
@@ -67,6 +75,37 @@ final class WinogradTests: XCTestCase {
     var maxDiff: Float = 0
     for i in 0..<y.count { maxDiff = max(maxDiff, abs(y.data[i] - ref.data[i])) }
     XCTAssertGreaterThan(maxDiff, 1e-3)
+  }
+
+  /// The fixture through both gate-conv paths: Winograd with the fused state update, and im2col
+  /// with the separate `updateState` pass.
+  func testConvLSTMGoldenThroughIm2col() throws {
+    try withAlgorithm(.im2col) {
+      let f = try Fixtures.open("convlstm")
+      var cell = ConvLSTMCell(inputChannels: 4, hiddenChannels: 6)
+      try cell.load(from: f, prefix: "m")
+      let state = cell.makeState(height: 9, width: 10)
+      XCTAssertFalse(cell.conv.usesWinograd(outputShape: Shape(1, 24, 9, 10)))
+      for s in 0..<4 {
+        assertClose(cell.step(try f.tensor("x\(s)"), state: state), try f.tensor("h\(s)"), "h\(s)")
+      }
+      assertClose(state.cell, try f.tensor("c3"), "c3")
+    }
+  }
+
+  /// Fused (Winograd) and unfused (im2col) ConvLSTM steps agree over several steps at a larger size.
+  func testFusedLSTMMatchesUnfused() {
+    var cell = ConvLSTMCell(inputChannels: 12, hiddenChannels: 10)
+    cell.conv.weight = randomTensor(cell.conv.weight.shape, seed: 7)
+    cell.conv.bias = randomTensor(cell.conv.bias!.shape, seed: 8)
+    let a = cell.makeState(height: 23, width: 37), b = cell.makeState(height: 23, width: 37)
+    for s in 0..<3 {
+      let x = randomTensor(Shape(1, 12, 23, 37), seed: UInt64(20 + s))
+      let ha = withAlgorithm(.winograd) { cell.step(x, state: a) }
+      let hb = withAlgorithm(.im2col) { cell.step(x, state: b) }
+      assertClose(ha, hb, "h step \(s)")
+      assertClose(a.cell, b.cell, "c step \(s)")
+    }
   }
 
   func testConvLSTMGoldenThroughWinograd() throws {
@@ -96,6 +135,23 @@ final class WinogradTests: XCTestCase {
       try ed.load(from: e, prefix: "m")
       assertClose(ed(try e.tensor("input"), pool: TensorPool()), try e.tensor("output"), "encdec")
     }
+  }
+
+  /// One thread (no OpenBLAS toggling) and the default thread count agree within the bound.
+  func testWinogradThreadCounts() {
+    let saved = NNThreading.threads
+    defer { NNThreading.configure(threads: saved) }
+    var conv = Conv2d(24, 40, kernel: 3, padding: 1)
+    conv.weight = randomTensor(conv.weight.shape, seed: 11)
+    let x = randomTensor(Shape(1, 24, 50, 61), seed: 12)
+    NNThreading.configure(threads: 1)
+    let one = withAlgorithm(.winograd) { conv(x) }
+    XCTAssertEqual(NNThreading.blasThreads, 1)
+    NNThreading.configure(threads: 3)
+    let three = withAlgorithm(.winograd) { conv(x) }
+    XCTAssertEqual(NNThreading.blasThreads, 3, "BLAS thread count restored after Winograd")
+    assertClose(one, three, "1 vs 3 threads")
+    assertClose(three, NaiveReference.conv2d(x, conv), "3 threads vs naive")
   }
 
   func testWinogradDeterministicAndNoPoolMisses() {
