@@ -144,16 +144,8 @@ enum HighlightBench {
     else { return [] }
     let frameBytes = width * height * 3 / 2
     return (0..<(data.count / frameBytes)).map { i in
-      let frame = LibavFrame()
+      let frame = SyntheticFrame.blankBT709(width: width, height: height)
       let f = frame.pointer
-      f.pointee.width = Int32(width)
-      f.pointee.height = Int32(height)
-      f.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-      f.pointee.color_range = AVCOL_RANGE_MPEG
-      f.pointee.colorspace = AVCOL_SPC_BT709
-      f.pointee.color_trc = AVCOL_TRC_BT709
-      f.pointee.color_primaries = AVCOL_PRI_BT709
-      _ = av_frame_get_buffer(f, 0)
       data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
         let base = bytes.baseAddress! + i * frameBytes
         let planes: [(UnsafeMutablePointer<UInt8>, Int, Int, Int, Int)] = [

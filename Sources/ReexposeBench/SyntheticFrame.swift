@@ -3,7 +3,8 @@ import IO
 
 /// A 1080p yuv420p frame with a clipped sky gradient, a clipped disc and a dark noisy band.
 enum SyntheticFrame {
-  static func make(width: Int, height: Int, shift: Int) -> LibavFrame {
+  /// An allocated yuv420p frame tagged BT.709 limited range (contents undefined).
+  static func blankBT709(width: Int, height: Int) -> LibavFrame {
     let frame = LibavFrame()
     let f = frame.pointer
     f.pointee.width = Int32(width)
@@ -14,6 +15,12 @@ enum SyntheticFrame {
     f.pointee.color_trc = AVCOL_TRC_BT709
     f.pointee.color_primaries = AVCOL_PRI_BT709
     _ = av_frame_get_buffer(f, 0)
+    return frame
+  }
+
+  static func make(width: Int, height: Int, shift: Int) -> LibavFrame {
+    let frame = blankBT709(width: width, height: height)
+    let f = frame.pointer
     let y = f.pointee.data.0!, u = f.pointee.data.1!, v = f.pointee.data.2!
     let ys = Int(f.pointee.linesize.0), cs = Int(f.pointee.linesize.1)
     var seed: UInt32 = 12345
