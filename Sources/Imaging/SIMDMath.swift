@@ -52,20 +52,19 @@ public enum SIMDMath {
     return y * unsafeBitCast(bits, to: V.self)
   }
 
-  /// ln(x) per lane for x > 0 (x ≤ 0 gives a large negative number, never NaN).
+  /// ln(x) per lane for x > 0 (x ≤ 0 gives ≈ −87.3, never NaN).
+  ///
+  /// Written to compile to straight 8-wide code: the exponent is split without compare-and-select
+  /// (offsetting the bits by those of √½ first, as musl's logf does), and the polynomial tail is
+  /// (p·f − ½)·f², since p·f·f² − ½·f² is lowered to partly scalar code.
   @inlinable @inline(__always)
   public static func log(_ x0: V) -> V {
-    let x = x0.replacing(with: V(repeating: 1.175_494_4e-38), where: x0 .< 1.175_494_4e-38)
-    let bits = unsafeBitCast(x, to: SIMD8<Int32>.self)
-    // Exponent as a float via the same magic-number trick (exact for small integers).
-    var e = unsafeBitCast(((bits &>> 23) &- 127) &+ 0x4B40_0000, to: V.self) - 12_582_912
-    // Mantissa in [1, 2) → [sqrt(1/2), sqrt(2)).
-    var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: V.self)
-    let big = m .> 1.414_213_56
-    m = m.replacing(with: m * 0.5, where: big)
-    e = e.replacing(with: e + 1, where: big)
+    let x = max(x0, V(repeating: 1.175_494_4e-38))
+    // x = 2^k·m with m in [√½, √2).
+    let ix = unsafeBitCast(x, to: SIMD8<Int32>.self) &- 0x3F35_04F3
+    let k = unsafeBitCast((ix &>> 23) &+ 0x4B40_0000, to: V.self) - 12_582_912
+    let m = unsafeBitCast((ix & 0x007F_FFFF) &+ 0x3F35_04F3, to: V.self)
     let f = m - 1
-    let z = f * f
     var p = V(repeating: 7.037_683_6e-2)
     p = p * f - 1.151_461_0e-1
     p = p * f + 1.167_699_9e-1
@@ -75,9 +74,8 @@ public enum SIMDMath {
     p = p * f + 2.000_071_5e-1
     p = p * f - 2.499_999_4e-1
     p = p * f + 3.333_333_1e-1
-    var y = p * f * z
-    y = y - 0.5 * z
-    return f + y + e * 0.693_147_18
+    let y = (p * f - 0.5) * (f * f)
+    return f + y + k * 0.693_147_18
   }
 
   /// x^p per lane for x ≥ 0 (0 for x ≤ 0).

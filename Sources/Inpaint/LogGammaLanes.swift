@@ -22,17 +22,17 @@ enum LogGammaLanes {
   @inline(__always)
   static func encode(_ l: V) -> V {
     let x = SIMDMath.clamp(l, 0, maxLinear)
-    let t = LaneMath.log(gamma * x + 1) * (1 / logRange)
+    let t = SIMDMath.log(gamma * x + 1) * (1 / logRange)
     // t^(1/γ), 0 for t ≤ 0 (as SIMDMath.pow, inlined).
-    return LaneMath.exp(LaneMath.log(t) * (1 / gamma)).replacing(with: 0, where: t .<= 0)
+    return SIMDMath.exp(SIMDMath.log(t) * (1 / gamma)).replacing(with: 0, where: t .<= 0)
   }
 
   /// Code 0...1 → linear 0...M.
   @inline(__always)
   static func decode(_ e: V) -> V {
     let x = SIMDMath.clamp(e, 0, 1)
-    let p = LaneMath.exp(LaneMath.log(x) * gamma).replacing(with: 0, where: x .<= 0)
-    return (LaneMath.exp(p * logRange) - 1) * (1 / gamma)
+    let p = SIMDMath.exp(SIMDMath.log(x) * gamma).replacing(with: 0, where: x .<= 0)
+    return (SIMDMath.exp(p * logRange) - 1) * (1 / gamma)
   }
 
   /// Scalar encode through the lanes (for single values).
