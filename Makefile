@@ -67,7 +67,7 @@ bench-nn:
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/reexpose/presets
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/reexpose/presets $(DESTDIR)$(PREFIX)/share/reexpose/models
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/reexpose
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libreexpose.so.$(VERSION)
 	ln -sf libreexpose.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libreexpose.so.$(SOVERSION)
@@ -75,6 +75,7 @@ install: build
 	install -m 644 CShim/include/reexpose.h $(DESTDIR)$(PREFIX)/include/reexpose.h
 	install -m 644 $(RELEASE_DIR)/reexpose.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
 	install -m 644 Presets/*.yaml $(DESTDIR)$(PREFIX)/share/reexpose/presets/
+	install -m 644 Models/*.safetensors Models/*.json $(DESTDIR)$(PREFIX)/share/reexpose/models/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \

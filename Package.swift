@@ -53,9 +53,10 @@ let package = Package(
     .target(name: "Inpaint", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Inpaint"), swiftSettings: release),
     .target(name: "Fusion", dependencies: ["NN", "Imaging"], exclude: docs("Fusion"), swiftSettings: release),
     .target(name: "Denoise", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Denoise"), swiftSettings: release),
+    .target(name: "Diffusion", dependencies: ["NN", "Imaging", "Color"], exclude: docs("Diffusion"), swiftSettings: release),
     // MARK: - T2
     .target(
-      name: "Pipeline", dependencies: ["Imaging", "Color", "Masks", "Inpaint", "Denoise"],
+      name: "Pipeline", dependencies: ["CShim", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Fusion", "NN"],
       exclude: docs("Pipeline"), swiftSettings: release),
     // MARK: - T3
     .target(name: "IO", dependencies: ["CShim", "Imaging", "Color", "Pipeline"], exclude: docs("IO"), swiftSettings: release),
@@ -80,6 +81,7 @@ let package = Package(
     .testTarget(name: "InpaintTests", dependencies: ["Inpaint", "TestSupport"]),
     .testTarget(name: "FusionTests", dependencies: ["Fusion", "NN", "Imaging"]),
     .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "TestSupport"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "NN", "Imaging", "TestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
     .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
     .testTarget(name: "PresetsTests", dependencies: ["Presets", "Pipeline", "Imaging", "TestSupport"]),

@@ -1,4 +1,14 @@
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+
 #include "CShim.h"
+
+int rx_image_path(const void *address, char *buf, size_t size) {
+  Dl_info info;
+  if (!dladdr(address, &info) || !info.dli_fname || !info.dli_fname[0]) return -1;
+  snprintf(buf, size, "%s", info.dli_fname);
+  return 0;
+}
 
 void rx_error_string(int errnum, char *buf, size_t size) {
   if (av_strerror(errnum, buf, size) < 0) {

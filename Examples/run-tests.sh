@@ -30,5 +30,10 @@ bash "$here/sdr-to-exr.sh" "$work/sdr.mp4" "$work/exr"
 check "exr frames" "25" "$(ls "$work/exr" | grep -c '\.exr$')"
 check "exr pixel format" "gbrpf32le" "$(probe "$work/exr/frame_00001.exr" v:0 stream=pix_fmt)"
 
+# The learned preset in the same pipe: every frame, HDR10 tags.
+ffmpeg -v error -i "$work/sdr.mp4" -map 0:v -c:v rawvideo -f nut - | "$REEXPOSE" --preset balanced --quiet > "$work/balanced.mkv"
+check "balanced frames" "25" "$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/balanced.mkv" | sed "s/,*$//")"
+check "balanced transfer" "smpte2084,bt2020" "$(probe "$work/balanced.mkv" v:0 stream=color_transfer,color_primaries)"
+
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -34,6 +34,8 @@ static inline AVRational rx_time_base_q(void) { return AV_TIME_BASE_Q; }
 
 /* av_err2str is a macro over a compound literal; this copies the message into buf. */
 void rx_error_string(int errnum, char *buf, size_t size);
+/** Path of the binary (executable or shared library) containing `address` (dladdr); -1 if unknown. */
+int rx_image_path(const void *address, char *buf, size_t size);
 
 /* av_log is variadic: set the level, and silence or keep libav's own messages. */
 void rx_set_log_level(int level);

@@ -41,7 +41,8 @@ enum ReexposeStatus {
   REEXPOSE_EPRESET = -4,  /**< preset not found or invalid, or a bad override */
   REEXPOSE_EFRAME = -5,   /**< frame rejected: geometry changed, corrupt data */
   REEXPOSE_ESTATE = -6,   /**< call out of order (send after drain) */
-  REEXPOSE_EINTERNAL = -7 /**< internal failure; the message says what */
+  REEXPOSE_EINTERNAL = -7, /**< internal failure; the message says what */
+  REEXPOSE_EMODEL = -8     /**< a learned stage's weights file is missing or unusable (the message names it) */
 };
 
 /** Planar float frame for callers without libav. Rows are `linesize` bytes apart. */
@@ -96,6 +97,21 @@ int reexpose_filter_send_planar(ReexposeFilter *filter, const ReexposePlanarFram
  * linear presets) into caller-owned planes of the right size (width/height must match the input).
  */
 int reexpose_filter_receive_planar(ReexposeFilter *filter, ReexposePlanarFrame *out);
+
+/**
+ * Feeds an event-camera recording (text file: a "width height" line, then "t x y p" per event, t in
+ * seconds from the first frame; see README) to the fusion network. Call before the first frame;
+ * time_base_num/den is the seconds per pts unit of the frames you will send (they need pts). Needs a preset
+ * with fusion (balanced, quality). REEXPOSE_EINVAL for an unreadable file or a preset without fusion.
+ */
+int reexpose_filter_attach_events(ReexposeFilter *filter, const char *path, int time_base_num, int time_base_den);
+
+/**
+ * Conditions the diffusion inpainting (preset quality) on a still of the scene: an OpenEXR or Radiance HDR
+ * file (scene-linear) or an SDR image. Any time; it applies from the next frame. REEXPOSE_EINVAL when the
+ * file cannot be read or the preset has no diffusion stage.
+ */
+int reexpose_filter_set_reference(ReexposeFilter *filter, const char *path);
 
 /** Same as reexpose_filter_send_frame(filter, NULL). */
 int reexpose_filter_flush(ReexposeFilter *filter);

@@ -1,7 +1,9 @@
 /* Tests of the C API contract: errors instead of aborts, send/receive/flush, planar frames. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libavutil/frame.h>
 #include <libavutil/pixdesc.h>
 #include <reexpose.h>
@@ -104,11 +106,73 @@ static void test_planar(void) {
   reexpose_filter_destroy(&f);
 }
 
+static void test_model_errors(void) {
+  ReexposeFilter *f = (ReexposeFilter *)0x1;
+  const char *missing[] = {"expansion.enabled=false", "fusion.enabled=true", "fusion.model=/nonexistent/rehdr.safetensors"};
+  CHECK(reexpose_filter_create("fast", missing, 3, &f) == REEXPOSE_EMODEL, "missing weights: %s", reexpose_last_create_error());
+  CHECK(f == NULL, "out cleared on a model error");
+  CHECK(strstr(reexpose_last_create_error(), "/nonexistent/rehdr.safetensors") != NULL, "message names the file: %s",
+        reexpose_last_create_error());
+  char path[] = "/tmp/rx-api-test-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0, "temp file");
+  if (fd < 0) return;
+  FILE *tmp = fdopen(fd, "w");
+  fputs("not weights", tmp);
+  fclose(tmp);
+  char set[300];
+  snprintf(set, sizeof set, "fusion.model=%s", path);
+  const char *corrupt[] = {"expansion.enabled=false", "fusion.enabled=true", set};
+  CHECK(reexpose_filter_create("fast", corrupt, 3, &f) == REEXPOSE_EMODEL, "corrupt weights: %s", reexpose_last_create_error());
+  CHECK(strstr(reexpose_last_create_error(), path) != NULL, "message names the file: %s", reexpose_last_create_error());
+  CHECK(strcmp(reexpose_status_string(REEXPOSE_EMODEL), "model weights missing or invalid") == 0, "status string");
+  unlink(path);
+}
+
+/* Events guide the fusion stage of `balanced`; a preset without fusion refuses them. */
+static void test_events(void) {
+  char path[] = "/tmp/rx-api-events-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) { failed++; return; }
+  FILE *ev = fdopen(fd, "w");
+  fputs("# test events\n32 24\n", ev);
+  for (int i = 0; i < 200; i++) fprintf(ev, "%.4f %d %d %d\n", 0.001 * i, i % 32, (i / 32) % 24, i % 3 ? 1 : -1);
+  fclose(ev);
+  ReexposeFilter *f = NULL;
+  CHECK(reexpose_filter_create("fast", NULL, 0, &f) == REEXPOSE_OK, "create fast");
+  CHECK(reexpose_filter_attach_events(f, path, 1, 25) == REEXPOSE_EINVAL, "events need fusion");
+  CHECK(strstr(reexpose_filter_last_error(f), "fusion") != NULL, "message: %s", reexpose_filter_last_error(f));
+  reexpose_filter_destroy(&f);
+  CHECK(reexpose_filter_create("balanced", NULL, 0, &f) == REEXPOSE_OK, "create balanced: %s", reexpose_last_create_error());
+  if (!f) { unlink(path); return; }
+  CHECK(reexpose_filter_attach_events(f, "/nonexistent/events.txt", 1, 25) == REEXPOSE_EINVAL, "missing events file");
+  CHECK(strstr(reexpose_filter_last_error(f), "/nonexistent/events.txt") != NULL, "message names the file: %s",
+        reexpose_filter_last_error(f));
+  CHECK(reexpose_filter_attach_events(f, path, 1, 25) == REEXPOSE_OK, "attach: %s", reexpose_filter_last_error(f));
+  AVFrame *out = av_frame_alloc();
+  int received = 0;
+  for (int i = 0; i < 4; i++) {
+    AVFrame *in = grey_frame(32, 24, 60 + 50 * i, i);
+    CHECK(reexpose_filter_send_frame(f, in) == REEXPOSE_OK, "send with events %d: %s", i, reexpose_filter_last_error(f));
+    av_frame_free(&in);
+    while (reexpose_filter_receive_frame(f, out) == REEXPOSE_OK) received++;
+  }
+  reexpose_filter_flush(f);
+  while (reexpose_filter_receive_frame(f, out) == REEXPOSE_OK) received++;
+  CHECK(received == 4, "4 frames out with events, got %d", received);
+  av_frame_free(&out);
+  reexpose_filter_destroy(&f);
+  unlink(path);
+}
+
 int main(void) {
   test_create_errors();
   test_send_receive("fast");
   test_send_receive("hlg-broadcast");
   test_send_receive("static");
+  test_send_receive("balanced");
+  test_model_errors();
+  test_events();
   test_geometry_change();
   test_planar();
   printf("%d passed, %d failed\n", passed, failed);

@@ -21,6 +21,7 @@ if readelf -d "$stage/lib/libreexpose.so.0" | grep -qE 'RPATH|RUNPATH'; then ech
 cc -std=c11 -Wall -Werror -o "$work/api_test" "$here/api_test.c" $flags -Wl,-rpath,"$stage/lib"
 cc -std=c11 -Wall -Werror -o "$work/example" "$here/reexpose_example.c" $flags -Wl,-rpath,"$stage/lib"
 export REEXPOSE_PRESET_DIR="$root/Presets"
+export REEXPOSE_MODEL_DIR="$root/Models"
 "$work/api_test"
 ffmpeg -v error -f lavfi -i testsrc2=s=96x64:r=25 -frames:v 8 -c:v libx264 -pix_fmt yuv420p "$work/in.mp4"
 "$work/example" hlg-broadcast "$work/in.mp4" "$work/out.yuv"

@@ -70,17 +70,25 @@ public struct GainMapApplier: Sendable {
 
   /// The log2 gain [1, H, W] at the resolution of `guide` ([3, H, W] linear frame), from `gain` [1, 1, h, w].
   public func upsampledGain(_ gain: Tensor, guide image: PlanarImage) -> PlanarImage {
+    upsampledGain(gain, guide: image, scratch: GainMapScratch())
+  }
+
+  /// As ``upsampledGain(_:guide:)``, with the full-resolution buffers kept in `scratch` across frames (no
+  /// allocation per frame once the size is set). The returned plane belongs to `scratch` and is
+  /// overwritten by its next use.
+  public func upsampledGain(_ gain: Tensor, guide image: PlanarImage, scratch: GainMapScratch) -> PlanarImage {
     let gs = gain.shape
     precondition(gs.n == 1 && gs.c == 1, "gain must be [1, 1, h, w], got \(gs)")
     precondition(image.channels == 3, "GainMapApplier needs an RGB frame")
     let w = image.width, h = image.height, lw = gs.w, lh = gs.h
+    scratch.prepare(width: w, height: h)
 
     // MARK: Guide at full and low resolution
-    let guide = Self.logLuminance(image)
-    let blurred = PlanarImage(width: w, height: h, channels: 1)
+    let guide = scratch.guide, blurred = scratch.blurred
+    Self.logLuminance(image, into: guide)
     let reach = min(w / lw, h / lh) / 2
     if reach > 0 {
-      BoxBlur.apply(guide, radius: reach, into: blurred)
+      BoxBlur.apply(guide, radius: reach, into: blurred, scratch: scratch.out)
     } else {
       blurred.assign(from: guide)
     }
@@ -95,13 +103,43 @@ public struct GainMapApplier: Sendable {
     for i in 0..<m { p.data[i] = gain.data[i] - mean }
     let (a, b) = fit(guide: lowGuide, p)
 
-    // MARK: Upsample the coefficients and evaluate with the full-resolution guide
-    let bigA = BilinearResize.resize(a, width: w, height: h)
-    let bigB = BilinearResize.resize(b, width: w, height: h)
-    let out = PlanarImage(width: w, height: h, channels: 1)
-    let o = out.data, ga = bigA.data, gb = bigB.data, gi = guide.data
-    Parallel.forRanges(w * h, minChunk: 8192) { s, e in
-      for i in s..<e { o[i] = (ga[i] * gi[i] + gb[i]) + mean }
+    // MARK: Evaluate bilinear(a)·I + bilinear(b) + mean with the full-resolution guide, row by row
+    // (the same sampling as BilinearResize: pixel centres, edges clamped; no full-size a and b planes).
+    let out = scratch.out
+    let scaleX = Float(lw) / Float(w), scaleY = Float(lh) / Float(h)
+    let x0 = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+    let x1 = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+    let fx = UnsafeMutablePointer<Float>.allocate(capacity: w)
+    defer { x0.deallocate(); x1.deallocate(); fx.deallocate() }
+    for x in 0..<w {
+      let sx = min(max((Float(x) + 0.5) * scaleX - 0.5, 0), Float(lw - 1))
+      let i = min(Int(sx), lw - 1)
+      x0[x] = Int32(i)
+      x1[x] = Int32(min(i + 1, lw - 1))
+      fx[x] = sx - Float(i)
+    }
+    Parallel.forRanges(h, minChunk: 8) { start, end in
+      let ta = UnsafeMutablePointer<Float>.allocate(capacity: 2 * lw)
+      defer { ta.deallocate() }
+      let tb = ta + lw
+      for y in start..<end {
+        let sy = min(max((Float(y) + 0.5) * scaleY - 0.5, 0), Float(lh - 1))
+        let iy = min(Int(sy), lh - 1)
+        let fy = sy - Float(iy)
+        let iy1 = min(iy + 1, lh - 1)
+        let a0 = a.row(0, iy), a1 = a.row(0, iy1), b0 = b.row(0, iy), b1 = b.row(0, iy1)
+        for x in 0..<lw {
+          ta[x] = a0[x] + (a1[x] - a0[x]) * fy
+          tb[x] = b0[x] + (b1[x] - b0[x]) * fy
+        }
+        let g = guide.row(0, y), o = out.row(0, y)
+        for x in 0..<w {
+          let i0 = Int(x0[x]), i1 = Int(x1[x]), f = fx[x]
+          let av = ta[i0] + (ta[i1] - ta[i0]) * f
+          let bv = tb[i0] + (tb[i1] - tb[i0]) * f
+          o[x] = (av * g[x] + bv) + mean
+        }
+      }
     }
     return out
   }
@@ -136,14 +174,45 @@ public struct GainMapApplier: Sendable {
   /// log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance Y (negative values clamped to 0), [1, H, W].
   static func logLuminance(_ image: PlanarImage) -> PlanarImage {
     let out = PlanarImage(width: image.width, height: image.height, channels: 1)
+    logLuminance(image, into: out)
+    return out
+  }
+
+  /// ``logLuminance(_:)`` into `out` ([1, H, W]).
+  static func logLuminance(_ image: PlanarImage, into out: PlanarImage) {
     let r = image.plane(0), g = image.plane(1), b = image.plane(2), o = out.data
     let floor = REHDRInput.logFloor
+    let perLn: Float = 1 / (12 * 0.693_147_18)  // log2(v)/12 = ln(v)/(12 ln 2)
     Parallel.forRanges(image.planeSize, minChunk: 8192) { s, e in
-      for i in s..<e {
+      var i = s
+      while i + 8 <= e {  // SIMD: ln by SIMDMath (relative error ≈ 1e-7)
+        let y = 0.2126 * SIMDLoad.load8(r + i) + 0.7152 * SIMDLoad.load8(g + i) + 0.0722 * SIMDLoad.load8(b + i)
+        let v = SIMDMath.log(SIMDMath.max(y, SIMD8(repeating: 0)) + floor) * perLn + 1
+        SIMDLoad.store8(v, o + i)
+        i += 8
+      }
+      while i < e {
         let y = max(0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i], 0)
         o[i] = log2f(y + floor) / 12 + 1
+        i += 1
       }
     }
-    return out
+  }
+}
+
+/// Full-resolution buffers of ``GainMapApplier``, reused across frames of one size. Not thread-safe: one
+/// per stream.
+public final class GainMapScratch {
+  var guide = PlanarImage(width: 1, height: 1, channels: 1)
+  var blurred = PlanarImage(width: 1, height: 1, channels: 1)
+  var out = PlanarImage(width: 1, height: 1, channels: 1)
+
+  public init() {}
+
+  func prepare(width: Int, height: Int) {
+    if guide.width == width && guide.height == height { return }
+    guide = PlanarImage(width: width, height: height, channels: 1)
+    blurred = PlanarImage(width: width, height: height, channels: 1)
+    out = PlanarImage(width: width, height: height, channels: 1)
   }
 }

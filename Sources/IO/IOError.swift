@@ -19,6 +19,8 @@ public enum IOError: Error, Equatable, CustomStringConvertible, LocalizedError {
   case outputClosed(path: String)
   /// A caller passed something unusable (unknown pixel format name, zero size, …).
   case invalidArgument(String)
+  /// An event file (`--events`) is unreadable or malformed at `line` (1-based; 0 = the file as a whole).
+  case events(path: String, line: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -29,6 +31,7 @@ public enum IOError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case let .corrupt(path, detail): return "input '\(path)' is corrupt: \(detail)"
     case let .outputClosed(path): return "output '\(path)' was closed by its reader"
     case let .invalidArgument(what): return "invalid argument: \(what)"
+    case let .events(path, line, reason): return line > 0 ? "\(path):\(line): \(reason)" : "events '\(path)': \(reason)"
     }
   }
 

@@ -37,9 +37,11 @@ public final class MediaReader {
   /// - Parameters:
   ///   - path: file path, `-` for stdin, or any libav URL (`pipe:3`).
   ///   - raw: set for headerless raw frames; nil lets libavformat probe the container.
+  ///   - anyPixelFormat: skip the check that ``InputConverter`` handles the pixel format (callers that
+  ///     convert frames themselves, e.g. float HDR stills).
   /// - Throws: `IOError` when the input cannot be opened, has no video stream, or uses an unsupported
   ///   codec or pixel format.
-  public init(path: String, raw: RawVideoOptions? = nil) throws {
+  public init(path: String, raw: RawVideoOptions? = nil, anyPixelFormat: Bool = false) throws {
     self.path = path
     let url = path == "-" ? "pipe:0" : path
     var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
@@ -111,7 +113,7 @@ public final class MediaReader {
       notes.append("raw input decoded as \(LibavNames.pixelFormat(pixFmt))")
     }
     do {
-      if pixFmt != AV_PIX_FMT_NONE && !InputConverter.supports(pixFmt) {
+      if !anyPixelFormat && pixFmt != AV_PIX_FMT_NONE && !InputConverter.supports(pixFmt) {
         throw IOError.unsupported("pixel format \(LibavNames.pixelFormat(pixFmt)) of input '\(path)'")
       }
       try openDecoder(stream: st)

@@ -19,6 +19,9 @@ public struct Frame: @unchecked Sendable {
   public var underMask: PlanarImage?
   /// Whether a scene cut precedes this frame (set by the scene-cut detector; temporal state resets here).
   public var isSceneCut: Bool = false
+  /// Event voxel grid [5, h, w] for the interval that ends at this frame (5 time bins, signed counts;
+  /// any size, resampled by the fusion stage); nil when there are no events (the usual case).
+  public var events: PlanarImage?
   /// Original SDR signal [3, H, W] (non-linear, 0...1) kept for mask computation; nil once not needed.
   public var signal: PlanarImage?
 

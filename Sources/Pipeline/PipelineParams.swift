@@ -1,5 +1,6 @@
 import Color
 import Denoise
+import Fusion
 import Imaging
 import Inpaint
 import Masks
@@ -21,6 +22,8 @@ public struct PipelineParams: Equatable, Sendable {
   public var shadows = ShadowParams()
   /// Inverse tone mapping.
   public var expansion = ExpansionParams()
+  /// REHDR fusion (the learned expansion; excludes `expansion`).
+  public var fusion = FusionParams()
   /// Output signal.
   public var output = OutputParams()
 
@@ -34,16 +37,21 @@ public struct PipelineParams: Equatable, Sendable {
     do { try highlights.validate() } catch let e as ParameterError { throw e.prefixed("highlights") }
     do { try shadows.validate() } catch let e as ParameterError { throw e.prefixed("shadows") }
     do { try expansion.validate() } catch let e as ParameterError { throw e.prefixed("expansion") }
+    do { try fusion.validate() } catch let e as ParameterError { throw e.prefixed("fusion") }
     do { try output.validate() } catch let e as ParameterError { throw e.prefixed("output") }
     // The window bounds how far any stage may look ahead (and so the memory held).
     if shadows.enabled && shadows.radiusFrames > window.lookAheadFrames {
       throw ParameterError(
         key: "shadows.radiusFrames", message: "must not exceed window.lookAheadFrames (\(window.lookAheadFrames)), got \(shadows.radiusFrames)")
     }
+    // Fusion's gain map is the expansion: running the inverse tone map too would expand twice.
+    if fusion.enabled && expansion.enabled {
+      throw ParameterError(key: "expansion.enabled", message: "must be false when fusion.enabled is true (the network expands)")
+    }
   }
 
   /// Whether any stage beyond colour conversion is active (false for the `static` preset).
   public var hasRestoration: Bool {
-    highlights.enabled || shadows.enabled || expansion.enabled
+    highlights.enabled || shadows.enabled || expansion.enabled || fusion.enabled
   }
 }

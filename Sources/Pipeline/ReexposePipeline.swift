@@ -1,7 +1,7 @@
 import Imaging
 
 /// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then
-/// masks → highlight reconstruction → shadow denoising → expansion.
+/// masks → highlight reconstruction → shadow denoising → expansion (inverse tone map) or REHDR fusion.
 ///
 /// It owns the stream's invariants: every frame keeps its size (the first frame sets it), indexes are
 /// assigned in arrival order, and each pushed frame comes out exactly once, in order. Stages that nothing
@@ -14,8 +14,10 @@ public final class ReexposePipeline {
   var size: (width: Int, height: Int)?
   var nextIndex = 0
 
-  /// Builds the stages; throws `ParameterError` (dotted key) for invalid parameters.
-  public init(params: PipelineParams) throws {
+  /// Builds the stages; throws `ParameterError` (dotted key) for invalid parameters and
+  /// ``PipelineError/modelUnavailable(file:reason:)`` when a learned stage's weights cannot be loaded
+  /// (`models` finds them by name).
+  public init(params: PipelineParams, models: ModelLocator = ModelLocator()) throws {
     try params.validate()
     self.params = params
     var stages: [Stage] = []
@@ -26,6 +28,9 @@ public final class ReexposePipeline {
     if params.shadows.enabled { stages.append(try ShadowDenoiseStage(params: params.shadows)) }
     if params.expansion.enabled {
       stages.append(ExpansionStage(params: params.expansion, output: params.output))
+    }
+    if params.fusion.enabled {
+      stages.append(try FusionStage(params: params.fusion, output: params.output, locator: models))
     }
     chain = StageChain(stages)
     sceneCuts = SceneCutDetector(params: params.window)
@@ -41,6 +46,16 @@ public final class ReexposePipeline {
   /// no stage runs (the `static` preset): callers may then push frames without a signal, which also skips
   /// scene-cut detection, since nothing would read `isSceneCut`.
   public var needsSignal: Bool { !chain.stages.isEmpty }
+
+  /// Hands a still of the scene to the stages it conditions (diffusion inpainting); nil clears it.
+  /// - Throws: ``PipelineError/invalidParameter(_:)`` when no active stage takes a reference.
+  public func setReference(_ image: PlanarImage?) throws {
+    let takers = chain.stages.compactMap { $0 as? ReferenceConditionedStage }
+    if takers.isEmpty {
+      throw PipelineError.invalidParameter("a reference image needs a preset with diffusion inpainting (quality)")
+    }
+    for stage in takers { stage.setReference(image) }
+  }
 
   /// Pushes one frame (its `index` is reassigned in arrival order); returns the frames ready now.
   public func push(_ input: Frame) throws -> [Frame] {

@@ -1,3 +1,5 @@
+import Imaging
+
 /// A streaming stage: frames go in with `push`, come out in order; `flush` drains at end of stream.
 ///
 /// Contract: every pushed frame comes out exactly once, in order, after at most `lookAheadFrames` further
@@ -11,4 +13,10 @@ public protocol Stage: AnyObject {
   func push(_ frame: Frame) throws -> [Frame]
   /// Returns every frame still held; the stage is then empty and ready for a new stream.
   func flush() throws -> [Frame]
+}
+
+/// A stage that a still of the scene can condition (`--reference IMAGE`).
+public protocol ReferenceConditionedStage: Stage {
+  /// Sets (nil clears) the still: linear BT.709 light [3, h, w], any size and exposure.
+  func setReference(_ image: PlanarImage?)
 }

@@ -121,6 +121,31 @@ public struct PresetKey: @unchecked Sendable {
       })
   }
 
+  /// A free-text `String` field (a file name or path); written back double-quoted so any text round-trips.
+  static func text(
+    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, String>, _ summary: String
+  ) -> PresetKey {
+    PresetKey(
+      path: path, kind: .text, summary: summary, range: nil, keyPath: keyPath,
+      read: { Self.quoted($0[keyPath: keyPath]) },
+      write: { params, scalar in params[keyPath: keyPath] = scalar.text })
+  }
+
+  /// `text` as a YAML double-quoted scalar.
+  static func quoted(_ text: String) -> String {
+    var out = "\""
+    for ch in text.unicodeScalars {
+      switch ch {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      default: out.unicodeScalars.append(ch)
+      }
+    }
+    return out + "\""
+  }
+
   /// An enum field spelled by its raw values (`output.primaries`, `output.pixelFormat`).
   static func choice<E: RawRepresentable & CaseIterable>(
     _ path: String, _ keyPath: WritableKeyPath<PipelineParams, E>, _ summary: String

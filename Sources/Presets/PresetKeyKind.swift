@@ -8,6 +8,8 @@ public enum PresetKeyKind: Equatable, Sendable {
   case float
   /// One of a fixed set of names (a registry or an enum's raw values).
   case choice([String])
+  /// Free text such as a file name or path (plain or quoted).
+  case text
 
   /// What an error says the value should be (`a number`, `true or false`, `one of pq, hlg, linear`).
   public var expected: String {
@@ -16,6 +18,7 @@ public enum PresetKeyKind: Equatable, Sendable {
     case .int: return "an integer"
     case .float: return "a number"
     case .choice: return name
+    case .text: return "a string"
     }
   }
 
@@ -26,6 +29,7 @@ public enum PresetKeyKind: Equatable, Sendable {
     case .int: return "integer"
     case .float: return "number"
     case .choice(let names): return "one of " + names.joined(separator: ", ")
+    case .text: return "string"
     }
   }
 }

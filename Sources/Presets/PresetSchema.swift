@@ -11,7 +11,7 @@ public enum PresetSchema {
   public static let topLevelKeys = ["version", "description"]
 
   /// Section names in file order (the order of `PipelineParams`' stored properties).
-  public static let sections = ["input", "window", "masks", "highlights", "shadows", "expansion", "output"]
+  public static let sections = ["input", "window", "masks", "highlights", "shadows", "expansion", "fusion", "output"]
 
   /// The key called `path` (`output.peakNits`), or nil.
   public static func key(_ path: String) -> PresetKey? { byPath[path] }
@@ -131,6 +131,35 @@ public enum PresetSchema {
       "expansion.maskDrive", \.expansion.maskDrive, 0...1,
       "How far over-exposure masks push a pixel toward SDR white before the curve (1 = fully clipped pixels "
         + "reach the peak). Range 0...1, default 1."),
+
+    // MARK: - fusion (FusionParams)
+    .bool(
+      "fusion.enabled", \.fusion.enabled,
+      "Whether the fusion network runs. It replaces the inverse tone map, so `expansion.enabled` must be "
+        + "false when this is true. Default false."),
+    .text(
+      "fusion.model", \.fusion.model,
+      "Weights: a file name searched in the model directories (`$REEXPOSE_MODEL_DIR`, the installed "
+        + "`share/reexpose/models`, the repository's `Models/`), or a path (contains `/`). Default "
+        + "`rehdr.safetensors`."),
+    .int(
+      "fusion.workingHeightPixels", \.fusion.workingHeightPixels, 64...1088,
+      "Height of the network's working frame in pixels; the width follows the frame's aspect ratio, both "
+        + "rounded to multiples of 8 (1080p → 480×272). Range 64...1088, default 272."),
+    .int(
+      "fusion.guideRadius", \.fusion.guideRadius, 1...8,
+      "Window radius of the guided upsampling of the gain, in working-resolution pixels. Range 1...8, "
+        + "default 2 (as in training)."),
+    .float(
+      "fusion.guideEpsilon", \.fusion.guideEpsilon, 1e-5...0.1,
+      "Regularisation ε of the guided upsampling (log-luminance units squared). Range 1e-5...0.1, "
+        + "default 0.001 (as in training)."),
+    .float(
+      "fusion.fillWeight", \.fusion.fillWeight, 0...1,
+      "How far a highlight rebuilt by an earlier stage (PDE fill or diffusion; a pixel above SDR white) "
+        + "keeps its own level instead of the network's, where the over-exposure mask is set: per pixel "
+        + "log2 out = log2(hue) + (1 − w)·gain + w·log2(rebuilt level) with w = fillWeight × mask. 0 = the "
+        + "network sets every level and the rebuild gives only hue. Range 0...1, default 0."),
 
     // MARK: - output (OutputParams)
     .choice(

@@ -24,6 +24,10 @@ public final class ReexposeFilter {
   /// Output converter to float R'G'B' planes, made on the first planar receive.
   var planarConverter: OutputConverter?
   var reportedWarnings = 0
+  /// Event recording feeding the fusion stage, with the time base (seconds per pts unit) of sent frames.
+  var events: (file: EventFile, secondsPerTick: Double)?
+  /// pts of the first frame sent after events were attached (their clock's zero).
+  var eventsOrigin: Int64?
   /// Whether `send(nil)` has been called.
   public private(set) var isDraining = false
   /// Frames sent so far.
@@ -84,13 +88,17 @@ public final class ReexposeFilter {
     }
     let pts = frame.pointee.pts == rx_nopts_value() ? nil : Optional(frame.pointee.pts)
     let duration = frame.pointee.pkt_duration > 0 ? Optional(frame.pointee.pkt_duration) : nil
-    try push(Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal))
+    var f = Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal)
+    f.events = try eventGrid(pts: pts)
+    try push(f)
   }
 
   /// Sends a frame already in linear light (`image`) with its non-linear signal; for planar callers.
   public func send(linear: PlanarImage, signal: PlanarImage?, pts: Int64?, duration: Int64? = nil) throws {
     if isDraining { throw FilterError.state("frame sent after the filter was drained") }
-    try push(Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal))
+    var f = Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal)
+    f.events = try eventGrid(pts: pts)
+    try push(f)
   }
 
   func push(_ frame: Frame) throws {
@@ -100,6 +108,49 @@ public final class ReexposeFilter {
       throw FilterError.wrap(error)
     }
     framesSent += 1
+  }
+
+  /// Feeds an event recording to the fusion stage: each later frame gets the voxel grid of the events
+  /// between the previous frame and itself (see ``EventFile``). `timeBase` is the seconds per pts unit
+  /// of the frames that will be sent (num/den). Needs a preset with `fusion.enabled` and frames with pts.
+  public func attachEvents(_ file: EventFile, timeBase: (num: Int, den: Int)) throws {
+    guard params.fusion.enabled else {
+      throw FilterError.invalidArgument("events need a preset with fusion.enabled (balanced, quality)")
+    }
+    guard timeBase.num > 0, timeBase.den > 0 else {
+      throw FilterError.invalidArgument("time base \(timeBase.num)/\(timeBase.den) is not positive")
+    }
+    if framesSent > 0 { throw FilterError.state("events must be attached before the first frame") }
+    events = (file, Double(timeBase.num) / Double(timeBase.den))
+  }
+
+  /// Conditions the diffusion stage on a still of the scene (linear BT.709 [3, h, w], any size and
+  /// exposure; ``IO/ReferenceImage`` loads one from a file). Needs a preset with diffusion (`quality`).
+  public func setReference(_ image: PlanarImage) throws {
+    do { try pipeline.setReference(image) } catch { throw FilterError.wrap(error) }
+  }
+
+  /// Loads a still from `path` (OpenEXR/Radiance HDR as linear, or an SDR image) and conditions the
+  /// diffusion stage on it.
+  public func setReference(path: String) throws {
+    let image: PlanarImage
+    do { image = try ReferenceImage.load(path: path) } catch { throw FilterError.wrap(error) }
+    try setReference(image)
+  }
+
+  /// The event grid of a frame with this pts, when events are attached.
+  func eventGrid(pts: Int64?) throws -> PlanarImage? {
+    guard let events else { return nil }
+    guard let pts else {
+      throw FilterError.invalidArgument("frame \(framesSent) has no timestamp; events need frame timestamps")
+    }
+    let origin = eventsOrigin ?? pts
+    eventsOrigin = origin
+    do {
+      return try events.file.voxels(until: Double(pts - origin) * events.secondsPerTick)
+    } catch {
+      throw FilterError.wrap(error)
+    }
   }
 
   /// Starts draining: every held frame becomes ready; later sends are errors.

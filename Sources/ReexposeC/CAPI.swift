@@ -1,5 +1,6 @@
 import CShim
 import Foundation
+import IO
 import Imaging
 import Reexpose
 
@@ -107,6 +108,39 @@ public func reexposeFilterReceiveFrame(_ filter: OpaquePointer?, _ out: UnsafeMu
     }
   } catch {
     return handle.fail(error)
+  }
+}
+
+@_cdecl("reexpose_filter_attach_events")
+public func reexposeFilterAttachEvents(
+  _ filter: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ num: Int32, _ den: Int32
+) -> Int32 {
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let path else {
+    handle.setLastError("reexpose_filter_attach_events: path is NULL")
+    return StatusCode.invalidArgument
+  }
+  do {
+    try handle.filter.attachEvents(EventFile(path: String(cString: path)), timeBase: (Int(num), Int(den)))
+    return StatusCode.ok
+  } catch {
+    return handle.fail(error)
+  }
+}
+
+@_cdecl("reexpose_filter_set_reference")
+public func reexposeFilterSetReference(_ filter: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let path else {
+    handle.setLastError("reexpose_filter_set_reference: path is NULL")
+    return StatusCode.invalidArgument
+  }
+  do {
+    try handle.filter.setReference(path: String(cString: path))
+    return StatusCode.ok
+  } catch {
+    let code = handle.fail(error)
+    return code == StatusCode.internal || code == StatusCode.frame ? StatusCode.invalidArgument : code
   }
 }
 

@@ -12,12 +12,14 @@ enum StatusCode {
   static let frame: Int32 = -5
   static let state: Int32 = -6
   static let `internal`: Int32 = -7
+  static let model: Int32 = -8
 
   static func of(_ error: Error) -> Int32 {
     switch error {
     case let e as FilterError:
       switch e {
       case .preset, .parameter: return preset
+      case .pipeline(.modelUnavailable): return model
       case .pipeline: return frame
       case .io(let io): return ofIO(io)
       case .state: return state
@@ -30,7 +32,7 @@ enum StatusCode {
 
   static func ofIO(_ e: IOError) -> Int32 {
     switch e {
-    case .unsupported, .invalidArgument: return invalidArgument
+    case .unsupported, .invalidArgument, .events: return invalidArgument
     case .truncated, .corrupt: return frame
     default: return `internal`
     }
@@ -41,5 +43,6 @@ enum StatusCode {
     ok: "success", again: "no frame ready: send more input", eof: "end of stream: the filter is drained",
     invalidArgument: "invalid argument", preset: "preset not found or invalid",
     frame: "frame rejected", state: "call out of order", `internal`: "internal error",
+    model: "model weights missing or invalid",
   ]
 }

@@ -14,12 +14,16 @@ final class PipeJob {
   let output: String
   let format: ContainerFormat
   let raw: RawVideoOptions?
+  /// Event recording for the fusion stage (`--events`).
+  let events: String?
   let console: Console
   var framesWritten = 0
   var seconds = 0.0
   var outputClosed = false
 
-  init(filter: ReexposeFilter, input: String, output: String, format: ContainerFormat, raw: RawVideoOptions?, console: Console) {
+  init(filter: ReexposeFilter, input: String, output: String, format: ContainerFormat, raw: RawVideoOptions?, events: String? = nil,
+       console: Console) {
+    self.events = events
     self.filter = filter
     self.input = input
     self.output = output
@@ -38,6 +42,16 @@ final class PipeJob {
       return Self.exitCode(forInput: error, opening: true)
     }
     reader.warnings.forEach { console.note("warning: \($0)") }
+    if let events {
+      do {
+        let tb = reader.info.timeBase
+        try filter.attachEvents(EventFile(path: events), timeBase: (Int(tb.num), Int(tb.den)))
+      } catch {
+        console.error(error)
+        if case IOError.events(_, 0, _) = error { return ExitCodes.noInput }
+        return ExitCodes.dataError
+      }
+    }
     let writer: MediaWriter
     do {
       writer = try MediaWriter(path: output, format: format, params: filter.params.output, video: reader.info,

@@ -57,6 +57,16 @@ struct ReexposeCommand: ParsableCommand {
   @Option(name: .long, help: "Raw input frame rate, e.g. 25 or 30000/1001.")
   var rate: String = "25"
 
+  @Option(name: .long, help: ArgumentHelp(
+    "Event-camera recording of the same shot (text: 'width height' line, then 't x y p' per event, t in seconds from the first frame) guiding the fusion network (balanced, quality).",
+    valueName: "file"))
+  var events: String?
+
+  @Option(name: .long, help: ArgumentHelp(
+    "A still of the scene (OpenEXR/Radiance HDR, or an SDR image) conditioning the diffusion inpainting (quality).",
+    valueName: "image"))
+  var reference: String?
+
   @Option(name: .long, help: "Write a JSON summary (frames, fps, measured MaxCLL/MaxFALL) to this file.")
   var stats: String?
 
@@ -109,6 +119,15 @@ struct ReexposeCommand: ParsableCommand {
       console.error(error)
       throw ExitCode(ExitCodes.config)
     }
+    if let reference, !printPreset, !x265Params {
+      do {
+        try filter.setReference(path: reference)
+      } catch {
+        console.error(error)
+        if case FilterError.io(let e) = error, case IOError.libav = e { throw ExitCode(ExitCodes.noInput) }
+        throw ExitCode(ExitCodes.dataError)
+      }
+    }
     if printPreset {
       print(PresetLoader.render(filter.params, name: filter.preset.name, description: filter.preset.description), terminator: "")
       return
@@ -123,7 +142,7 @@ struct ReexposeCommand: ParsableCommand {
         let sz = RawSize(s)!
         return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
       },
-      console: console)
+      events: events, console: console)
     let code = job.run()
     if let stats { job.writeStats(to: stats, console: console) }
     if code != ExitCodes.ok { throw ExitCode(code) }

@@ -13,6 +13,7 @@ final class PresetDocTests: XCTestCase {
     "highlights": "Sources/Inpaint/HighlightParams.swift",
     "shadows": "Sources/Denoise/ShadowParams.swift",
     "expansion": "Sources/Color/ExpansionParams.swift",
+    "fusion": "Sources/Fusion/FusionParams.swift",
     "output": "Sources/Pipeline/OutputParams.swift",
   ]
 

@@ -6,7 +6,7 @@ import XCTest
 
 /// The shipped presets in `Presets/`: each loads, validates, says what it promises, and round-trips.
 final class PresetFileTests: XCTestCase {
-  private let shipped = ["fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static"]
+  private let shipped = ["balanced", "fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static"]
   private let repository = PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory])
 
   func test_everyShippedPreset_loadsAndValidates() throws {
@@ -96,9 +96,18 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(p.output.referenceWhiteNits, 203)
   }
 
-  func test_reservedLearnedPresetNames_areNotShippedYet() {
-    let names = repository.names()
-    XCTAssertFalse(names.contains("balanced"))
-    XCTAssertFalse(names.contains("quality"))
+  func test_balanced_isFastWithFusionInPlaceOfTheInverseToneMap() throws {
+    let balanced = try repository.load("balanced").params
+    let fast = try repository.load("fast").params
+    XCTAssertTrue(balanced.fusion.enabled)
+    XCTAssertFalse(balanced.expansion.enabled)
+    XCTAssertEqual(balanced.fusion.model, "rehdr.safetensors")
+    XCTAssertEqual(balanced.highlights, fast.highlights)
+    XCTAssertEqual(balanced.masks, fast.masks)
+    XCTAssertEqual(balanced.output, fast.output)
+  }
+
+  func test_reservedLearnedPresetName_isNotShippedYet() {
+    XCTAssertFalse(repository.names().contains("quality"))
   }
 }

@@ -33,11 +33,12 @@ final class PresetSchemaTests: XCTestCase {
     let before = ParamsLeaves.of(defaults)
     for key in PresetSchema.keys {
       var params = defaults
-      try key.set(otherValue(for: key, in: defaults), in: &params, at: .override(key.path))
+      let other = otherValue(for: key, in: defaults)
+      try key.set(other, in: &params, at: .override(key.path))
       let after = ParamsLeaves.of(params)
       let changed = before.keys.filter { before[$0] != after[$0] }
       XCTAssertEqual(changed, [key.path], key.path)
-      XCTAssertEqual(key.value(in: params), otherValue(for: key, in: defaults), key.path)
+      XCTAssertEqual(key.value(in: params), key.kind == .text ? PresetKey.quoted(other) : other, key.path)
     }
   }
 
@@ -104,6 +105,7 @@ final class PresetSchemaTests: XCTestCase {
     case .int: return String(Int(current)! + 1)
     case .float: return "\(Float(current)! + 0.125)"
     case .choice(let names): return names.first { $0 != current }!
+    case .text: return "other: \"weights\".safetensors"
     }
   }
 

@@ -14,7 +14,8 @@ and the folder gets index.json listing the clips and the generator arguments.
 
 Determinism: a clip's random stream is SeedSequence([seed, split, index]) only, ffmpeg runs
 single-threaded with bitexact flags, so the same arguments give byte-identical files whatever
-the worker count.
+the worker count. A clip whose meta.json exists (it is written last) is kept as it is, so an
+interrupted run picks up where it stopped.
 """
 
 import argparse
@@ -110,6 +111,11 @@ def clip_rng(seed, split, index):
 def synth_clip(job):
     """Worker: render and write clip `index` of a split; returns its meta dict."""
     a, index = job
+    out = os.path.join(a["out"], f"clip_{index:05d}")
+    done = os.path.join(out, "meta.json")
+    if os.path.exists(done):  # written last: an interrupted run resumes after its finished clips
+        with open(done) as f:
+            return json.load(f)
     rng = clip_rng(a["seed"], a["split"], index)
     # Balanced content: panoramas in turn, and the motion shifts by one every full turn, so
     # any 18 consecutive clips hold each (panorama, motion) pair once.
@@ -130,7 +136,6 @@ def synth_clip(job):
             "camera": path, "supersampling": a["ss"], "event_substeps": sub,
             "exposure_normalisation": {"rule": f"median luminance of frame 0 -> {KEY}",
                                        "scale": scale}}
-    out = os.path.join(a["out"], f"clip_{index:05d}")
     return make_clip(samples, sub, out, rng, meta, a["codec_prob"])
 
 

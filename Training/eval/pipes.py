@@ -36,10 +36,10 @@ def reexpose_bin():
     return os.environ.get("REEXPOSE_BIN", ".build/release/reexpose")
 
 
-def reexpose_cmd(preset, stats=None):
-    """The reexpose command line for a preset (optionally writing --stats JSON)."""
+def reexpose_cmd(preset, stats=None, events=None):
+    """The reexpose command line for a preset (optionally writing --stats JSON, reading --events)."""
     cmd = [reexpose_bin(), "--preset", preset, "--quiet"]
-    return cmd + (["--stats", stats] if stats else [])
+    return cmd + (["--stats", stats] if stats else []) + (["--events", events] if events else [])
 
 
 def run_pipe(ldr_path, method_cmd, out_path):

@@ -18,10 +18,25 @@ METRIC_COLUMNS = [("pu_psnr", "PU21-PSNR dB ↑"), ("pu_psnr_over", "PU-PSNR ove
                   ("fps", "fps ↑")]
 
 
-def display(nits2020):
-    """Absolute BT.2020 light [..., 3] -> displayable [0, 1] (BT.709, PQ, 1000 cd/m^2 = 1)."""
+def display(nits2020, white_nits=1000.0):
+    """Absolute BT.2020 light [..., 3] -> displayable [0, 1] (BT.709, PQ, white_nits = 1)."""
     lin709 = np.maximum(np.asarray(nits2020, np.float64) @ colour.M2020_TO_709.T, 0.0)
-    return np.clip(colour.pq_oetf(lin709) / colour.pq_oetf(1000.0), 0.0, 1.0)
+    return np.clip(colour.pq_oetf(lin709) / colour.pq_oetf(white_nits), 0.0, 1.0)
+
+
+def highlight_box(codes, side_fraction=0.4, threshold=250):
+    """(y0, y1, x0, x1) of a square crop centred on the densest blown area of one LDR frame
+    (uint8 [H, W, 3]; a pixel is blown when a channel >= threshold), or None without one."""
+    blown = (codes >= threshold).any(axis=-1).astype(np.float64)
+    if blown.sum() < 4:
+        return None
+    h, w = blown.shape
+    side = max(16, int(min(h, w) * side_fraction))
+    # Box sums by an integral image: the crop holding the most blown pixels (ties: first).
+    ii = np.pad(blown.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    sums = ii[side:, side:] - ii[:-side, side:] - ii[side:, :-side] + ii[:-side, :-side]
+    y0, x0 = np.unravel_index(int(np.argmax(sums)), sums.shape)
+    return int(y0), int(y0 + side), int(x0), int(x0 + side)
 
 
 def _fmt(v):
@@ -60,6 +75,25 @@ def plot_clip(plot_dir, clip, ldr_codes, gt, outputs, per_frame):
     files["frames"] = f"{clip}_frames.png"
     fig.savefig(os.path.join(plot_dir, files["frames"]), dpi=80, bbox_inches="tight")
     plt.close(fig)
+
+    # Recovered highlights: a crop around the largest blown area of the middle frame, shown with a
+    # brighter display range (4000 cd/m^2 = white) so the recovered gradations are visible.
+    box = highlight_box(ldr_codes[k])
+    if box is not None:
+        y0, y1, x0, x1 = box
+        fig, axes = plt.subplots(1, n, figsize=(2.4 * n, 2.7))
+        panels = [("LDR input", ldr_codes[k][y0:y1, x0:x1] / 255.0)] + \
+                 [(m, display(outputs[m][k][y0:y1, x0:x1], 4000.0)) for m in names] + \
+                 [("ground truth", display(gt[k][y0:y1, x0:x1], 4000.0))]
+        for ax, (title, img) in zip(axes, panels):
+            ax.imshow(img, interpolation="nearest")
+            ax.set_title(title, fontsize=7)
+            ax.axis("off")
+        fig.suptitle(f"{clip}, frame {k}: blown highlights, rows {y0}-{y1}, columns {x0}-{x1} "
+                     "(PQ display, 4000 cd/m² = white)", fontsize=8)
+        files["highlights"] = f"{clip}_highlights.png"
+        fig.savefig(os.path.join(plot_dir, files["highlights"]), dpi=100, bbox_inches="tight")
+        plt.close(fig)
 
     # Error heat maps: deltaE ITP per pixel, one colour scale for all methods.
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.3), squeeze=False)
@@ -135,8 +169,9 @@ def write_report(path, results, context):
         if not c.get("plots"):
             continue
         lines += [f"### {c['clip']} ({c['desc']})", ""]
-        for key in ("frames", "errors", "curves", "hist"):
-            lines += [f"![{key}](plots/{c['plots'][key]})", ""]
+        for key in ("frames", "highlights", "errors", "curves", "hist"):
+            if key in c["plots"]:
+                lines += [f"![{key}](plots/{c['plots'][key]})", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 

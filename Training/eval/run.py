@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from . import colour, metrics, pipes, report
-from ..data import hdri, ldr as ldrmod, synth
+from ..data import events_txt, hdri, ldr as ldrmod, synth
 from ..data.progress import Progress
 
 
@@ -88,7 +88,7 @@ def run_method(method, clip_dir, work):
         codes = ldrmod.decode_video_rgb24(ldr_mkv)
         out = colour.bt2446a(codes).astype(np.float32)
         return out, time.monotonic() - start, None
-    out_mkv = os.path.join(work, method.replace(":", "_") + ".mkv")
+    out_mkv = os.path.join(work, "".join(c if c.isalnum() or c in "-_" else "_" for c in method) + ".mkv")
     stats = None
     if method == "zscale-static":
         cmd = pipes.ZSCALE_CMD
@@ -96,7 +96,17 @@ def run_method(method, clip_dir, work):
         stats = os.path.join(work, "stats.json")
         if os.path.exists(stats):
             os.remove(stats)
-        cmd = pipes.reexpose_cmd(method.split(":", 1)[1], stats)
+        preset, _, extra = method.split(":", 1)[1].partition("+")
+        events = None
+        if extra == "events":  # the clip's simulated event stream, as `--events` reads it
+            events = os.path.join(work, "events.txt")
+            with open(os.path.join(clip_dir, "meta.json")) as f:
+                meta = json.load(f)
+            events_txt.write_events_txt(np.load(os.path.join(clip_dir, "events.npy")),
+                                        meta["width"], meta["height"], events)
+        elif extra:
+            raise pipes.PipeError(f"unknown method option '+{extra}' (expected +events)")
+        cmd = pipes.reexpose_cmd(preset, stats, events)
     wall = pipes.run_pipe(ldr_mkv, cmd, out_mkv)
     out, _ = pipes.decode_hdr(out_mkv)
     tool_fps = None
@@ -177,7 +187,8 @@ def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frame
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--presets", default="fast",
-                    help="comma-separated reexpose presets (default fast; '' for none)")
+                    help="comma-separated reexpose presets (default fast; '' for none); "
+                         "NAME+events also feeds the clip's simulated events (--events)")
     ap.add_argument("--baselines", default="zscale-static,bt2446a",
                     help="comma-separated baselines: zscale-static, bt2446a")
     ap.add_argument("--out", default="eval", help="report folder (default eval)")

@@ -13,7 +13,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from Training.eval import pipes, run
+from Training.data import events, events_txt
+from Training.eval import pipes, report, run
 from Training.tests.helpers import synthetic_panorama, write_exr
 
 
@@ -132,7 +133,8 @@ def test_user_exr_clip_is_evaluated(tmp_path, monkeypatch):
 @pytest.mark.skipif("REEXPOSE_BIN" not in os.environ, reason="REEXPOSE_BIN is not set")
 def test_real_reexpose_presets(tmp_path, tiny_val):
     out = str(tmp_path / "eval")
-    presets = ["fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static"]
+    presets = ["fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static", "balanced",
+               "balanced+events"]
     run.main(["--presets", ",".join(presets), "--baselines", "zscale-static",
               "--val-dir", tiny_val, "--clips", "2", "--frames", "4", "--size", "64x48",
               "--out", out, "--plot-clips", "1"])
@@ -142,3 +144,23 @@ def test_real_reexpose_presets(tmp_path, tiny_val):
         avg = res["averages"][f"reexpose:{p}"]
         assert np.isfinite(avg["pu_psnr"]) and avg["pu_psnr"] > 5.0, (p, avg)
         assert np.isfinite(avg["de_itp"]), (p, avg)
+
+
+def test_highlight_box_holds_the_blown_area():
+    codes = np.zeros((120, 160, 3), np.uint8)
+    codes[70:90, 100:130, 1] = 255
+    y0, y1, x0, x1 = report.highlight_box(codes)
+    assert y1 - y0 == x1 - x0 == 48
+    assert y0 <= 70 and y1 >= 90 and x0 <= 100 and x1 >= 130
+    assert report.highlight_box(np.full((64, 64, 3), 200, np.uint8)) is None
+
+
+def test_events_text_file_matches_the_voxel_definition(tmp_path):
+    """The text written for `--events` holds every event, in order, with t in seconds."""
+    ev = np.zeros(3, events.EVENT_DTYPE)
+    ev["t"], ev["x"], ev["y"], ev["p"] = [10, 20500, 33000], [1, 2, 3], [0, 1, 2], [1, -1, 1]
+    path = str(tmp_path / "ev.txt")
+    events_txt.write_events_txt(ev, 4, 3, path)
+    lines = [l for l in open(path).read().splitlines() if not l.startswith("#")]
+    assert lines[0] == "4 3"
+    assert lines[1:] == ["0.000010 1 0 +1", "0.020500 2 1 -1", "0.033000 3 2 +1"]

@@ -1,0 +1,53 @@
+import XCTest
+
+/// The learned presets end to end: frames and timestamps kept, `--events`, and weights-file errors.
+final class LearnedPresetTests: EndToEndCase {
+  func errorLine(_ r: Shell.Result) -> String {
+    r.stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? ""
+  }
+
+  func testBalancedKeepsEveryFrameAndTimestamp() throws {
+    try makeClip("in.nut", frames: 6)
+    try ok("$RX --preset balanced --quiet -i in.nut -o out.mkv")
+    XCTAssertEqual(try framePTS("out.mkv"), try framePTS("in.nut"))
+  }
+
+  func testEventsFileGuidesBalanced_andItsErrorsNameFileAndLine() throws {
+    try makeClip("in.nut", frames: 4)
+    var events = "# t x y p\n64 48\n"
+    for i in 0..<300 { events += "\(Double(i) * 0.0005) \(i % 64) \((i / 64) % 48) \(i % 2 == 0 ? 1 : -1)\n" }
+    try events.write(to: dir.appendingPathComponent("ev.txt"), atomically: true, encoding: .utf8)
+    try ok("$RX --preset balanced --quiet --events ev.txt -i in.nut -o with.mkv")
+    try ok("$RX --preset balanced --quiet -i in.nut -o without.mkv")
+    XCTAssertEqual(try framePTS("with.mkv").count, 4)
+    try ok("cmp -s with.mkv without.mkv; test $? -eq 1")
+
+    try "64 48\n0.01 70 3 1\n".write(to: dir.appendingPathComponent("bad.txt"), atomically: true, encoding: .utf8)
+    var r = try Shell.run("$RX --preset balanced --quiet --events bad.txt -i in.nut -o bad.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("bad.txt:2: pixel (70, 3) is outside the 64x48 sensor"), r.stderr)
+    XCTAssertEqual(try frameCount("bad.mkv"), 1, "the frame before the bad event is written")
+
+    r = try Shell.run("$RX --preset balanced --quiet --events missing.txt -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 66, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("missing.txt"), r.stderr)
+
+    r = try Shell.run("$RX --preset fast --quiet --events ev.txt -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("fusion"), r.stderr)
+  }
+
+  func testMissingOrCorruptWeightsNameTheFile() throws {
+    try makeClip("in.nut", frames: 2)
+    var r = try Shell.run("$RX --preset balanced --set fusion.model=/nonexistent/w.safetensors -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("cannot load model /nonexistent/w.safetensors"), r.stderr)
+    try ok("head -c 5000 /dev/urandom > junk.safetensors")
+    r = try Shell.run("$RX --preset balanced --set fusion.model=./junk.safetensors -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("./junk.safetensors"), r.stderr)
+    r = try Shell.run("REEXPOSE_MODEL_DIR=/nonexistent $RX --preset balanced --set fusion.model=nope.safetensors -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("nope.safetensors: not found in /nonexistent"), r.stderr)
+  }
+}
