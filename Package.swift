@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "Diffusion", dependencies: ["NN", "Imaging", "Color"], exclude: docs("Diffusion"), swiftSettings: release),
     // MARK: - T2
     .target(
-      name: "Pipeline", dependencies: ["CShim", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Fusion", "NN"],
+      name: "Pipeline", dependencies: ["CShim", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Diffusion", "Fusion", "NN"],
       exclude: docs("Pipeline"), swiftSettings: release),
     // MARK: - T3
     .target(name: "IO", dependencies: ["CShim", "Imaging", "Color", "Pipeline"], exclude: docs("IO"), swiftSettings: release),
@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "MasksTests", dependencies: ["Masks", "TestSupport"]),
     .testTarget(name: "InpaintTests", dependencies: ["Inpaint", "TestSupport"]),
-    .testTarget(name: "FusionTests", dependencies: ["Fusion", "NN", "Imaging"]),
+    .testTarget(name: "FusionTests", dependencies: ["Fusion", "NN", "Imaging", "TestSupport"]),
     .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "TestSupport"]),
     .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "NN", "Imaging", "TestSupport"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),

@@ -149,6 +149,9 @@ static void test_events(void) {
   CHECK(strstr(reexpose_filter_last_error(f), "/nonexistent/events.txt") != NULL, "message names the file: %s",
         reexpose_filter_last_error(f));
   CHECK(reexpose_filter_attach_events(f, path, 1, 25) == REEXPOSE_OK, "attach: %s", reexpose_filter_last_error(f));
+  CHECK(reexpose_filter_set_reference(f, path) == REEXPOSE_EINVAL, "a reference needs diffusion (and an image)");
+  CHECK(strstr(reexpose_filter_last_error(f), path) != NULL || strstr(reexpose_filter_last_error(f), "quality") != NULL,
+        "reference message: %s", reexpose_filter_last_error(f));
   AVFrame *out = av_frame_alloc();
   int received = 0;
   for (int i = 0; i < 4; i++) {
@@ -171,6 +174,7 @@ int main(void) {
   test_send_receive("hlg-broadcast");
   test_send_receive("static");
   test_send_receive("balanced");
+  test_send_receive("quality");
   test_model_errors();
   test_events();
   test_geometry_change();

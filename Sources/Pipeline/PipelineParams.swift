@@ -1,5 +1,6 @@
 import Color
 import Denoise
+import Diffusion
 import Fusion
 import Imaging
 import Inpaint
@@ -18,6 +19,8 @@ public struct PipelineParams: Equatable, Sendable {
   public var masks = MaskParams()
   /// Highlight reconstruction.
   public var highlights = HighlightParams()
+  /// Diffusion inpainting of over-exposed regions (starts from the highlight stage's PDE fill).
+  public var diffusion = DiffusionParams()
   /// Shadow denoising.
   public var shadows = ShadowParams()
   /// Inverse tone mapping.
@@ -35,6 +38,7 @@ public struct PipelineParams: Equatable, Sendable {
     do { try window.validate() } catch let e as ParameterError { throw e.prefixed("window") }
     do { try masks.validate() } catch let e as ParameterError { throw e.prefixed("masks") }
     do { try highlights.validate() } catch let e as ParameterError { throw e.prefixed("highlights") }
+    do { try diffusion.validate() } catch let e as ParameterError { throw e.prefixed("diffusion") }
     do { try shadows.validate() } catch let e as ParameterError { throw e.prefixed("shadows") }
     do { try expansion.validate() } catch let e as ParameterError { throw e.prefixed("expansion") }
     do { try fusion.validate() } catch let e as ParameterError { throw e.prefixed("fusion") }
@@ -44,6 +48,10 @@ public struct PipelineParams: Equatable, Sendable {
       throw ParameterError(
         key: "shadows.radiusFrames", message: "must not exceed window.lookAheadFrames (\(window.lookAheadFrames)), got \(shadows.radiusFrames)")
     }
+    // Diffusion samples from the PDE fill and reads the masks of the stages before it.
+    if diffusion.enabled && !highlights.enabled {
+      throw ParameterError(key: "highlights.enabled", message: "must be true when diffusion.enabled is true (diffusion starts from its fill)")
+    }
     // Fusion's gain map is the expansion: running the inverse tone map too would expand twice.
     if fusion.enabled && expansion.enabled {
       throw ParameterError(key: "expansion.enabled", message: "must be false when fusion.enabled is true (the network expands)")
@@ -52,6 +60,6 @@ public struct PipelineParams: Equatable, Sendable {
 
   /// Whether any stage beyond colour conversion is active (false for the `static` preset).
   public var hasRestoration: Bool {
-    highlights.enabled || shadows.enabled || expansion.enabled || fusion.enabled
+    highlights.enabled || diffusion.enabled || shadows.enabled || expansion.enabled || fusion.enabled
   }
 }

@@ -1,7 +1,8 @@
 import Imaging
 
 /// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then
-/// masks → highlight reconstruction → shadow denoising → expansion (inverse tone map) or REHDR fusion.
+/// masks → highlight reconstruction (PDE) → diffusion inpainting → shadow denoising → expansion (inverse tone
+/// map) or REHDR fusion.
 ///
 /// It owns the stream's invariants: every frame keeps its size (the first frame sets it), indexes are
 /// assigned in arrival order, and each pushed frame comes out exactly once, in order. Stages that nothing
@@ -25,6 +26,7 @@ public final class ReexposePipeline {
       || (params.expansion.enabled && params.expansion.maskDrive > 0)
     if needsMasks { stages.append(try MaskStage(params: params.masks)) }
     if params.highlights.enabled { stages.append(try HighlightStage(params: params.highlights)) }
+    if params.diffusion.enabled { stages.append(try DiffusionStage(params: params.diffusion, locator: models)) }
     if params.shadows.enabled { stages.append(try ShadowDenoiseStage(params: params.shadows)) }
     if params.expansion.enabled {
       stages.append(ExpansionStage(params: params.expansion, output: params.output))
@@ -38,6 +40,9 @@ public final class ReexposePipeline {
 
   /// Frames held back before the first output.
   public var lookAheadFrames: Int { chain.lookAheadFrames }
+
+  /// The active stages, in order.
+  public var stages: [Stage] { chain.stages }
 
   /// Names of the active stages, in order.
   public var stageNames: [String] { chain.stages.map(\.name) }

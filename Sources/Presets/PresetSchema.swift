@@ -11,7 +11,7 @@ public enum PresetSchema {
   public static let topLevelKeys = ["version", "description"]
 
   /// Section names in file order (the order of `PipelineParams`' stored properties).
-  public static let sections = ["input", "window", "masks", "highlights", "shadows", "expansion", "fusion", "output"]
+  public static let sections = ["input", "window", "masks", "highlights", "diffusion", "shadows", "expansion", "fusion", "output"]
 
   /// The key called `path` (`output.peakNits`), or nil.
   public static func key(_ path: String) -> PresetKey? { byPath[path] }
@@ -99,6 +99,55 @@ public enum PresetSchema {
       "Pyramid levels of the fill whose long side is at most this many pixels continue the surrounding "
         + "gradients inward (a clipped dome keeps rising); larger levels diffuse plainly. 0 = plain diffusion "
         + "everywhere (cheapest, flattest fill). Range 0...1024, default 256."),
+
+    // MARK: - diffusion (DiffusionParams)
+    .bool(
+      "diffusion.enabled", \.diffusion.enabled,
+      "Whether diffusion inpainting runs (after the PDE fill of `highlights`, which it starts from). "
+        + "Default false."),
+    .text(
+      "diffusion.model", \.diffusion.model,
+      "Weights: a file name searched in the model directories (`$REEXPOSE_MODEL_DIR`, the installed "
+        + "`share/reexpose/models`, the repository's `Models/`), or a path (contains `/`). Default "
+        + "`diffusion.safetensors`."),
+    .int(
+      "diffusion.steps", \.diffusion.steps, 1...50,
+      "DDIM steps from the SDEdit start to the clean estimate. Range 1…50, default 2. Cost is one UNet "
+        + "forward per step and tile; on the validation tiles (`Models/diffusion.json`, strength 1) 2, 3, "
+        + "4 and 6 steps score within 0.25 dB PU21-PSNR of each other."),
+    .float(
+      "diffusion.eta", \.diffusion.eta, 0...1,
+      "DDIM η (0 = deterministic DDIM, 1 = DDPM-like ancestral noise). Range 0…1, default 0."),
+    .float(
+      "diffusion.strength", \.diffusion.strength, 0...1,
+      "SDEdit strength: the PDE fill is noised to timestep t/T = strength before denoising. Range 0…1, "
+        + "default 1 (start from noise; the fill still enters as a condition). 0 returns the PDE fill "
+        + "unchanged; lower values keep more of the fill. On the validation tiles strength 1 gives 7.1 dB "
+        + "PU21-PSNR inside the over mask, 0.9 gives 3.5 dB, 0.5 gives 1.0 dB (fill alone 0.1 dB): clipped "
+        + "light sources are far brighter than any fill, so starting near it holds the result back."),
+    .float(
+      "diffusion.workingScale", \.diffusion.workingScale, 0.0625...1,
+      "Working resolution as a fraction of the frame resolution. Range 0.0625…1, default 0.25 (480×270 "
+        + "for 1080p). The network runs at this resolution; the result is guided-upsampled."),
+    .int(
+      "diffusion.tileSizePixels", \.diffusion.tileSizePixels, 16...256,
+      "Tile side in working-resolution pixels (multiple of 4). Range 16…256, default 64 (the training "
+        + "tile size). Tiles overlap by a quarter of a side and are feathered."),
+    .int(
+      "diffusion.seed", \.diffusion.seed, 0...2_147_483_647,
+      "Noise seed. Range 0…2147483647, default 0. Each tile's noise is keyed by (seed, tile x, tile "
+        + "y), never by the frame index, so a static scene does not shimmer."),
+    .bool(
+      "diffusion.conditionOnPrevious", \.diffusion.conditionOnPrevious,
+      "Whether the network sees its own previous output as the \"previous output\" condition. Default "
+        + "false: on a static noisy clip, feeding the output back drifts for about five frames after every "
+        + "cut and ends at about the frame-to-frame change of sampling each frame alone (the network was "
+        + "trained with a degraded ground-truth previous frame, not its own output). Without it, frames "
+        + "stay stable through the tile-position-keyed noise (`seed`)."),
+    .float(
+      "diffusion.maskThreshold", \.diffusion.maskThreshold, 0...1,
+      "A tile runs when the maximum of the over-exposure mask inside it exceeds this value. Range 0…1, "
+        + "default 0.05. The whole stage is skipped when no pixel of the frame exceeds it."),
 
     // MARK: - shadows (ShadowParams)
     .bool("shadows.enabled", \.shadows.enabled, "Whether shadow denoising runs. Default true."),

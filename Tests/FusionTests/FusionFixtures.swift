@@ -1,6 +1,7 @@
 import Foundation
 import Fusion
 import NN
+import TestSupport
 import XCTest
 
 /// Golden fixtures written by `Training/rehdr/export_fixtures.py`, found relative to this file.
@@ -45,25 +46,3 @@ func assertClose(
   XCTAssertLessThanOrEqual(d, tol * max(1, r), "\(what): max|a-b| = \(d), max|ref| = \(r)", file: file, line: line)
 }
 
-/// Writes `tensors` (name, dims, values) as an F32 safetensors file.
-func writeSafeTensors(_ path: String, _ tensors: [(String, [Int], [Float])]) throws {
-  var header: [String] = []
-  var offset = 0
-  for (name, dims, values) in tensors {
-    let bytes = values.count * 4
-    header.append(
-      "\"\(name)\":{\"dtype\":\"F32\",\"shape\":[\(dims.map(String.init).joined(separator: ","))],"
-        + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
-    offset += bytes
-  }
-  var json = "{" + header.joined(separator: ",") + "}"
-  while json.utf8.count % 8 != 0 { json += " " }
-  var data = Data()
-  var len = UInt64(json.utf8.count).littleEndian
-  data.append(Data(bytes: &len, count: 8))
-  data.append(json.data(using: .utf8)!)
-  for (_, _, values) in tensors {
-    values.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
-  }
-  try data.write(to: URL(fileURLWithPath: path))
-}

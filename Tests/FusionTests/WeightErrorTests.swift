@@ -1,6 +1,7 @@
 import Foundation
 import Fusion
 import NN
+import TestSupport
 import XCTest
 
 /// Bad weight files give `NNError`s that name the file and the tensor.

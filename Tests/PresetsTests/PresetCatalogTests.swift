@@ -64,7 +64,7 @@ final class PresetCatalogTests: XCTestCase {
       XCTAssertEqual(
         "\(error)",
         "hdr11: error: no preset 'hdr11' in \(PresetCatalog.repositoryPresetsDirectory); "
-          + "available: balanced, fast, hdr10-pq, hlg-broadcast, linear-exr, static")
+          + "available: balanced, fast, hdr10-pq, hlg-broadcast, linear-exr, quality, static")
     }
   }
 }

@@ -11,6 +11,7 @@ final class PresetDocTests: XCTestCase {
     "window": "Sources/Pipeline/WindowParams.swift",
     "masks": "Sources/Masks/MaskParams.swift",
     "highlights": "Sources/Inpaint/HighlightParams.swift",
+    "diffusion": "Sources/Diffusion/DiffusionParams.swift",
     "shadows": "Sources/Denoise/ShadowParams.swift",
     "expansion": "Sources/Color/ExpansionParams.swift",
     "fusion": "Sources/Fusion/FusionParams.swift",

@@ -6,7 +6,7 @@ import XCTest
 
 /// The shipped presets in `Presets/`: each loads, validates, says what it promises, and round-trips.
 final class PresetFileTests: XCTestCase {
-  private let shipped = ["balanced", "fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "static"]
+  private let shipped = ["balanced", "fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "quality", "static"]
   private let repository = PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory])
 
   func test_everyShippedPreset_loadsAndValidates() throws {
@@ -107,7 +107,15 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(balanced.output, fast.output)
   }
 
-  func test_reservedLearnedPresetName_isNotShippedYet() {
-    XCTAssertFalse(repository.names().contains("quality"))
+  func test_quality_runsBothLearnedStagesAfterTheFullClassicalFill() throws {
+    let quality = try repository.load("quality").params
+    let hdr10 = try repository.load("hdr10-pq").params
+    XCTAssertTrue(quality.diffusion.enabled)
+    XCTAssertTrue(quality.fusion.enabled)
+    XCTAssertFalse(quality.expansion.enabled)
+    XCTAssertEqual(quality.diffusion.model, "diffusion.safetensors")
+    XCTAssertEqual(quality.highlights, hdr10.highlights)
+    XCTAssertEqual(quality.shadows, hdr10.shadows)
+    XCTAssertEqual(quality.output, hdr10.output)
   }
 }

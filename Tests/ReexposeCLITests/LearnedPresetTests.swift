@@ -12,6 +12,21 @@ final class LearnedPresetTests: EndToEndCase {
     XCTAssertEqual(try framePTS("out.mkv"), try framePTS("in.nut"))
   }
 
+  func testQualityKeepsEveryFrame_andTakesAReferenceStill() throws {
+    try ok("ffmpeg -v error -y -f lavfi -i \"color=c=white:s=64x48:r=25,drawbox=x=0:y=24:w=64:h=24:c=0x304060:t=fill\" -frames:v 5 -c:v rawvideo -pix_fmt yuv420p in.nut")
+    try ok("$RX --preset quality --quiet -i in.nut -o plain.mkv")
+    XCTAssertEqual(try framePTS("plain.mkv"), try framePTS("in.nut"))
+    try ok("ffmpeg -v error -y -f lavfi -i color=c=0xffe0a0:s=96x64 -frames:v 1 -pix_fmt gbrpf32le still.exr")
+    try ok("$RX --preset quality --quiet --reference still.exr -i in.nut -o ref.mkv")
+    XCTAssertEqual(try framePTS("ref.mkv").count, 5)
+    var r = try Shell.run("$RX --preset quality --quiet --reference missing.exr -i in.nut -o x.mkv", in: dir)
+    XCTAssertEqual(r.status, 66, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("missing.exr"), r.stderr)
+    r = try Shell.run("$RX --preset balanced --quiet --reference still.exr -i in.nut -o x.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("quality"), r.stderr)
+  }
+
   func testEventsFileGuidesBalanced_andItsErrorsNameFileAndLine() throws {
     try makeClip("in.nut", frames: 4)
     var events = "# t x y p\n64 48\n"

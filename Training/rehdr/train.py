@@ -35,7 +35,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from Training.data.progress import Progress
+from Training.trainer_common import (StepProgress, export_safetensors, lr_at, restore_rng, rng_state,
+                                     save_checkpoint)
 from Training.eval import colour
 from Training.rehdr.model import REHDR, encode_frame
 from Training.rehdr.sequences import SequenceSampler, clip_dirs, data_fingerprint
@@ -132,15 +133,6 @@ def run_sequence(model, ldr, voxels, upsample="guided", scale=2):
 
 
 # ---------------------------------------------------------------- trainer
-def lr_at(step, args):
-    """Learning rate of step `step` (0-based): linear warm-up, then cosine decay to 0 at args.steps."""
-    warm = min(args.warmup, max(args.steps // 10, 0))
-    if warm > 0 and step < warm:
-        return args.lr * (step + 1) / warm
-    span = max(args.steps - warm, 1)
-    return 0.5 * args.lr * (1.0 + math.cos(math.pi * min(step - warm, span) / span))
-
-
 class Trainer:
     def __init__(self, args):
         self.args = args
@@ -185,31 +177,18 @@ class Trainer:
     # checkpoints ----------------------------------------------------------------
     def state(self):
         return {"model": self.model.state_dict(), "optimizer": self.opt.state_dict(), "step": self.step,
-                "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state()},
+                "rng": rng_state(),
                 "args": vars(self.args), "history": self.history}
 
     def save(self, ckpt_dir):
-        os.makedirs(ckpt_dir, exist_ok=True)
-        path = os.path.join(ckpt_dir, f"step_{self.step:07d}.pt")
-        tmp = path + ".tmp"
-        torch.save(self.state(), tmp)
-        os.replace(tmp, path)
-        latest = os.path.join(ckpt_dir, "latest.pt")
-        tmp = latest + ".tmp"
-        torch.save(self.state(), tmp)
-        os.replace(tmp, latest)
-        keep = sorted(f for f in os.listdir(ckpt_dir) if f.startswith("step_") and f.endswith(".pt"))
-        for f in keep[:-self.args.keep]:
-            os.remove(os.path.join(ckpt_dir, f))
-        return path
+        return save_checkpoint(self.state(), ckpt_dir, self.step, self.args.keep)
 
     def load(self, path):
         ck = torch.load(path, map_location="cpu", weights_only=False)
         self.model.load_state_dict(ck["model"])
         self.opt.load_state_dict(ck["optimizer"])
         self.step = int(ck["step"])
-        torch.set_rng_state(ck["rng"]["torch"])
-        np.random.set_state(ck["rng"]["numpy"])
+        restore_rng(ck["rng"])
         self.history = list(ck.get("history", []))
 
     # validation ------------------------------------------------------------------
@@ -244,39 +223,8 @@ class Trainer:
 # ---------------------------------------------------------------- export
 def export(model, path, dtype="f16", card=None):
     """Weights in the key layout Sources/Fusion loads (bare state_dict keys), plus `<stem>.json`."""
-    from safetensors.torch import save_file
-    dt = torch.float16 if dtype == "f16" else torch.float32
-    tensors = {k: v.detach().to(dt).contiguous() for k, v in model.state_dict().items()}
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    save_file(tensors, path, metadata={"model": "rehdr", "widths": ",".join(map(str, model.widths))})
-    side = os.path.splitext(path)[0] + ".json"
-    if card is not None:
-        with open(side, "w") as f:
-            json.dump(card, f, indent=1, sort_keys=True)
-    return side
-
-
-class StepProgress(Progress):
-    """Progress with loss and steps/s; ETA from the steps done in this process (resume-aware)."""
-
-    def __init__(self, total, label, start):
-        super().__init__(total, label)
-        self.done = self.first = start
-        self.info = ""
-
-    def update(self, n=1):
-        self.done += n
-        now = time.monotonic()
-        if self.live and (now - self.last > 0.5 or self.done == self.total):
-            self.last = now
-            el = now - self.start
-            rate = (self.done - self.first) / el if el > 0 else 0.0
-            eta = (self.total - self.done) / rate if rate > 0 else 0.0
-            frac = self.done / max(self.total, 1)
-            bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
-            sys.stderr.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {self.info} "
-                             f"{rate:.2f} steps/s, {eta:5.0f}s left ")
-            sys.stderr.flush()
+    return export_safetensors(model, path, {"model": "rehdr", "widths": ",".join(map(str, model.widths))},
+                              dtype, card)
 
 
 def parse_crop(s):

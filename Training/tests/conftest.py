@@ -33,3 +33,22 @@ def fake_hdris(fake_hdri_dir, monkeypatch):
     synth._PANOS.clear()
     yield fake_hdri_dir
     synth._PANOS.clear()
+
+
+@pytest.fixture(scope="session")
+def tiny_set(tmp_path_factory, fake_hdri_dir):
+    """Two 8-frame 64×64 training clips from the synthetic panoramas (the trainers' smoke tests)."""
+    from Training.data import synth
+    old = os.environ.get("REEXPOSE_HDRI_DIR")
+    os.environ["REEXPOSE_HDRI_DIR"] = fake_hdri_dir
+    synth._PANOS.clear()
+    try:
+        out = str(tmp_path_factory.mktemp("train_data") / "train")
+        synth.build(out, clips=2, frames=8, sizes=[(64, 64)], workers=1, codec_prob=0.0)
+    finally:
+        synth._PANOS.clear()
+        if old is None:
+            os.environ.pop("REEXPOSE_HDRI_DIR", None)
+        else:
+            os.environ["REEXPOSE_HDRI_DIR"] = old
+    return out

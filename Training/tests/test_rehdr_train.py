@@ -15,24 +15,6 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("safetensors")
 
 
-@pytest.fixture(scope="module")
-def tiny_set(tmp_path_factory, fake_hdri_dir):
-    from Training.data import synth
-    old = os.environ.get("REEXPOSE_HDRI_DIR")
-    os.environ["REEXPOSE_HDRI_DIR"] = fake_hdri_dir
-    synth._PANOS.clear()
-    try:
-        out = str(tmp_path_factory.mktemp("rehdr_data") / "train")
-        synth.build(out, clips=2, frames=8, sizes=[(64, 64)], workers=1, codec_prob=0.0)
-    finally:
-        synth._PANOS.clear()
-        if old is None:
-            os.environ.pop("REEXPOSE_HDRI_DIR", None)
-        else:
-            os.environ["REEXPOSE_HDRI_DIR"] = old
-    return out
-
-
 def _args(data, ckpt, *extra):
     return ["--data", data, "--val-dir", "", "--val-clips", "0", "--val-every", "0",
             "--batch", "2", "--seq-len", "4", "--crop", "64", "--threads", "1", "--seed", "3",

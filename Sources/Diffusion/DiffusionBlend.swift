@@ -1,0 +1,103 @@
+import Imaging
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Brings the working-resolution Log-Gamma difference to the full frame and blends it by the mask.
+///
+/// Guided base + bilinear detail. Per channel, the difference D at the working resolution gives a
+/// smooth base, the output of a fast guided filter on D, and a detail D − box(D) ((2r+1)² box).
+/// The fast guided filter (He & Sun 2015) is used as a joint upsampler, as in
+/// `Fusion.GainMapApplier`: guide I = log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance (low-resolution
+/// guide from the area-downscaled frame), per box fit a·I + b (r = 2, ε = 1e-3), mean a and mean b
+/// sampled bilinearly (align_corners False) at each full-resolution pixel and evaluated with that
+/// pixel's guide, so the base follows the frame's edges at the mask boundary. The detail (the re-created texture, which a guided filter alone would
+/// average away inside the flat fill) is sampled bilinearly and added. Only pixels with over > 0 are
+/// touched: E = LogGamma(L) + over·(ā·I + b̄ + detail), L = LogGamma⁻¹(E); a pixel whose upsampled
+/// difference is exactly 0 (far from every tile that ran) or whose mask is 0 keeps its bits.
+enum DiffusionBlend {
+  static let radius = 2
+  static let epsilon: Float = 1e-3
+  static let logFloor: Float = 1.0 / 4096
+
+  @inline(__always) static func guide(_ r: Float, _ g: Float, _ b: Float) -> Float {
+    log2f(max(0.2126 * r + 0.7152 * g + 0.0722 * b, 0) + logFloor) / 12 + 1
+  }
+
+  /// Per-channel coefficients (mean a, mean b) [3, h, w] of the fit of box(`diff`) to the guide of
+  /// `small`, and the detail `diff` − box(`diff`) [3, h, w].
+  static func coefficients(diff: PlanarImage, small: PlanarImage) -> (PlanarImage, PlanarImage, PlanarImage) {
+    let w = diff.width, h = diff.height, n = w * h
+    func plane(_ c: Int = 1) -> PlanarImage { PlanarImage(width: w, height: h, channels: c) }
+    let gI = plane()
+    let r = small.plane(0), g = small.plane(1), b = small.plane(2)
+    for i in 0..<n { gI.data[i] = guide(r[i], g[i], b[i]) }
+    let scratch = plane(), meanI = plane(), varI = plane(), meanP = plane(), corr = plane()
+    BoxBlur.apply(gI, radius: radius, into: meanI, scratch: scratch)
+    for i in 0..<n { varI.data[i] = gI.data[i] * gI.data[i] }
+    BoxBlur.apply(varI, radius: radius, into: varI, scratch: scratch)
+    for i in 0..<n { varI.data[i] = max(varI.data[i] - meanI.data[i] * meanI.data[i], 0) }
+    let a = plane(3), bb = plane(3), detail = plane(3)
+    for c in 0..<3 {
+      let p = diff.plane(c)
+      let pa = PlanarImage(width: w, height: h, channels: 1)
+      let pb = PlanarImage(width: w, height: h, channels: 1)
+      pa.data.update(from: p, count: n)
+      BoxBlur.apply(pa, radius: radius, into: meanP, scratch: scratch)
+      let dt = detail.plane(c)
+      for i in 0..<n { dt[i] = p[i] - meanP.data[i] }
+      for i in 0..<n { corr.data[i] = gI.data[i] * p[i] }
+      BoxBlur.apply(corr, radius: radius, into: corr, scratch: scratch)
+      for i in 0..<n {
+        let ai = (corr.data[i] - meanI.data[i] * meanP.data[i]) / (varI.data[i] + epsilon)
+        pa.data[i] = ai
+        pb.data[i] = meanP.data[i] - ai * meanI.data[i]
+      }
+      BoxBlur.apply(pa, radius: radius, into: pa, scratch: scratch)
+      BoxBlur.apply(pb, radius: radius, into: pb, scratch: scratch)
+      a.plane(c).update(from: pa.data, count: n)
+      bb.plane(c).update(from: pb.data, count: n)
+    }
+    return (a, bb, detail)
+  }
+
+  /// Applies the upsampled difference to `image` [3, H, W] in place where `over` [1, H, W] > 0.
+  static func apply(
+    a: PlanarImage, b: PlanarImage, detail: PlanarImage, to image: PlanarImage, over: PlanarImage
+  ) {
+    let W = image.width, H = image.height, w = a.width, h = a.height
+    let sx = Float(w) / Float(W), sy = Float(h) / Float(H)
+    let pa = a, pb = b, pd = detail
+    Parallel.forRanges(H, minChunk: 4) { s, e in
+      for y in s..<e {
+        let m = over.row(0, y)
+        let fy = max((Float(y) + 0.5) * sy - 0.5, 0)
+        let y0 = min(Int(fy), h - 1), y1 = min(y0 + 1, h - 1)
+        let wy = fy - Float(y0)
+        let r = image.row(0, y), g = image.row(1, y), bl = image.row(2, y)
+        let rows = [r, g, bl]
+        for x in 0..<W {
+          let k = m[x]
+          if !(k > 0) { continue }
+          let fx = max((Float(x) + 0.5) * sx - 0.5, 0)
+          let x0 = min(Int(fx), w - 1), x1 = min(x0 + 1, w - 1)
+          let wx = fx - Float(x0)
+          let gi = guide(r[x], g[x], bl[x])
+          @inline(__always) func sample(_ p: PlanarImage, _ c: Int) -> Float {
+            let r0 = p.row(c, y0), r1 = p.row(c, y1)
+            let top = r0[x0] + (r0[x1] - r0[x0]) * wx
+            let bot = r1[x0] + (r1[x1] - r1[x0]) * wx
+            return top + (bot - top) * wy
+          }
+          for c in 0..<3 {
+            let d = (sample(pa, c) * gi + sample(pb, c)) + sample(pd, c)
+            if d == 0 { continue }
+            let e = LogGammaCodes.encode(rows[c][x]) + k * d
+            rows[c][x] = LogGammaCodes.decode(e)
+          }
+        }
+      }
+    }
+  }
+}
