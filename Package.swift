@@ -63,7 +63,7 @@ let package = Package(
     .target(
       name: "Presets", dependencies: ["Pipeline", "Color", "Imaging", .product(name: "Yams", package: "Yams")],
       exclude: docs("Presets"), swiftSettings: release),
-    .target(name: "Reexpose", dependencies: ["IO", "Presets", "Pipeline"], exclude: docs("Reexpose"), swiftSettings: release),
+    .target(name: "Reexpose", dependencies: ["IO", "Presets", "Pipeline", "Imaging", "NN"], exclude: docs("Reexpose"), swiftSettings: release),
     // MARK: - T4
     .executableTarget(
       name: "ReexposeCLI",

@@ -1,3 +1,4 @@
+import Dispatch
 import Imaging
 import NN
 
@@ -33,6 +34,8 @@ public final class DiffusionInpainter {
   /// Reference embedding [1, 128, 1, 1] or nil.
   private var reference: Tensor?
   private let pool = TensorPool()
+  /// One pool per tile worker (tiles run side by side when NN has more than one thread).
+  private var pools: [TensorPool] = []
 
   /// Loads the network and checks `params`.
   /// - Throws: `DiffusionError.weights` naming `path` (missing, truncated or corrupt file, missing
@@ -143,6 +146,11 @@ public final class DiffusionInpainter {
   }
 
   /// Runs every masked tile; returns the Log-Gamma difference [3, h, w] (0 where nothing ran).
+  ///
+  /// Tiles are independent (each has its own noise), so with more than one NN thread they run side by
+  /// side, one per worker with single-threaded NN kernels (the 64×64 convolutions gain little from
+  /// threads inside a layer); results are accumulated afterwards in tile order, so the output does not
+  /// depend on scheduling.
   private func runTiles(fillE: PlanarImage, over: PlanarImage, under: PlanarImage?) -> PlanarImage {
     let p = params, s = p.tileSizePixels, overlap = s / 4, stride = s - overlap
     let w = fillE.width, h = fillE.height
@@ -151,54 +159,57 @@ public final class DiffusionInpainter {
     acc.fill(0)
     wsum.fill(0)
     let xs = Self.origins(w, side: s, stride: stride), ys = Self.origins(h, side: s, stride: stride)
-    let plane = s * s
-    let fill = pool.tensor(Shape(1, 3, s, s))
-    let cond = pool.tensor(Shape(1, DiffusionUNet.conditionChannels, s, s))
-    let prev = p.conditionOnPrevious ? previous : nil
+    // The tiles that need to run.
+    var jobs: [(tx: Int, ty: Int, ox: Int, oy: Int)] = []
     for (ty, oy) in ys.enumerated() {
       for (tx, ox) in xs.enumerated() {
-        // Does the tile need to run?
         var m: Float = 0
         for y in oy..<min(oy + s, h) {
           let row = over.row(0, y)
           for x in ox..<min(ox + s, w) { m = max(m, row[x]) }
         }
-        guard m > p.maskThreshold else { continue }
-        tilesLastFrame += 1
-        // Gather the tile (replicate padding past the frame edge).
-        let c = cond.data
-        for y in 0..<s {
-          let sy = min(oy + y, h - 1)
-          for x in 0..<s {
-            let sx = min(ox + x, w - 1)
-            let j = y * s + x
-            let o = over[0, sy, sx]
-            c[6 * plane + j] = o
-            c[7 * plane + j] = under.map { $0[0, sy, sx] } ?? 0
-            for ch in 0..<3 {
-              let e = 2 * fillE[ch, sy, sx] - 1
-              fill.data[ch * plane + j] = e
-              c[ch * plane + j] = e
-              c[(3 + ch) * plane + j] = e * (1 - o)
-              c[(8 + ch) * plane + j] = prev.map { 2 * $0[ch, sy, sx] - 1 } ?? 0
-            }
-            c[11 * plane + j] = prev == nil ? 0 : 1
+        if m > p.maskThreshold { jobs.append((tx, ty, ox, oy)) }
+      }
+    }
+    tilesLastFrame = jobs.count
+    let prev = p.conditionOnPrevious ? previous : nil
+    var results = [(x0: Tensor, fill: Tensor)?](repeating: nil, count: jobs.count)
+    let threads = NNThreading.threads
+    let workers = min(threads, jobs.count)
+    if workers > 1 {
+      while pools.count < workers { pools.append(TensorPool()) }
+      NNThreading.configure(threads: 1)
+      defer { NNThreading.configure(threads: threads) }
+      let pools = self.pools
+      results.withUnsafeMutableBufferPointer { out in
+        let slots = out
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          var k = worker
+          while k < jobs.count {
+            slots[k] = self.sampleTile(jobs[k], fillE: fillE, over: over, under: under, previous: prev, pool: pools[worker])
+            k += workers
           }
         }
-        let x0 = DDIMSampler.sample(
-          network: network, fill: fill, condition: cond, reference: reference, steps: p.steps, eta: p.eta,
-          strength: p.strength, seed: p.seed, tile: (tx, ty), pool: pool)
-        // Accumulate the feathered difference (in-frame pixels only).
-        for y in 0..<min(s, h - oy) {
-          let fy = Self.feather(y, side: s, overlap: overlap)
-          for x in 0..<min(s, w - ox) {
-            let wt = fy * Self.feather(x, side: s, overlap: overlap)
-            let j = y * s + x
-            wsum[0, oy + y, ox + x] += wt
-            for ch in 0..<3 {
-              let d = (x0.data[ch * plane + j] - fill.data[ch * plane + j]) * 0.5
-              acc[ch, oy + y, ox + x] += wt * d
-            }
+      }
+    } else {
+      for k in 0..<jobs.count {
+        results[k] = sampleTile(jobs[k], fillE: fillE, over: over, under: under, previous: prev, pool: pool)
+      }
+    }
+    // Accumulate the feathered differences (in-frame pixels only), in tile order.
+    let plane = s * s
+    for (k, job) in jobs.enumerated() {
+      guard let r = results[k] else { continue }
+      let ox = job.ox, oy = job.oy
+      for y in 0..<min(s, h - oy) {
+        let fy = Self.feather(y, side: s, overlap: overlap)
+        for x in 0..<min(s, w - ox) {
+          let wt = fy * Self.feather(x, side: s, overlap: overlap)
+          let j = y * s + x
+          wsum[0, oy + y, ox + x] += wt
+          for ch in 0..<3 {
+            let d = (r.x0.data[ch * plane + j] - r.fill.data[ch * plane + j]) * 0.5
+            acc[ch, oy + y, ox + x] += wt * d
           }
         }
       }
@@ -208,5 +219,39 @@ public final class DiffusionInpainter {
       for ch in 0..<3 { acc.data[ch * w * h + i] *= inv }
     }
     return acc
+  }
+
+  /// Gathers one tile's fill and condition (replicate padding past the frame edge) and samples it.
+  private func sampleTile(
+    _ job: (tx: Int, ty: Int, ox: Int, oy: Int), fillE: PlanarImage, over: PlanarImage, under: PlanarImage?,
+    previous prev: PlanarImage?, pool: TensorPool
+  ) -> (x0: Tensor, fill: Tensor) {
+    let p = params, s = p.tileSizePixels, w = fillE.width, h = fillE.height
+    let plane = s * s
+    let fill = pool.tensor(Shape(1, 3, s, s))
+    let cond = pool.tensor(Shape(1, DiffusionUNet.conditionChannels, s, s))
+    let c = cond.data
+    for y in 0..<s {
+      let sy = min(job.oy + y, h - 1)
+      for x in 0..<s {
+        let sx = min(job.ox + x, w - 1)
+        let j = y * s + x
+        let o = over[0, sy, sx]
+        c[6 * plane + j] = o
+        c[7 * plane + j] = under.map { $0[0, sy, sx] } ?? 0
+        for ch in 0..<3 {
+          let e = 2 * fillE[ch, sy, sx] - 1
+          fill.data[ch * plane + j] = e
+          c[ch * plane + j] = e
+          c[(3 + ch) * plane + j] = e * (1 - o)
+          c[(8 + ch) * plane + j] = prev.map { 2 * $0[ch, sy, sx] - 1 } ?? 0
+        }
+        c[11 * plane + j] = prev == nil ? 0 : 1
+      }
+    }
+    let x0 = DDIMSampler.sample(
+      network: network, fill: fill, condition: cond, reference: reference, steps: p.steps, eta: p.eta,
+      strength: p.strength, seed: p.seed, tile: (job.tx, job.ty), pool: pool)
+    return (x0, fill)
   }
 }

@@ -100,7 +100,7 @@ struct ReexposeCommand: ParsableCommand {
   func run() throws {
     signal(SIGPIPE, SIG_IGN)
     rx_set_log_level(AV_LOG_QUIET)
-    if let threads { Parallel.workers = threads }
+    if let threads { WorkerThreads.configure(threads) }
     let console = Console(quiet: quiet)
 
     if listCurves {
