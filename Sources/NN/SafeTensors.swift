@@ -48,8 +48,10 @@ public final class SafeTensors: @unchecked Sendable {
     }
     map = m
     do {
-      let headerLen = Int(UInt64(littleEndian: m.loadUnaligned(as: UInt64.self)))
-      if headerLen > 100_000_000 { throw NNError.invalidHeader(path: path, reason: "header length \(headerLen)") }
+      let rawLen = UInt64(littleEndian: m.loadUnaligned(as: UInt64.self))
+      // Checked as UInt64 first: garbage bytes often have the top bit set, which Int(_:) would trap on.
+      if rawLen > 100_000_000 { throw NNError.invalidHeader(path: path, reason: "header length \(rawLen)") }
+      let headerLen = Int(rawLen)
       if 8 + headerLen > fileSize {
         throw NNError.truncated(path: path, expectedBytes: 8 + headerLen, actualBytes: fileSize)
       }
@@ -133,7 +135,12 @@ public final class SafeTensors: @unchecked Sendable {
       guard dims.count == shapeAny.count, dims.allSatisfy({ $0 >= 0 }), offs.count == 2, offs[0] >= 0, offs[0] <= offs[1]
       else { throw bad("entry '\(name)' has a malformed shape or data_offsets") }
       guard let size = elementSize(dtype) else { throw bad("entry '\(name)' has unknown dtype \(dtype)") }
-      let need = dims.reduce(1, *) * size
+      var need = size
+      for d in dims {
+        let (product, overflow) = need.multipliedReportingOverflow(by: d)
+        if overflow { throw bad("entry '\(name)' has an impossibly large shape \(dims)") }
+        need = product
+      }
       if offs[1] - offs[0] != need {
         throw bad("entry '\(name)' spans \(offs[1] - offs[0]) bytes, shape \(dims) of \(dtype) needs \(need)")
       }

@@ -68,6 +68,28 @@ final class SafeTensorsTests: XCTestCase {
     }
   }
 
+  /// Garbage never traps: a header length with the top bit set, a shape whose size overflows, and random
+  /// bytes all come back as errors.
+  func testGarbageIsAnErrorNotATrap() throws {
+    var huge = Data()
+    var len = UInt64(0xF000_0000_0000_0010).littleEndian
+    huge.append(Data(bytes: &len, count: 8))
+    huge.append(Data(repeating: 0x41, count: 64))
+    try huge.write(to: URL(fileURLWithPath: tmp))
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.invalidHeader = e else { return XCTFail("\(e)") }
+    }
+    write(header: #"{"a": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0], to: tmp)
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.invalidHeader = e else { return XCTFail("\(e)") }
+    }
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<64 {
+      try Data((0..<512).map { _ in UInt8.random(in: 0...255, using: &rng) }).write(to: URL(fileURLWithPath: tmp))
+      XCTAssertThrowsError(try SafeTensors(path: tmp))
+    }
+  }
+
   func testMissingFile() {
     XCTAssertThrowsError(try SafeTensors(path: "/nonexistent/x.safetensors")) { e in
       guard case NNError.cannotOpen(_, let errno) = e else { return XCTFail("\(e)") }
