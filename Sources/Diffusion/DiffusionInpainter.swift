@@ -105,9 +105,9 @@ public final class DiffusionInpainter {
     let W = image.width, H = image.height
     let w = min(W, max(1, Int((Float(W) * p.workingScale).rounded())))
     let h = min(H, max(1, Int((Float(H) * p.workingScale).rounded())))
-    let small = WorkingFrame.areaDownscale(image, width: w, height: h)
-    let overS = WorkingFrame.areaDownscale(overMask, width: w, height: h)
-    let underS = underMask.map { WorkingFrame.areaDownscale($0, width: w, height: h) }
+    let small = AreaResize.resize(image, width: w, height: h)
+    let overS = AreaResize.resize(overMask, width: w, height: h)
+    let underS = underMask.map { AreaResize.resize($0, width: w, height: h) }
     let fillE = PlanarImage(width: w, height: h, channels: 3)
     Parallel.forRanges(3 * w * h, minChunk: 4096) { s, e in
       for i in s..<e { fillE.data[i] = LogGammaCodes.encode(small.data[i]) }
