@@ -23,10 +23,7 @@ public struct ModelLocator: Sendable {
   public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     var directories: [String] = []
     if let dir = environment[Self.environmentVariable], !dir.isEmpty { directories.append(dir) }
-    for dir in [Self.executableDirectory(), Self.imageDirectory()].compactMap({ $0 }) {
-      let candidate = URL(fileURLWithPath: dir).appendingPathComponent("../share/reexpose/models").standardized.path
-      if !directories.contains(candidate) { directories.append(candidate) }
-    }
+    directories += Self.installedDirectories("models")
     directories.append(Self.repositoryModelsDirectory)
     self.directories = directories
   }
@@ -53,6 +50,18 @@ public struct ModelLocator: Sendable {
     }
     throw PipelineError.modelUnavailable(
       file: nameOrPath, reason: "not found in \(directories.joined(separator: ", ")) (set \(Self.environmentVariable))")
+  }
+
+  /// `<dir>/../share/reexpose/<name>` for the running executable's directory and, when different, the
+  /// directory of the binary holding this code (`libreexpose.so` in a C host): the installed layout
+  /// `PREFIX/{bin,lib}` → `PREFIX/share/reexpose/<name>`. Shared by the preset catalog.
+  public static func installedDirectories(_ name: String) -> [String] {
+    var out: [String] = []
+    for dir in [executableDirectory(), imageDirectory()].compactMap({ $0 }) {
+      let candidate = URL(fileURLWithPath: dir).appendingPathComponent("../share/reexpose/\(name)").standardized.path
+      if !out.contains(candidate) { out.append(candidate) }
+    }
+    return out
   }
 
   /// Directory of the binary this code is linked into (the shared library for C hosts), via `dladdr`.

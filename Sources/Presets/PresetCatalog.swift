@@ -1,10 +1,12 @@
 import Foundation
+import Pipeline
 
 /// Finds preset files by name or path along a search path, and lists them.
 ///
 /// Default search order (first match wins; a directory that does not exist is skipped):
 /// 1. `$REEXPOSE_PRESET_DIR`
-/// 2. `<directory of the running executable>/../share/reexpose/presets` (installed layout)
+/// 2. `<dir>/../share/reexpose/presets` for the running executable's directory and the directory of the binary
+///    holding this code (`libreexpose.so` in a C host): the installed layout
 /// 3. the repository's `Presets/`, located at compile time through `#filePath` (dev builds and tests)
 public struct PresetCatalog: Sendable {
   /// Environment variable naming an extra preset directory searched first.
@@ -24,9 +26,7 @@ public struct PresetCatalog: Sendable {
   public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     var directories: [String] = []
     if let dir = environment[Self.environmentVariable], !dir.isEmpty { directories.append(dir) }
-    if let exe = Self.executableDirectory() {
-      directories.append(URL(fileURLWithPath: exe).appendingPathComponent("../share/reexpose/presets").standardized.path)
-    }
+    directories += ModelLocator.installedDirectories("presets")
     directories.append(Self.repositoryPresetsDirectory)
     self.directories = directories
   }
@@ -37,14 +37,6 @@ public struct PresetCatalog: Sendable {
     .deletingLastPathComponent()  // Sources
     .deletingLastPathComponent()  // repository root
     .appendingPathComponent("Presets").path
-
-  /// Directory of the running executable (`/proc/self/exe`, else `CommandLine.arguments[0]`).
-  static func executableDirectory() -> String? {
-    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-      ?? Bundle.main.executablePath ?? CommandLine.arguments.first
-    guard let exe, !exe.isEmpty else { return nil }
-    return URL(fileURLWithPath: exe).deletingLastPathComponent().path
-  }
 
   /// The file for `nameOrPath`: an existing path if it contains `/` or ends in `.yaml`/`.yml`, else
   /// `<dir>/<name>.yaml` in the first directory that has it.
