@@ -25,7 +25,6 @@ frame t-1's fill inside its over mask by alpha ~ U(0, 0.7) (an imperfect earlier
 Reference: the ground-truth HDR of a random frame of another clip made from the same HDRI (another
 view of the scene), area-downscaled x4; dropped (has_ref 0) with p_ref_drop.
 """
-import json
 import os
 
 import numpy as np
@@ -33,6 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from Training.diffusion.model import log_gamma, to_net
+from Training.rehdr import sequences
 from Training.rehdr.sequences import clip_dirs, linearise_codes, transfer_for  # noqa: F401
 
 LUMA_709 = np.array([0.2126, 0.7152, 0.0722], np.float32)
@@ -85,15 +85,11 @@ def push_pull_fill(e, over):
     return cur
 
 
-class Clip:
+class Clip(sequences.Clip):
+    """The REHDR loader's memory-mapped clip, plus its panorama and clipped fraction, read as torch frames."""
+
     def __init__(self, d, transfer_mode="params"):
-        self.dir = d
-        self.hdr = np.load(os.path.join(d, "hdr.npy"), mmap_mode="r")
-        self.ldr = np.load(os.path.join(d, "ldr.npy"), mmap_mode="r")
-        with open(os.path.join(d, "meta.json")) as f:
-            self.meta = json.load(f)
-        self.transfer = transfer_for(self.meta, transfer_mode)
-        self.frames, self.height, self.width = self.ldr.shape[:3]
+        super().__init__(d, transfer_mode)
         self.hdri = self.meta.get("hdri")
         self.clipped = float(self.meta.get("clipped_fraction", 0.0))
 
