@@ -29,36 +29,13 @@ enum DiffusionBlend {
   /// `small`, and the detail `diff` − box(`diff`) [3, h, w].
   static func coefficients(diff: PlanarImage, small: PlanarImage) -> (PlanarImage, PlanarImage, PlanarImage) {
     let w = diff.width, h = diff.height, n = w * h
-    func plane(_ c: Int = 1) -> PlanarImage { PlanarImage(width: w, height: h, channels: c) }
-    let gI = plane()
+    let gI = PlanarImage(width: w, height: h, channels: 1)
     let r = small.plane(0), g = small.plane(1), b = small.plane(2)
     for i in 0..<n { gI.data[i] = guide(r[i], g[i], b[i]) }
-    let scratch = plane(), meanI = plane(), varI = plane(), meanP = plane(), corr = plane()
-    BoxBlur.apply(gI, radius: radius, into: meanI, scratch: scratch)
-    for i in 0..<n { varI.data[i] = gI.data[i] * gI.data[i] }
-    BoxBlur.apply(varI, radius: radius, into: varI, scratch: scratch)
-    for i in 0..<n { varI.data[i] = max(varI.data[i] - meanI.data[i] * meanI.data[i], 0) }
-    let a = plane(3), bb = plane(3), detail = plane(3)
-    for c in 0..<3 {
-      let p = diff.plane(c)
-      let pa = PlanarImage(width: w, height: h, channels: 1)
-      let pb = PlanarImage(width: w, height: h, channels: 1)
-      pa.data.update(from: p, count: n)
-      BoxBlur.apply(pa, radius: radius, into: meanP, scratch: scratch)
-      let dt = detail.plane(c)
-      for i in 0..<n { dt[i] = p[i] - meanP.data[i] }
-      for i in 0..<n { corr.data[i] = gI.data[i] * p[i] }
-      BoxBlur.apply(corr, radius: radius, into: corr, scratch: scratch)
-      for i in 0..<n {
-        let ai = (corr.data[i] - meanI.data[i] * meanP.data[i]) / (varI.data[i] + epsilon)
-        pa.data[i] = ai
-        pb.data[i] = meanP.data[i] - ai * meanI.data[i]
-      }
-      BoxBlur.apply(pa, radius: radius, into: pa, scratch: scratch)
-      BoxBlur.apply(pb, radius: radius, into: pb, scratch: scratch)
-      a.plane(c).update(from: pa.data, count: n)
-      bb.plane(c).update(from: pb.data, count: n)
-    }
+    let (a, bb) = GuidedFilter.coefficients(guide: gI, diff, radius: radius, epsilon: epsilon)
+    let detail = PlanarImage(width: w, height: h, channels: 3)
+    BoxBlur.apply(diff, radius: radius, into: detail)
+    for i in 0..<detail.count { detail.data[i] = diff.data[i] - detail.data[i] }
     return (a, bb, detail)
   }
 
@@ -72,17 +49,13 @@ enum DiffusionBlend {
     Parallel.forRanges(H, minChunk: 4) { s, e in
       for y in s..<e {
         let m = over.row(0, y)
-        let fy = max((Float(y) + 0.5) * sy - 0.5, 0)
-        let y0 = min(Int(fy), h - 1), y1 = min(y0 + 1, h - 1)
-        let wy = fy - Float(y0)
+        let (y0, y1, wy) = BilinearResize.sourceTap(y, scale: sy, size: h)
         let r = image.row(0, y), g = image.row(1, y), bl = image.row(2, y)
         let rows = [r, g, bl]
         for x in 0..<W {
           let k = m[x]
           if !(k > 0) { continue }
-          let fx = max((Float(x) + 0.5) * sx - 0.5, 0)
-          let x0 = min(Int(fx), w - 1), x1 = min(x0 + 1, w - 1)
-          let wx = fx - Float(x0)
+          let (x0, x1, wx) = BilinearResize.sourceTap(x, scale: sx, size: w)
           let gi = guide(r[x], g[x], bl[x])
           @inline(__always) func sample(_ p: PlanarImage, _ c: Int) -> Float {
             let r0 = p.row(c, y0), r1 = p.row(c, y1)

@@ -101,7 +101,7 @@ public struct GainMapApplier: Sendable {
     for i in 0..<m { total += Double(gain.data[i]) }
     let mean = Float(total / Double(m))
     for i in 0..<m { p.data[i] = gain.data[i] - mean }
-    let (a, b) = fit(guide: lowGuide, p)
+    let (a, b) = GuidedFilter.coefficients(guide: lowGuide, p, radius: params.radius, epsilon: params.epsilon)
 
     // MARK: Evaluate bilinear(a)·I + bilinear(b) + mean with the full-resolution guide, row by row
     // (the same sampling as BilinearResize: pixel centres, edges clamped; no full-size a and b planes).
@@ -112,21 +112,17 @@ public struct GainMapApplier: Sendable {
     let fx = UnsafeMutablePointer<Float>.allocate(capacity: w)
     defer { x0.deallocate(); x1.deallocate(); fx.deallocate() }
     for x in 0..<w {
-      let sx = min(max((Float(x) + 0.5) * scaleX - 0.5, 0), Float(lw - 1))
-      let i = min(Int(sx), lw - 1)
-      x0[x] = Int32(i)
-      x1[x] = Int32(min(i + 1, lw - 1))
-      fx[x] = sx - Float(i)
+      let t = BilinearResize.sourceTap(x, scale: scaleX, size: lw)
+      x0[x] = Int32(t.i0)
+      x1[x] = Int32(t.i1)
+      fx[x] = t.f
     }
     Parallel.forRanges(h, minChunk: 8) { start, end in
       let ta = UnsafeMutablePointer<Float>.allocate(capacity: 2 * lw)
       defer { ta.deallocate() }
       let tb = ta + lw
       for y in start..<end {
-        let sy = min(max((Float(y) + 0.5) * scaleY - 0.5, 0), Float(lh - 1))
-        let iy = min(Int(sy), lh - 1)
-        let fy = sy - Float(iy)
-        let iy1 = min(iy + 1, lh - 1)
+        let (iy, iy1, fy) = BilinearResize.sourceTap(y, scale: scaleY, size: lh)
         let a0 = a.row(0, iy), a1 = a.row(0, iy1), b0 = b.row(0, iy), b1 = b.row(0, iy1)
         for x in 0..<lw {
           ta[x] = a0[x] + (a1[x] - a0[x]) * fy
@@ -145,31 +141,6 @@ public struct GainMapApplier: Sendable {
   }
 
   // MARK: - Private
-
-  /// Box-mean coefficients (mean a, mean b) of the guided-filter fit of `p` to `guide` (both [1, h, w]).
-  private func fit(guide: PlanarImage, _ p: PlanarImage) -> (PlanarImage, PlanarImage) {
-    let w = p.width, h = p.height, n = w * h, r = params.radius, eps = params.epsilon
-    func plane() -> PlanarImage { PlanarImage(width: w, height: h, channels: 1) }
-    let scratch = plane(), meanI = plane(), meanP = plane(), corrII = plane(), corrIP = plane()
-    let a = plane(), b = plane()
-    for i in 0..<n {
-      corrII.data[i] = guide.data[i] * guide.data[i]
-      corrIP.data[i] = guide.data[i] * p.data[i]
-    }
-    BoxBlur.apply(guide, radius: r, into: meanI, scratch: scratch)
-    BoxBlur.apply(p, radius: r, into: meanP, scratch: scratch)
-    BoxBlur.apply(corrII, radius: r, into: corrII, scratch: scratch)
-    BoxBlur.apply(corrIP, radius: r, into: corrIP, scratch: scratch)
-    for i in 0..<n {
-      let mi = meanI.data[i], mp = meanP.data[i]
-      let ai = (corrIP.data[i] - mi * mp) / (max(corrII.data[i] - mi * mi, 0) + eps)
-      a.data[i] = ai
-      b.data[i] = mp - ai * mi
-    }
-    BoxBlur.apply(a, radius: r, into: a, scratch: scratch)
-    BoxBlur.apply(b, radius: r, into: b, scratch: scratch)
-    return (a, b)
-  }
 
   /// log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance Y (negative values clamped to 0), [1, H, W].
   static func logLuminance(_ image: PlanarImage) -> PlanarImage {

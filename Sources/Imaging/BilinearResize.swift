@@ -16,6 +16,16 @@ public enum BilinearResize {
       src, into: dst, scaleX: Float(src.width) / Float(dst.width), scaleY: Float(src.height) / Float(dst.height))
   }
 
+  /// The two source samples and the weight of the second for destination index `i`: source coordinate
+  /// (i + 0.5)·scale − 0.5 clamped to [0, size − 1] (pixel centres, edges clamped; PyTorch's
+  /// `align_corners=False`).
+  @inlinable
+  public static func sourceTap(_ i: Int, scale: Float, size: Int) -> (i0: Int, i1: Int, f: Float) {
+    let s = min(max((Float(i) + 0.5) * scale - 0.5, 0), Float(size - 1))
+    let i0 = min(Int(s), size - 1)
+    return (i0, min(i0 + 1, size - 1), s - Float(i0))
+  }
+
   /// Resizes with explicit source-per-destination scales.
   public static func apply(_ src: PlanarImage, into dst: PlanarImage, scaleX: Float, scaleY: Float) {
     precondition(src.channels == dst.channels, "BilinearResize needs equal channel counts")
@@ -26,21 +36,18 @@ public enum BilinearResize {
     let fx = UnsafeMutablePointer<Float>.allocate(capacity: dw)
     defer { x0.deallocate(); x1.deallocate(); fx.deallocate() }
     for x in 0..<dw {
-      let sx = min(max((Float(x) + 0.5) * scaleX - 0.5, 0), Float(sw - 1))
-      let i = min(Int(sx), sw - 1)
-      x0[x] = Int32(i)
-      x1[x] = Int32(min(i + 1, sw - 1))
-      fx[x] = sx - Float(i)
+      let t = sourceTap(x, scale: scaleX, size: sw)
+      x0[x] = Int32(t.i0)
+      x1[x] = Int32(t.i1)
+      fx[x] = t.f
     }
     Parallel.forRanges(src.channels * dh, minChunk: 8) { start, end in
       let tmp = UnsafeMutablePointer<Float>.allocate(capacity: sw + 8)
       defer { tmp.deallocate() }
       for row in start..<end {
         let c = row / dh, y = row % dh
-        let sy = min(max((Float(y) + 0.5) * scaleY - 0.5, 0), Float(sh - 1))
-        let iy = min(Int(sy), sh - 1)
-        let fy = sy - Float(iy)
-        let r0 = src.row(c, iy), r1 = src.row(c, min(iy + 1, sh - 1))
+        let (iy, iy1, fy) = sourceTap(y, scale: scaleY, size: sh)
+        let r0 = src.row(c, iy), r1 = src.row(c, iy1)
         // Vertical lerp of the two source rows (SIMD), then horizontal gather-lerp.
         var x = 0
         while x + 8 <= sw {
