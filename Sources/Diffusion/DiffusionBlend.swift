@@ -9,7 +9,7 @@ import Imaging
 /// Guided base + bilinear detail. Per channel, the difference D at the working resolution gives a
 /// smooth base, the output of a fast guided filter on D, and a detail D − box(D) ((2r+1)² box).
 /// The fast guided filter (He & Sun 2015) is used as a joint upsampler, as in
-/// `Fusion.GainMapApplier`: guide I = log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance (low-resolution
+/// `Fusion.GainMapApplier`: guide I = `Imaging.LogLuminanceGuide` = log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance (low-resolution
 /// guide from the area-downscaled frame), per box fit a·I + b (r = 2, ε = 1e-3), mean a and mean b
 /// sampled bilinearly (align_corners False) at each full-resolution pixel and evaluated with that
 /// pixel's guide, so the base follows the frame's edges at the mask boundary. The detail (the re-created texture, which a guided filter alone would
@@ -19,19 +19,12 @@ import Imaging
 enum DiffusionBlend {
   static let radius = 2
   static let epsilon: Float = 1e-3
-  static let logFloor: Float = 1.0 / 4096
-
-  @inline(__always) static func guide(_ r: Float, _ g: Float, _ b: Float) -> Float {
-    log2f(max(0.2126 * r + 0.7152 * g + 0.0722 * b, 0) + logFloor) / 12 + 1
-  }
 
   /// Per-channel coefficients (mean a, mean b) [3, h, w] of the fit of box(`diff`) to the guide of
   /// `small`, and the detail `diff` − box(`diff`) [3, h, w].
   static func coefficients(diff: PlanarImage, small: PlanarImage) -> (PlanarImage, PlanarImage, PlanarImage) {
-    let w = diff.width, h = diff.height, n = w * h
-    let gI = PlanarImage(width: w, height: h, channels: 1)
-    let r = small.plane(0), g = small.plane(1), b = small.plane(2)
-    for i in 0..<n { gI.data[i] = guide(r[i], g[i], b[i]) }
+    let w = diff.width, h = diff.height
+    let gI = LogLuminanceGuide.compute(small)
     let (a, bb) = GuidedFilter.coefficients(guide: gI, diff, radius: radius, epsilon: epsilon)
     let detail = PlanarImage(width: w, height: h, channels: 3)
     BoxBlur.apply(diff, radius: radius, into: detail)
@@ -56,7 +49,7 @@ enum DiffusionBlend {
           let k = m[x]
           if !(k > 0) { continue }
           let (x0, x1, wx) = BilinearResize.sourceTap(x, scale: sx, size: w)
-          let gi = guide(r[x], g[x], bl[x])
+          let gi = LogLuminanceGuide.value(r[x], g[x], bl[x])
           @inline(__always) func sample(_ p: PlanarImage, _ c: Int) -> Float {
             let r0 = p.row(c, y0), r1 = p.row(c, y1)
             let top = r0[x0] + (r0[x1] - r0[x0]) * wx

@@ -85,7 +85,7 @@ public struct GainMapApplier: Sendable {
 
     // MARK: Guide at full and low resolution
     let guide = scratch.guide, blurred = scratch.blurred
-    Self.logLuminance(image, into: guide)
+    LogLuminanceGuide.compute(image, into: guide)
     let reach = min(w / lw, h / lh) / 2
     if reach > 0 {
       BoxBlur.apply(guide, radius: reach, into: blurred, scratch: scratch.out)
@@ -138,36 +138,6 @@ public struct GainMapApplier: Sendable {
       }
     }
     return out
-  }
-
-  // MARK: - Private
-
-  /// log2(Y + 2⁻¹²)/12 + 1 of BT.709 luminance Y (negative values clamped to 0), [1, H, W].
-  static func logLuminance(_ image: PlanarImage) -> PlanarImage {
-    let out = PlanarImage(width: image.width, height: image.height, channels: 1)
-    logLuminance(image, into: out)
-    return out
-  }
-
-  /// ``logLuminance(_:)`` into `out` ([1, H, W]).
-  static func logLuminance(_ image: PlanarImage, into out: PlanarImage) {
-    let r = image.plane(0), g = image.plane(1), b = image.plane(2), o = out.data
-    let floor = REHDRInput.logFloor
-    let perLn: Float = 1 / (12 * 0.693_147_18)  // log2(v)/12 = ln(v)/(12 ln 2)
-    Parallel.forRanges(image.planeSize, minChunk: 8192) { s, e in
-      var i = s
-      while i + 8 <= e {  // SIMD: ln by SIMDMath (relative error ≈ 1e-7)
-        let y = 0.2126 * SIMDLoad.load8(r + i) + 0.7152 * SIMDLoad.load8(g + i) + 0.0722 * SIMDLoad.load8(b + i)
-        let v = SIMDMath.log(SIMDMath.max(y, SIMD8(repeating: 0)) + floor) * perLn + 1
-        SIMDLoad.store8(v, o + i)
-        i += 8
-      }
-      while i < e {
-        let y = max(0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i], 0)
-        o[i] = log2f(y + floor) / 12 + 1
-        i += 1
-      }
-    }
   }
 }
 
