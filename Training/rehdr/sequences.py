@@ -23,6 +23,7 @@ import os
 import numpy as np
 
 from Training.data.dataset import list_clips
+from Training.eval import metrics
 
 _BT709_ALPHA = 1.09929682680944
 _BT709_BETA = 0.018053968510807
@@ -60,6 +61,10 @@ def linearise_codes(codes, transfer):
     return TABLES[transfer][codes]
 
 
+# Over-exposed where any 8-bit code reaches this (Training/eval/metrics.py's mask).
+OVER_CODE = metrics.OVER_CODE
+
+
 class Clip:
     """One clip, memory-mapped: hdr [T,H,W,3] f16, ldr [T,H,W,3] u8, voxels [T,5,H,W] f16, meta."""
 
@@ -76,12 +81,16 @@ class Clip:
     def window(self, t0, t, y, x, h, w):
         """Frames t0..t0+t-1 of the crop (y, x, h, w): dict of float32 arrays, channels first.
 
-        ldr: linear [t, 3, h, w]; hdr: [t, 3, h, w]; voxels: [t, 5, h, w] (raw, not normalised)."""
+        ldr: linear [t, 3, h, w]; hdr: [t, 3, h, w]; voxels: [t, 5, h, w] (raw, not normalised);
+        over: [t, 1, h, w], 1 where any LDR code >= OVER_CODE (the evaluation's over-exposed mask)."""
         sl = (slice(t0, t0 + t), slice(y, y + h), slice(x, x + w))
-        ldr = linearise_codes(np.asarray(self.ldr[sl]), self.transfer)
+        codes = np.asarray(self.ldr[sl])
+        ldr = linearise_codes(codes, self.transfer)
         hdr = np.asarray(self.hdr[sl], dtype=np.float32)
         vox = np.asarray(self.voxels[t0:t0 + t, :, y:y + h, x:x + w], dtype=np.float32)
-        return {"ldr": ldr.transpose(0, 3, 1, 2), "hdr": hdr.transpose(0, 3, 1, 2), "voxels": vox}
+        over = (codes.max(axis=-1) >= OVER_CODE).astype(np.float32)[:, None]
+        return {"ldr": ldr.transpose(0, 3, 1, 2), "hdr": hdr.transpose(0, 3, 1, 2), "voxels": vox,
+                "over": over}
 
 
 class SequenceSampler:

@@ -15,6 +15,8 @@ Recipe (details in Training/README.md, "Training the fusion network"):
     + w_temp * L1(mu(out_t) - mu(out_t-1), mu(gt_t) - mu(gt_t-1)), where
     mu(x) = log(1 + 5000 * min(x / 64, 1)) / log(5001)  (64 = 2^gain_stops: the brightest value a
     6-stop gain can make of SDR white, ~13 000 cd/m^2; brighter ground truth is clipped there);
+  * optional (--w-highlight W, the shipped fine-tune): + W * mean over over-exposed pixels of
+    ((PU21(out) - PU21(gt)) / 256)^2 in BT.2020 cd/m^2, the error `make eval` scores there;
   * AdamW (lr 2e-4, weight decay 1e-4), linear warm-up then cosine decay to 0 over --steps,
     gradient norm clipped at 1.
 
@@ -54,8 +56,41 @@ def mu_law(x):
     return torch.log1p(MU * (x / MU_MAX).clamp(0.0, 1.0)) / math.log1p(MU)
 
 
-def losses(out, gt, w_l1=10.0, w_grad=5.0, w_temp=5.0):
-    """out, gt: linear [B, T, 3, H, W]. Returns (total, dict of the weighted terms as floats)."""
+_PU21 = (0.353487901, 0.3734658629, 8.277049286e-05, 0.9062562627, 0.09150303166,
+         0.9099517204, 596.3148142)
+
+
+def pu21(nits):
+    """PU21 (banding_glare) of absolute luminance, clamped to [0.005, 10000] cd/m^2, like the evaluation."""
+    p0, p1, p2, p3, p4, p5, p6 = _PU21
+    yp = nits.clamp(0.005, 10000.0) ** p3
+    return p6 * (((p0 + p1 * yp) / (1.0 + p2 * yp)) ** p4 - p5)
+
+
+def highlight_loss(out, gt, over):
+    """Mean squared PU21 error / PU21 peak inside the over-exposed mask, in BT.2020 cd/m^2 as
+    `make eval` scores it (PU-PSNR over = 10 log10(1 / this)). out, gt: linear BT.709, 1.0 = SDR
+    white, [B, T, 3, H, W]; over: [B, T, 1, H, W] in {0, 1}. Zero when nothing is clipped."""
+    m = torch.tensor(colour.M709_TO_2020, dtype=out.dtype)
+    nits = lambda x: torch.einsum("ij,btjhw->btihw", m, x) * colour.SDR_WHITE_NITS
+    d = (pu21(nits(out)) - pu21(nits(gt))) / colour.PU21_PEAK
+    return (d.square() * over).sum() / (3.0 * over.sum()).clamp_min(1.0)
+
+
+def highlight_log_loss(out, gt, over, floor=1e-3):
+    """Mean over the sequences that have over-exposed pixels of ln(highlight_loss(sequence) + floor).
+
+    `make eval` averages PU-PSNR (= -10 log10 of that MSE) over clips, so this is its loss up to scale:
+    a clip that is nearly right counts as much as one that is far off (the plain MSE lets the far-off
+    ones dominate). floor 1e-3 = 30 dB, past which a clip stops pulling. Zero when nothing is clipped."""
+    terms = [torch.log(highlight_loss(out[i:i + 1], gt[i:i + 1], over[i:i + 1]) + floor)
+             for i in range(out.shape[0]) if over[i].sum() > 0]
+    return torch.stack(terms).mean() if terms else torch.zeros((), dtype=out.dtype)
+
+
+def losses(out, gt, w_l1=10.0, w_grad=5.0, w_temp=5.0, over=None, w_highlight=0.0, highlight_log=False):
+    """out, gt: linear [B, T, 3, H, W]; over: the over-exposed mask [B, T, 1, H, W] (used when
+    w_highlight > 0). Returns (total, dict of the weighted terms as floats)."""
     a, b = mu_law(out), mu_law(gt)
     l1 = (a - b).abs().mean()
     gx = ((a[..., :, 1:] - a[..., :, :-1]) - (b[..., :, 1:] - b[..., :, :-1])).abs().mean()
@@ -66,7 +101,12 @@ def losses(out, gt, w_l1=10.0, w_grad=5.0, w_temp=5.0):
     else:
         temp = torch.zeros((), dtype=a.dtype)
     total = w_l1 * l1 + w_grad * grad + w_temp * temp
-    return total, {"l1": w_l1 * l1.item(), "grad": w_grad * grad.item(), "temp": w_temp * temp.item()}
+    parts = {"l1": w_l1 * l1.item(), "grad": w_grad * grad.item(), "temp": w_temp * temp.item()}
+    if w_highlight > 0.0 and over is not None:
+        hl = highlight_log_loss(out, gt, over) if highlight_log else highlight_loss(out, gt, over)
+        total = total + w_highlight * hl
+        parts["highlight"] = w_highlight * hl.item()
+    return total, parts
 
 
 # ---------------------------------------------------------------- gain upsampling
@@ -164,7 +204,8 @@ class Trainer:
         self.model.train()
         b = self.to_torch(batch)
         out, _ = run_sequence(self.model, b["ldr"], b["voxels"], a.upsample)
-        loss, parts = losses(out, b["hdr"], 10.0, a.w_grad, a.w_temp)
+        loss, parts = losses(out, b["hdr"], 10.0, a.w_grad, a.w_temp, b["over"], a.w_highlight,
+                             a.highlight_log)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), a.clip)
@@ -191,6 +232,15 @@ class Trainer:
         restore_rng(ck["rng"])
         self.history = list(ck.get("history", []))
 
+    def init_weights(self, path):
+        """Model weights only, from a checkpoint (.pt) or an exported .safetensors."""
+        if path.endswith(".safetensors"):
+            from safetensors.torch import load_file
+            sd = {k: v.float() for k, v in load_file(path).items()}
+        else:
+            sd = torch.load(path, map_location="cpu", weights_only=False)["model"]
+        self.model.load_state_dict(sd)
+
     # validation ------------------------------------------------------------------
     @torch.no_grad()
     def validate(self):
@@ -213,11 +263,15 @@ class Trainer:
                 return np.asarray(v, np.float64).transpose(0, 2, 3, 1) @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS
 
             gt = nits(it["hdr"])
-            rows.append((colour.pu_psnr(nits(out[0].numpy()), gt), colour.pu_psnr(nits(it["ldr"]), gt)))
+            o = nits(out[0].numpy())
+            over = it["over"][:, 0] > 0
+            rows.append((colour.pu_psnr(o, gt), colour.pu_psnr(nits(it["ldr"]), gt),
+                         colour.pu_psnr(o[over], gt[over]) if over.any() else float("nan")))
         self.model.train()
         net, ident = np.mean([r[0] for r in rows]), np.mean([r[1] for r in rows])
+        over = [r[2] for r in rows if math.isfinite(r[2])]
         return {"step": self.step, "pu21_psnr": float(net), "pu21_psnr_identity": float(ident),
-                "clips": len(rows)}
+                "pu21_psnr_over": float(np.mean(over)) if over else None, "clips": len(rows)}
 
 
 # ---------------------------------------------------------------- export
@@ -254,6 +308,13 @@ def build_parser():
     ap.add_argument("--clip", type=float, default=1.0, help="gradient-norm clipping")
     ap.add_argument("--w-grad", type=float, default=5.0, help="weight of the gradient L1 term")
     ap.add_argument("--w-temp", type=float, default=5.0, help="weight of the temporal L1 term")
+    ap.add_argument("--w-highlight", type=float, default=0.0,
+                    help="weight of the PU21 squared error inside over-exposed masks (0 = off)")
+    ap.add_argument("--highlight-log", action="store_true",
+                    help="the highlight term is the mean over sequences of ln(their over-mask MSE + 1e-3)")
+    ap.add_argument("--init-from", default=None,
+                    help="start from this checkpoint's or safetensors' weights (fine-tuning: step 0, "
+                         "fresh optimiser); ignored when --resume finds a checkpoint")
     ap.add_argument("--p-seq", type=float, default=0.5, help="event dropout, whole sequence")
     ap.add_argument("--p-frame", type=float, default=0.1, help="event dropout, per frame")
     ap.add_argument("--upsample", choices=("guided", "bilinear"), default="guided",
@@ -279,6 +340,9 @@ def main(argv=None):
     if args.resume and os.path.exists(latest):
         tr.load(latest)
         sys.stderr.write(f"resumed from {latest} at step {tr.step}\n")
+    elif args.init_from:
+        tr.init_weights(args.init_from)
+        sys.stderr.write(f"weights from {args.init_from}\n")
     stop = min(args.steps, args.stop_at if args.stop_at is not None else args.steps)
     bar = StepProgress(stop, "train rehdr", tr.step)
     val_log = os.path.join(args.ckpt_dir, "val.jsonl")
@@ -300,7 +364,8 @@ def main(argv=None):
                 with open(val_log, "a") as f:
                     f.write(json.dumps(last_val) + "\n")
                 sys.stderr.write(f"\nval step {tr.step}: PU21-PSNR {last_val['pu21_psnr']:.2f} dB "
-                                 f"(identity {last_val['pu21_psnr_identity']:.2f} dB)\n")
+                                 f"(identity {last_val['pu21_psnr_identity']:.2f} dB; over-exposed "
+                                 f"{last_val['pu21_psnr_over'] or float('nan'):.2f} dB)\n")
     bar.close()
     if tr.step > s0 and not (args.ckpt_every and tr.step % args.ckpt_every == 0):
         tr.save(args.ckpt_dir)
@@ -312,8 +377,10 @@ def main(argv=None):
             "parameters": sum(p.numel() for p in tr.model.parameters()), "dtype": args.export_dtype,
             "steps": tr.step, "recipe": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(args).items()
                                          if k not in ("export", "resume", "ckpt_dir")},
-            "loss": {"definition": "10*L1(mu) + w_grad*L1(grad mu) + w_temp*L1(d/dt mu), "
-                                   "mu(x) = log(1 + 5000 min(x/64, 1)) / log(5001)",
+            "loss": {"definition": "10*L1(mu) + w_grad*L1(grad mu) + w_temp*L1(d/dt mu)"
+                                   + (" + w_highlight*mean over the over mask of (dPU21/256)^2"
+                                      if args.w_highlight > 0 else "")
+                                   + ", mu(x) = log(1 + 5000 min(x/64, 1)) / log(5001)",
                      "final_mean_last_100": float(np.mean([r["loss"] for r in tail])) if tail else None},
             "data": {"train": args.data, "train_generator": data_fingerprint(args.data),
                      "val": [os.path.basename(d) for d in tr.val_dirs], "validation": last_val or tr.validate()},
@@ -321,6 +388,11 @@ def main(argv=None):
             "torch": torch.__version__, "machine": platform.machine(), "threads": args.threads,
             "steps_per_s_last_session": rate,
         }
+        if args.init_from and args.init_from.endswith(".pt"):  # the fine-tune's base run
+            base = torch.load(args.init_from, map_location="cpu", weights_only=False)
+            card["base"] = {"checkpoint": args.init_from, "steps": int(base["step"]),
+                            "recipe": {k: (list(v) if isinstance(v, tuple) else v)
+                                       for k, v in base["args"].items() if k not in ("export", "resume")}}
         side = export(tr.model, args.export, args.export_dtype, card)
         sys.stderr.write(f"exported {args.export} and {side}\n")
     return tr

@@ -98,3 +98,67 @@ def test_guided_upsample_matches_applier_properties():
     assert torch.equal(guided_upsample(torch.zeros(1, 1, 16, 24), lin), torch.zeros(1, 1, 32, 48))
     c = guided_upsample(torch.full((1, 1, 16, 24), 1.25), lin)
     assert torch.allclose(c, torch.full_like(c, 1.25), atol=1e-6)
+
+
+def test_highlight_loss_is_the_eval_over_mask_score():
+    """10 log10(1 / highlight_loss) is `make eval`'s PU-PSNR inside the over mask; empty mask -> 0."""
+    from Training.eval import colour
+    from Training.rehdr.train import highlight_loss
+    g = torch.Generator().manual_seed(1)
+    gt = torch.rand(1, 2, 3, 8, 8, generator=g, dtype=torch.float64) * 40.0
+    out = gt * torch.exp2(torch.randn(1, 2, 3, 8, 8, generator=g, dtype=torch.float64))
+    over = (torch.rand(1, 2, 1, 8, 8, generator=g) < 0.3).double()
+    nits = lambda x: x[0].permute(0, 2, 3, 1).numpy() @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS
+    m = over[0, :, 0].numpy() > 0
+    want = colour.pu_psnr(nits(out)[m], nits(gt)[m])
+    assert abs(10.0 * math.log10(1.0 / highlight_loss(out, gt, over).item()) - want) < 1e-6
+    assert highlight_loss(out, gt, torch.zeros_like(over)).item() == 0.0
+    assert highlight_loss(gt, gt, over).item() == 0.0
+
+
+def test_highlight_log_loss_averages_per_sequence_logs():
+    """Per sequence ln(MSE + floor), averaged over the sequences that have clipped pixels."""
+    from Training.rehdr.train import highlight_log_loss, highlight_loss
+    g = torch.Generator().manual_seed(2)
+    gt = torch.rand(3, 2, 3, 8, 8, generator=g, dtype=torch.float64) * 40.0
+    out = gt * torch.exp2(torch.randn(3, 2, 3, 8, 8, generator=g, dtype=torch.float64))
+    over = (torch.rand(3, 2, 1, 8, 8, generator=g) < 0.3).double()
+    over[1] = 0.0  # no clipped pixels: left out
+    want = 0.5 * sum(math.log(highlight_loss(out[i:i + 1], gt[i:i + 1], over[i:i + 1]).item() + 1e-3)
+                     for i in (0, 2))
+    assert abs(highlight_log_loss(out, gt, over).item() - want) < 1e-9
+    assert highlight_log_loss(out, gt, torch.zeros_like(over)).item() == 0.0
+    assert abs(highlight_log_loss(gt, gt, over).item() - math.log(1e-3)) < 1e-12
+
+
+def test_window_over_mask_is_the_eval_mask(tiny_set):
+    from Training.eval import metrics
+    from Training.rehdr.sequences import Clip, clip_dirs
+    c = Clip(clip_dirs(tiny_set)[0])
+    it = c.window(0, 2, 0, 0, 32, 32)
+    over, _ = metrics.exposure_masks(np.asarray(c.ldr[0:2, 0:32, 0:32]))
+    assert it["over"].shape == (2, 1, 32, 32)
+    assert np.array_equal(it["over"][:, 0] > 0, over)
+
+
+def test_finetune_starts_from_given_weights(tiny_set, tmp_path):
+    """--init-from loads the weights (step 0, fresh optimiser); --w-highlight adds its logged term."""
+    from Training.rehdr import train
+    base = str(tmp_path / "base")
+    tr0 = train.main(_args(tiny_set, base, "--steps", "2", "--export", str(tmp_path / "w.safetensors")))
+    for src in (os.path.join(base, "latest.pt"), str(tmp_path / "w.safetensors")):
+        args = train.build_parser().parse_args(_args(tiny_set, str(tmp_path / "ft"), "--steps", "1",
+                                                     "--w-highlight", "10"))
+        tr = train.Trainer(args)
+        tr.init_weights(src)
+        tol = 0 if src.endswith(".pt") else 1e-2  # the export is F16
+        assert all(torch.allclose(a, b, atol=tol) for a, b in
+                   zip(tr.model.state_dict().values(), tr0.model.state_dict().values()))
+        assert tr.step == 0
+    out = str(tmp_path / "ft.safetensors")
+    tr = train.main(_args(tiny_set, str(tmp_path / "ft2"), "--steps", "1", "--w-highlight", "10",
+                          "--init-from", os.path.join(base, "latest.pt"), "--export", out))
+    assert tr.step == 1 and "highlight" in tr.history[0]
+    with open(str(tmp_path / "ft.json")) as f:
+        card = json.load(f)
+    assert card["base"]["steps"] == 2 and "w_highlight" in card["loss"]["definition"]
