@@ -94,3 +94,18 @@ def hdr_flip(out, gt, frames=1):
     errs = [float(flip_evaluator.evaluate(to709(gt[k]), to709(out[k]), "HDR",
                                           applyMagma=False)[1]) for k in picks]
     return float(np.mean(errs))
+
+
+def paired(clips, method, base, key):
+    """Per-clip comparison of `method` with `base` on metric `key` (higher is better), over the clips
+    where both are finite: (clips where method is higher, clips compared, median difference or NaN).
+
+    The report's averages are means of per-clip dB, which a few nearly exact clips can dominate; the
+    count and the median show whether a method is better on most clips or on a few by a lot."""
+    diffs = []
+    for c in clips:
+        a, b = c["metrics"].get(method, {}).get(key), c["metrics"].get(base, {}).get(key)
+        if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
+            continue
+        diffs.append(a - b)
+    return sum(d > 0 for d in diffs), len(diffs), float(np.median(diffs)) if diffs else float("nan")

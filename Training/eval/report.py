@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from . import colour
+from . import colour, metrics
 
 METRIC_COLUMNS = [("pu_psnr", "PU21-PSNR dB ↑"), ("pu_psnr_over", "PU-PSNR over ↑"),
                   ("pu_psnr_under", "PU-PSNR under ↑"), ("de_itp", "ΔE_ITP ↓"),
@@ -155,6 +155,7 @@ def write_report(path, results, context):
                      for m in results["methods"]])
     for note in results.get("notes", []):
         lines += ["", f"> {note}"]
+    lines += _paired_section(results)
     lines += ["", "## Per clip", ""]
     rows = []
     for c in results["clips"]:
@@ -174,6 +175,29 @@ def write_report(path, results, context):
                 lines += [f"![{key}](plots/{c['plots'][key]})", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+PAIRED_COLUMNS = [("pu_psnr", "PU21-PSNR"), ("pu_psnr_over", "PU-PSNR over")]
+
+
+def _paired_section(results):
+    """Each method against the first one, clip by clip: wins and median difference."""
+    methods = results["methods"]
+    if len(methods) < 2 or len(results["clips"]) < 2:
+        return []
+    base = methods[0]
+    rows = []
+    for m in methods[1:]:
+        row = [m]
+        for key, _ in PAIRED_COLUMNS:
+            wins, n, med = metrics.paired(results["clips"], m, base, key)
+            row.append(f"{wins}/{n}, {med:+.2f}" if n else "–")
+        rows.append(row)
+    return (["", f"## Clip by clip against {base}", "",
+             "Clips where the method scores higher / clips with the metric, and the median per-clip "
+             "difference in dB (the averages above are means of per-clip dB, which a few clips can "
+             "dominate).", ""]
+            + _table(["method"] + [f"{title}: higher, median Δ" for _, title in PAIRED_COLUMNS], rows))
 
 
 def _table(header, rows):

@@ -193,7 +193,7 @@ def main(argv=None):
                     help="comma-separated baselines: zscale-static, bt2446a")
     ap.add_argument("--out", default="eval", help="report folder (default eval)")
     ap.add_argument("--val-dir", default="data/val")
-    ap.add_argument("--clips", type=int, default=8, help="validation clips (default 8)")
+    ap.add_argument("--clips", type=int, default=32, help="validation clips (default 32)")
     ap.add_argument("--frames", type=int, default=16)
     ap.add_argument("--size", type=synth.parse_size, default=(256, 256))
     ap.add_argument("--seed", type=int, default=0)

@@ -112,6 +112,17 @@ def test_preset_path_with_a_stand_in_binary(tmp_path, tiny_val, monkeypatch):
     assert fast["tool_fps"] == pytest.approx(123.5)
     assert fast["pu_psnr"] == pytest.approx(base["pu_psnr"], abs=1e-6)   # same computation
     assert "| reexpose:fast |" in _report(out)
+    assert "## Clip by clip against reexpose:fast" in _report(out)
+    assert "| zscale-static | 0/2, +0.00 |" in _report(out)  # identical computation: never higher
+
+
+def test_paired_counts_wins_and_median():
+    from Training.eval import metrics
+    clips = [{"metrics": {"a": {"k": a}, "b": {"k": b}}}
+             for a, b in [(10.0, 9.0), (5.0, 8.0), (20.0, 11.0), (float("nan"), 1.0), (7.0, None)]]
+    wins, n, med = metrics.paired(clips, "a", "b", "k")
+    assert (wins, n) == (2, 3) and med == pytest.approx(1.0)
+    assert metrics.paired(clips[3:], "a", "b", "k")[1] == 0
 
 
 def test_user_exr_clip_is_evaluated(tmp_path, monkeypatch):
