@@ -2,7 +2,8 @@
 // reexpose: re-expose SDR video as HDR inside ffmpeg pipes.
 //
 // Tiers (a module imports only modules of lower tiers):
-//   T0  CShim (C), Imaging, Color, NN          numeric kernels, colour science, NN layers
+//   T0  VectorMath                             SIMD exp/log/pow and lane helpers (no dependencies)
+//       CShim (C), Imaging, Color, NN          numeric kernels, colour science, NN layers
 //   T1  Masks, Inpaint, Denoise, Fusion        exposure masks, highlight/shadow restoration, REHDR fusion
 //   T2  Pipeline                               streaming stages over a temporal window (never imports IO)
 //   T3  IO, Presets                            libav demux/decode/encode/mux; YAML presets
@@ -45,18 +46,19 @@ let package = Package(
         .linkedLibrary("swscale"), .linkedLibrary("avutil"), .linkedLibrary("openblas"),
         .linkedLibrary("m"),
       ]),
-    .target(name: "Imaging", dependencies: ["CShim"], exclude: docs("Imaging"), swiftSettings: release),
+    .target(name: "VectorMath", exclude: docs("VectorMath"), swiftSettings: release),
+    .target(name: "Imaging", dependencies: ["CShim", "VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
     .target(name: "Color", dependencies: ["Imaging"], exclude: docs("Color"), swiftSettings: release),
-    .target(name: "NN", dependencies: ["CShim"], exclude: docs("NN"), swiftSettings: release),
+    .target(name: "NN", dependencies: ["CShim", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
     // MARK: - T1
-    .target(name: "Masks", dependencies: ["Imaging", "Color"], exclude: docs("Masks"), swiftSettings: release),
-    .target(name: "Inpaint", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Inpaint"), swiftSettings: release),
+    .target(name: "Masks", dependencies: ["VectorMath", "Imaging", "Color"], exclude: docs("Masks"), swiftSettings: release),
+    .target(name: "Inpaint", dependencies: ["VectorMath", "Imaging", "Color", "Masks"], exclude: docs("Inpaint"), swiftSettings: release),
     .target(name: "Fusion", dependencies: ["NN", "Imaging"], exclude: docs("Fusion"), swiftSettings: release),
-    .target(name: "Denoise", dependencies: ["Imaging", "Color", "Masks"], exclude: docs("Denoise"), swiftSettings: release),
+    .target(name: "Denoise", dependencies: ["VectorMath", "Imaging", "Color", "Masks"], exclude: docs("Denoise"), swiftSettings: release),
     .target(name: "Diffusion", dependencies: ["NN", "Imaging", "Color"], exclude: docs("Diffusion"), swiftSettings: release),
     // MARK: - T2
     .target(
-      name: "Pipeline", dependencies: ["CShim", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Diffusion", "Fusion", "NN"],
+      name: "Pipeline", dependencies: ["CShim", "VectorMath", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Diffusion", "Fusion", "NN"],
       exclude: docs("Pipeline"), swiftSettings: release),
     // MARK: - T3
     .target(name: "IO", dependencies: ["CShim", "Imaging", "Color", "Pipeline"], exclude: docs("IO"), swiftSettings: release),
@@ -74,6 +76,7 @@ let package = Package(
     .executableTarget(name: "NNBench", dependencies: ["NN", "CShim"], swiftSettings: release),
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
+    .testTarget(name: "VectorMathTests", dependencies: ["VectorMath"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(name: "ColorTests", dependencies: ["Color", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),

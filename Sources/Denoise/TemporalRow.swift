@@ -1,4 +1,5 @@
 import Imaging
+import VectorMath
 
 /// Motion-rejecting temporal average of one row span (see ``ShadowDenoiser``), SIMD across x.
 enum TemporalRow {

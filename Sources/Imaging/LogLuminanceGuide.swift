@@ -1,3 +1,4 @@
+import VectorMath
 #if canImport(Glibc)
   import Glibc
 #endif

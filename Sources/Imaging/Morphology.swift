@@ -1,3 +1,4 @@
+import VectorMath
 /// Grey-level morphology with a (2r+1)×(2r+1) square: separable min (erosion) and max (dilation).
 ///
 /// Each pass is a direct SIMD min/max over 2r+1 shifted loads (edge replication), rows split over

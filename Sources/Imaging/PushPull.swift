@@ -1,3 +1,4 @@
+import VectorMath
 /// Push-pull hole filling (normalised convolution over a 2× pyramid) of sparse, weighted data.
 ///
 /// Input per plane: premultiplied values P = w·v and weights W = w in 0...1 (0 = no data). Push: P and W are

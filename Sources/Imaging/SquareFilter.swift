@@ -1,3 +1,4 @@
+import VectorMath
 /// Separable square filters done in one pass over memory: for each output row, the vertical pass runs into a
 /// row buffer (kept in L1) and the horizontal pass reads it, so the intermediate image never exists.
 ///

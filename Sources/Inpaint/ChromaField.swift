@@ -1,4 +1,5 @@
 import Imaging
+import VectorMath
 
 /// Local chroma ratios k_c = R, G or B / (R + G + B) learned on unclipped highlight pixels and spread over
 /// clipped regions by push-pull (``PushPull``), darktable "inpaint opposed" style but local.

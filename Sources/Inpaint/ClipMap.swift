@@ -1,4 +1,5 @@
 import Imaging
+import VectorMath
 
 /// Bounding boxes of the partly and fully clipped pixels of a frame (a channel ≥ the clip level counts as
 /// clipped). The per-pixel classes are recomputed from the image where needed (cheaper than storing them).

@@ -1,5 +1,6 @@
 import Dispatch
 import Imaging
+import VectorMath
 
 /// Rebuilds clipped highlights of a linear frame: partly clipped channels from the unclipped ones, fully
 /// clipped regions by multiscale guided diffusion in Log-Gamma space.

@@ -1,6 +1,7 @@
 import Color
 import Foundation
 import Imaging
+import VectorMath
 
 /// Log-Gamma encode/decode on SIMD8 lanes (same constants as ``Color/LogGamma``; relative error ≈ 1e-6).
 enum LogGammaLanes {

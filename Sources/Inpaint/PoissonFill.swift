@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Imaging
+import VectorMath
 
 /// Multiscale guided membrane (Poisson) fill of unknown pixels from their known surroundings.
 ///

@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import VectorMath
 
 /// DiffHDR's per-pixel exposure masks before any morphology or smoothing, optionally of the 2×2-averaged signal.
 ///

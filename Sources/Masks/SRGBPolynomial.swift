@@ -1,4 +1,5 @@
 import Imaging
+import VectorMath
 
 /// SIMD sRGB EOTF (IEC 61966-2-1) for mask thresholds: linear segment below 0.04045, a degree-6 least-squares
 /// polynomial for ((v + 0.055)/1.055)^2.4 above (max abs. error 1.7e-5 on 0.04045...1).

@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import VectorMath
 
 /// Inverse tone mapping stage: expands highlights toward the output peak (see ``InverseToneMap``).
 ///

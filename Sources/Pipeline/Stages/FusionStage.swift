@@ -2,6 +2,7 @@ import Foundation
 import Fusion
 import Imaging
 import NN
+import VectorMath
 
 /// REHDR fusion: a recurrent network predicts a log2 gain map from the frame at a reduced working size
 /// (optionally guided by the frame's event voxels), and the gain is applied to the full-resolution frame

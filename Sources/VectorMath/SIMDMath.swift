@@ -1,6 +1,8 @@
-/// Vectorised natural log and exp on SIMD8 lanes (Cephes-style polynomials, relative error ≈ 1e-7).
+/// Vectorised natural log and exp on SIMD8 lanes (Cephes-style polynomials, relative error ≈ 1e-7), plus a
+/// 16-lane exp for the NN activations.
 ///
-/// Used by per-pixel transfer functions (Log-Gamma, sRGB) that would otherwise call libm per value. Also the
+/// Used by per-pixel transfer functions (Log-Gamma, sRGB) and the NN engine (`FastMath`'s sigmoid and tanh)
+/// that would otherwise call libm per value. Also the
 /// lane-wise min/max/clamp/abs helpers every kernel uses: the standard library's generic `pointwiseMin`,
 /// `clamped`, `rounded` and Int↔Float conversions compile to scalar loops (10–300× slower, measured), while
 /// `replacing(with:where:)` and bit casts vectorise.
@@ -50,6 +52,12 @@ public enum SIMDMath {
     let y = p * (r * r) + r + 1
     let bits = (ni &+ 127) &<< 23
     return y * unsafeBitCast(bits, to: V.self)
+  }
+
+  /// e^x for 16 lanes: `exp` on each half (an AVX register holds 8), so there is one polynomial.
+  @inlinable @inline(__always)
+  public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(lowHalf: exp(x.lowHalf), highHalf: exp(x.highHalf))
   }
 
   /// ln(x) per lane for x > 0 (x ≤ 0 gives ≈ −87.3, never NaN).

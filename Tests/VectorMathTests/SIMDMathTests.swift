@@ -1,5 +1,5 @@
 import Foundation
-import Imaging
+import VectorMath
 import XCTest
 
 final class SIMDMathTests: XCTestCase {
