@@ -1,5 +1,5 @@
 """What the two trainers (Training/rehdr/train.py, Training/diffusion/train.py) share: the learning-rate
-schedule, checkpoint files, RNG state, the safetensors export and the progress line."""
+schedule, checkpoint files, RNG state, the step loop, the safetensors export and the progress line."""
 
 import json
 import math
@@ -46,6 +46,39 @@ def save_checkpoint(state, ckpt_dir, step, keep):
     for f in steps[:-keep]:
         os.remove(os.path.join(ckpt_dir, f))
     return path
+
+
+def train_loop(tr, args, label, val_line, every=0.5):
+    """Trains `tr` from tr.step to min(--steps, --stop-at): one `tr.train_step` per step on
+    `tr.sampler.batch(step, --batch)`, a progress line (`every` s on a terminal), a checkpoint every
+    --ckpt-every steps and at the end, validation every --val-every steps and at --steps (appended to
+    <ckpt-dir>/val.jsonl; `val_line(result)` goes to stderr). Stops with an error on a non-finite loss.
+    `tr` has step, history, sampler, train_step, save(dir) and validate(). Returns (the last validation
+    or None, steps/s of this process)."""
+    stop = min(args.steps, args.stop_at if args.stop_at is not None else args.steps)
+    bar = StepProgress(stop, label, tr.step, every)
+    val_log = os.path.join(args.ckpt_dir, "val.jsonl")
+    last_val = None
+    t0, s0 = time.monotonic(), tr.step
+    while tr.step < stop:
+        tr.train_step(tr.sampler.batch(tr.step, args.batch))
+        bar.info = f"loss {np.mean([r['loss'] for r in tr.history[-50:]]):.4f}"
+        if not math.isfinite(tr.history[-1]["loss"]):
+            raise SystemExit(f"loss is not finite at step {tr.step}")
+        bar.update()
+        if args.ckpt_every and tr.step % args.ckpt_every == 0:
+            tr.save(args.ckpt_dir)
+        if args.val_every and (tr.step % args.val_every == 0 or tr.step == args.steps):
+            last_val = tr.validate()
+            if last_val:
+                os.makedirs(args.ckpt_dir, exist_ok=True)
+                with open(val_log, "a") as f:
+                    f.write(json.dumps(last_val) + "\n")
+                sys.stderr.write(f"\nval step {tr.step}: {val_line(last_val)}\n")
+    bar.close()
+    if tr.step > s0 and not (args.ckpt_every and tr.step % args.ckpt_every == 0):
+        tr.save(args.ckpt_dir)
+    return last_val, (tr.step - s0) / max(time.monotonic() - t0, 1e-9)
 
 
 def export_safetensors(model, path, metadata, dtype="f16", card=None):

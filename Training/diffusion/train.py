@@ -30,17 +30,15 @@ seed and thread count a resumed run reproduces the uninterrupted one (test_diffu
 import argparse
 import copy
 import json
-import math
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 import torch
 
-from Training.trainer_common import (StepProgress, export_safetensors, lr_at, restore_rng, rng_state,
-                                     save_checkpoint)
+from Training.trainer_common import (export_safetensors, lr_at, restore_rng, rng_state, save_checkpoint,
+                                     train_loop)
 from Training.diffusion.data import TileSampler, clip_dirs, make_cond, val_tiles
 from Training.diffusion.model import DiffusionUNet, log_gamma_inverse, from_net, macs_per_tile, to_net
 from Training.diffusion.schedule import T_STEPS, ddim_sample, q_sample
@@ -203,32 +201,12 @@ def main(argv=None):
     if args.resume and os.path.exists(latest):
         tr.load(latest)
         sys.stderr.write(f"resumed from {latest} at step {tr.step}\n")
-    stop = min(args.steps, args.stop_at if args.stop_at is not None else args.steps)
-    bar = StepProgress(stop, "train diffusion", tr.step, 0.5 if sys.stderr.isatty() else args.log_every)
-    val_log = os.path.join(args.ckpt_dir, "val.jsonl")
-    last_val = None
-    t0, s0 = time.monotonic(), tr.step
-    while tr.step < stop:
-        tr.train_step(tr.sampler.batch(tr.step, args.batch))
-        bar.info = f"loss {np.mean([r['loss'] for r in tr.history[-50:]]):.4f}"
-        if not math.isfinite(tr.history[-1]["loss"]):
-            raise SystemExit(f"loss is not finite at step {tr.step}")
-        bar.update()
-        if args.ckpt_every and tr.step % args.ckpt_every == 0:
-            tr.save(args.ckpt_dir)
-        if args.val_every and (tr.step % args.val_every == 0 or tr.step == args.steps):
-            last_val = tr.validate()
-            if last_val:
-                os.makedirs(args.ckpt_dir, exist_ok=True)
-                with open(val_log, "a") as f:
-                    f.write(json.dumps(last_val) + "\n")
-                sys.stderr.write(f"\nval step {tr.step}: LG-L1 {last_val['lg_l1_ddim']:.4f} (fill "
-                                 f"{last_val['lg_l1_fill']:.4f}), PU21-PSNR {last_val['pu21_psnr_ddim']:.2f} dB "
-                                 f"(fill {last_val['pu21_psnr_fill']:.2f} dB)\n")
-    bar.close()
-    if tr.step > s0 and not (args.ckpt_every and tr.step % args.ckpt_every == 0):
-        tr.save(args.ckpt_dir)
-    rate = (tr.step - s0) / max(time.monotonic() - t0, 1e-9)
+    s0 = tr.step
+    last_val, rate = train_loop(
+        tr, args, "train diffusion",
+        lambda v: (f"LG-L1 {v['lg_l1_ddim']:.4f} (fill {v['lg_l1_fill']:.4f}), PU21-PSNR "
+                   f"{v['pu21_psnr_ddim']:.2f} dB (fill {v['pu21_psnr_fill']:.2f} dB)"),
+        0.5 if sys.stderr.isatty() else args.log_every)
     if args.export:
         hist = tr.history
         curve = [{"step": hist[i - 1]["step"], "loss_mean_100": float(np.mean([r["loss"] for r in hist[max(0, i - 100):i]]))}

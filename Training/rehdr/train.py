@@ -26,19 +26,17 @@ reproduces the uninterrupted one bit for bit (Training/tests/test_rehdr_train.py
 """
 
 import argparse
-import json
 import math
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from Training.trainer_common import (StepProgress, export_safetensors, lr_at, restore_rng, rng_state,
-                                     save_checkpoint)
+from Training.trainer_common import (export_safetensors, lr_at, restore_rng, rng_state, save_checkpoint,
+                                     train_loop)
 from Training.eval import colour
 from Training.rehdr.model import REHDR, encode_frame
 from Training.rehdr.sequences import SequenceSampler, clip_dirs, data_fingerprint
@@ -343,33 +341,10 @@ def main(argv=None):
     elif args.init_from:
         tr.init_weights(args.init_from)
         sys.stderr.write(f"weights from {args.init_from}\n")
-    stop = min(args.steps, args.stop_at if args.stop_at is not None else args.steps)
-    bar = StepProgress(stop, "train rehdr", tr.step)
-    val_log = os.path.join(args.ckpt_dir, "val.jsonl")
-    last_val = None
-    t0, s0 = time.monotonic(), tr.step
-    while tr.step < stop:
-        tr.train_step(tr.sampler.batch(tr.step, args.batch))
-        h = tr.history[-50:]
-        bar.info = f"loss {np.mean([r['loss'] for r in h]):.4f}"
-        if not math.isfinite(tr.history[-1]["loss"]):
-            raise SystemExit(f"loss is not finite at step {tr.step}")
-        bar.update()
-        if args.ckpt_every and tr.step % args.ckpt_every == 0:
-            tr.save(args.ckpt_dir)
-        if args.val_every and (tr.step % args.val_every == 0 or tr.step == args.steps):
-            last_val = tr.validate()
-            if last_val:
-                os.makedirs(args.ckpt_dir, exist_ok=True)
-                with open(val_log, "a") as f:
-                    f.write(json.dumps(last_val) + "\n")
-                sys.stderr.write(f"\nval step {tr.step}: PU21-PSNR {last_val['pu21_psnr']:.2f} dB "
-                                 f"(identity {last_val['pu21_psnr_identity']:.2f} dB; over-exposed "
-                                 f"{last_val['pu21_psnr_over'] or float('nan'):.2f} dB)\n")
-    bar.close()
-    if tr.step > s0 and not (args.ckpt_every and tr.step % args.ckpt_every == 0):
-        tr.save(args.ckpt_dir)
-    rate = (tr.step - s0) / max(time.monotonic() - t0, 1e-9)
+    last_val, rate = train_loop(
+        tr, args, "train rehdr",
+        lambda v: (f"PU21-PSNR {v['pu21_psnr']:.2f} dB (identity {v['pu21_psnr_identity']:.2f} dB; "
+                   f"over-exposed {v['pu21_psnr_over'] or float('nan'):.2f} dB)"))
     if args.export:
         tail = tr.history[-100:]
         card = {
