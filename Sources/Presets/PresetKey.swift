@@ -127,23 +127,8 @@ public struct PresetKey: @unchecked Sendable {
   ) -> PresetKey {
     PresetKey(
       path: path, kind: .text, summary: summary, range: nil, keyPath: keyPath,
-      read: { Self.quoted($0[keyPath: keyPath]) },
+      read: { PresetLoader.quoted($0[keyPath: keyPath]) },
       write: { params, scalar in params[keyPath: keyPath] = scalar.text })
-  }
-
-  /// `text` as a YAML double-quoted scalar.
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for ch in text.unicodeScalars {
-      switch ch {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      default: out.unicodeScalars.append(ch)
-      }
-    }
-    return out + "\""
   }
 
   /// An enum field spelled by its raw values (`output.primaries`, `output.pixelFormat`).

@@ -42,6 +42,7 @@ final class PresetFileTests: XCTestCase {
     params.masks.temporalWeight = 0.1 + 0.2
     params.shadows.noiseSigmaLinear = 0.000_123_4
     params.output.masteringMinNits = 1e-7
+    params.fusion.model = "dir \"x\"\\w\u{1}\u{7F}: #.safetensors"  // text keys share the description's quoting
     let description = "quote \" backslash \\ colon: # hash\ttab é"
     let text = PresetLoader.render(params, name: "odd", description: description)
     let back = try PresetLoader.load(yaml: text, file: "odd.yaml", name: "odd")

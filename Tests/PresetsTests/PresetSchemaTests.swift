@@ -38,7 +38,7 @@ final class PresetSchemaTests: XCTestCase {
       let after = ParamsLeaves.of(params)
       let changed = before.keys.filter { before[$0] != after[$0] }
       XCTAssertEqual(changed, [key.path], key.path)
-      XCTAssertEqual(key.value(in: params), key.kind == .text ? PresetKey.quoted(other) : other, key.path)
+      XCTAssertEqual(key.value(in: params), key.kind == .text ? PresetLoader.quoted(other) : other, key.path)
     }
   }
 
