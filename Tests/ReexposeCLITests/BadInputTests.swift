@@ -2,10 +2,6 @@ import XCTest
 
 /// Bad input gets one clear error line, a non-zero exit, and every frame before the fault.
 final class BadInputTests: EndToEndCase {
-  func errorLine(_ r: Shell.Result) -> String {
-    r.stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? ""
-  }
-
   func testTruncatedStreamKeepsEarlierFrames() throws {
     try makeClip("in.nut", frames: 10)
     try ok("head -c $(( $(stat -c %s in.nut) * 6 / 10 )) in.nut > cut.nut")

@@ -2,10 +2,6 @@ import XCTest
 
 /// The learned presets end to end: frames and timestamps kept, `--events`, and weights-file errors.
 final class LearnedPresetTests: EndToEndCase {
-  func errorLine(_ r: Shell.Result) -> String {
-    r.stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? ""
-  }
-
   func testBalancedKeepsEveryFrameAndTimestamp() throws {
     try makeClip("in.nut", frames: 6)
     try ok("$RX --preset balanced --quiet -i in.nut -o out.mkv")

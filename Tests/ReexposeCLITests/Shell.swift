@@ -86,6 +86,11 @@ class EndToEndCase: XCTestCase {
     return r
   }
 
+  /// The first stderr line that says `error:` (the one-line error every failure prints), or "".
+  func errorLine(_ r: Shell.Result) -> String {
+    r.stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? ""
+  }
+
   /// Makes a small SDR clip (64×48, `frames` frames at 25 fps, timestamps 0, 1, 2 … in 1/25).
   func makeClip(_ name: String, frames: Int = 10, extra: String = "", audio: Bool = false) throws {
     let a = audio ? "-f lavfi -i sine=frequency=440:sample_rate=48000:d=\(Double(frames) / 25)" : ""
