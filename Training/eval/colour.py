@@ -85,14 +85,14 @@ def bt1886_to_linear(v):
 
 
 # --- PU21 (Mantiuk & Azimi 2021, banding_glare variant) ---
-_PU21 = (0.353487901, 0.3734658629, 8.277049286e-05, 0.9062562627, 0.09150303166,
-         0.9099517204, 596.3148142)
+PU21_PARAMS = (0.353487901, 0.3734658629, 8.277049286e-05, 0.9062562627, 0.09150303166,
+               0.9099517204, 596.3148142)
 PU21_PEAK = 256.0
 
 
 def pu21(nits):
     """PU21 perceptually uniform value of absolute luminance (cd/m^2), clamped to [0.005, 10000]."""
-    p0, p1, p2, p3, p4, p5, p6 = _PU21
+    p0, p1, p2, p3, p4, p5, p6 = PU21_PARAMS
     y = np.clip(np.asarray(nits, dtype=np.float64), 0.005, 10000.0)
     yp = np.power(y, p3)
     return p6 * (np.power((p0 + p1 * yp) / (1.0 + p2 * yp), p4) - p5)

@@ -54,13 +54,9 @@ def mu_law(x):
     return torch.log1p(MU * (x / MU_MAX).clamp(0.0, 1.0)) / math.log1p(MU)
 
 
-_PU21 = (0.353487901, 0.3734658629, 8.277049286e-05, 0.9062562627, 0.09150303166,
-         0.9099517204, 596.3148142)
-
-
 def pu21(nits):
-    """PU21 (banding_glare) of absolute luminance, clamped to [0.005, 10000] cd/m^2, like the evaluation."""
-    p0, p1, p2, p3, p4, p5, p6 = _PU21
+    """PU21 (banding_glare) of absolute luminance, clamped to [0.005, 10000] cd/m^2: `colour.pu21` in torch."""
+    p0, p1, p2, p3, p4, p5, p6 = colour.PU21_PARAMS
     yp = nits.clamp(0.005, 10000.0) ** p3
     return p6 * (((p0 + p1 * yp) / (1.0 + p2 * yp)) ** p4 - p5)
 
