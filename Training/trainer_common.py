@@ -54,7 +54,7 @@ def train_loop(tr, args, label, val_line, every=0.5):
     --ckpt-every steps and at the end, validation every --val-every steps and at --steps (appended to
     <ckpt-dir>/val.jsonl; `val_line(result)` goes to stderr). Stops with an error on a non-finite loss.
     `tr` has step, history, sampler, train_step, save(dir) and validate(). Returns (the last validation
-    or None, steps/s of this process)."""
+    or None, steps/s of this process, or None when it ran no step: an export-only run)."""
     stop = min(args.steps, args.stop_at if args.stop_at is not None else args.steps)
     bar = StepProgress(stop, label, tr.step, every)
     val_log = os.path.join(args.ckpt_dir, "val.jsonl")
@@ -78,12 +78,14 @@ def train_loop(tr, args, label, val_line, every=0.5):
     bar.close()
     if tr.step > s0 and not (args.ckpt_every and tr.step % args.ckpt_every == 0):
         tr.save(args.ckpt_dir)
-    return last_val, (tr.step - s0) / max(time.monotonic() - t0, 1e-9)
+    return last_val, ((tr.step - s0) / max(time.monotonic() - t0, 1e-9) if tr.step > s0 else None)
 
 
 def export_safetensors(model, path, metadata, dtype="f16", card=None):
     """The model's weights with bare state_dict keys (what Swift's `load(from:prefix:)` reads), F16 or
-    F32, with string `metadata`; `card` (a dict) goes to <stem>.json. Returns the .json path."""
+    F32, with string `metadata`; `card` (a dict) goes to <stem>.json. A card whose
+    `steps_per_s_last_session` is None (an export-only run) keeps the figure of the card it replaces.
+    Returns the .json path."""
     from safetensors.torch import save_file
     dt = torch.float16 if dtype == "f16" else torch.float32
     tensors = {k: v.detach().to(dt).contiguous() for k, v in model.state_dict().items()}
@@ -91,6 +93,9 @@ def export_safetensors(model, path, metadata, dtype="f16", card=None):
     save_file(tensors, path, metadata={k: str(v) for k, v in metadata.items()})
     side = os.path.splitext(path)[0] + ".json"
     if card is not None:
+        if card.get("steps_per_s_last_session", 0) is None and os.path.exists(side):
+            with open(side) as f:
+                card["steps_per_s_last_session"] = json.load(f).get("steps_per_s_last_session")
         with open(side, "w") as f:
             json.dump(card, f, indent=1, sort_keys=True)
     return side

@@ -29,7 +29,6 @@ seed and thread count a resumed run reproduces the uninterrupted one (test_diffu
 
 import argparse
 import copy
-import json
 import os
 import platform
 import sys
@@ -201,7 +200,6 @@ def main(argv=None):
     if args.resume and os.path.exists(latest):
         tr.load(latest)
         sys.stderr.write(f"resumed from {latest} at step {tr.step}\n")
-    s0 = tr.step
     last_val, rate = train_loop(
         tr, args, "train diffusion",
         lambda v: (f"LG-L1 {v['lg_l1_ddim']:.4f} (fill {v['lg_l1_fill']:.4f}), PU21-PSNR "
@@ -236,11 +234,6 @@ def main(argv=None):
             "torch": torch.__version__, "machine": platform.machine(), "threads": args.threads,
             "steps_per_s_last_session": rate,
         }
-        side_path = os.path.splitext(args.export)[0] + ".json"
-        if tr.step == s0 and os.path.exists(side_path):
-            # Export-only run (resumed at the last step): keep the training session's speed figure.
-            with open(side_path) as f:
-                card["steps_per_s_last_session"] = json.load(f).get("steps_per_s_last_session")
         side = export(tr.ema, args.export, args.export_dtype, card)
         sys.stderr.write(f"exported {args.export} and {side}\n")
     return tr

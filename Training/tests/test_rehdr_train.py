@@ -162,3 +162,18 @@ def test_finetune_starts_from_given_weights(tiny_set, tmp_path):
     with open(str(tmp_path / "ft.json")) as f:
         card = json.load(f)
     assert card["base"]["steps"] == 2 and "w_highlight" in card["loss"]["definition"]
+
+
+def test_export_only_run_keeps_the_training_speed(tiny_set, tmp_path):
+    """Re-exporting a finished run (--resume at the last step) trains nothing and keeps the card's
+    steps/s of the session that trained."""
+    from Training.rehdr import train
+    out, ck = str(tmp_path / "w.safetensors"), str(tmp_path / "ck")
+    train.main(_args(tiny_set, ck, "--steps", "2", "--export", out))
+    with open(str(tmp_path / "w.json")) as f:
+        first = json.load(f)["steps_per_s_last_session"]
+    assert first > 0
+    tr = train.main(_args(tiny_set, ck, "--steps", "2", "--resume", "--export", out))
+    assert tr.step == 2
+    with open(str(tmp_path / "w.json")) as f:
+        assert json.load(f)["steps_per_s_last_session"] == first
