@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
 // reexpose: re-expose SDR video as HDR inside ffmpeg pipes.
 //
-// Tiers (a module imports only modules of lower tiers):
-//   T0  VectorMath                             SIMD exp/log/pow and lane helpers (no dependencies)
-//       CShim (C), Imaging, Color, NN          numeric kernels, colour science, NN layers
-//   T1  Masks, Inpaint, Denoise, Fusion        exposure masks, highlight/shadow restoration, REHDR fusion
-//   T2  Pipeline                               streaming stages over a temporal window (never imports IO)
-//   T3  IO, Presets                            libav demux/decode/encode/mux; YAML presets
-//   T3+ Reexpose                               the filter API (send/receive) the CLI and C API share
-//   T4  ReexposeCLI (`reexpose`), ReexposeC (`libreexpose.so`)
+// Tiers: a module imports only modules of lower tiers, and its target declares exactly the modules it
+// imports (checked by Tests/check-tiers.py in `make test`; the lines below are what it reads).
+//   T0  CShim, VectorMath, Parameters          libav/OpenBLAS/C API bridge; SIMD exp/log/pow; parameter declarations
+//   T1  Imaging, NN                            image kernels over planar float; NN layers and weights
+//   T2  Color                                  transfer curves, primaries, inverse tone mapping
+//   T3  Masks, Inpaint, Denoise, Fusion, Diffusion, Media   algorithms; the frame and the input/output signal
+//   T4  Pipeline, IO                           stage registry and streaming stages; libav demux/decode/encode/mux
+//   T5  Presets                                YAML presets over the stage registry's parameter declarations
+//   T6  Reexpose                               the filter API (send/receive) the CLI and C API share
+//   T7  ReexposeCLI, ReexposeC, ReexposeBench, NNBench   `reexpose`, `libreexpose.so`, benches
 import Foundation
 import PackageDescription
 
@@ -41,55 +43,90 @@ let package = Package(
       exclude: ["reexpose.pc.in", "README.md"],
       sources: ["shim.c"],
       publicHeadersPath: "include",
+      // Only what the shim and the NN engine call: libavformat/libavcodec/libavutil and OpenBLAS.
       linkerSettings: [
-        .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avfilter"),
-        .linkedLibrary("swscale"), .linkedLibrary("avutil"), .linkedLibrary("openblas"),
+        .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"), .linkedLibrary("openblas"),
         .linkedLibrary("m"),
       ]),
     .target(name: "VectorMath", exclude: docs("VectorMath"), swiftSettings: release),
-    .target(name: "Imaging", dependencies: ["CShim", "VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
-    .target(name: "Color", dependencies: ["Imaging"], exclude: docs("Color"), swiftSettings: release),
-    .target(name: "NN", dependencies: ["CShim", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
+    .target(name: "Parameters", exclude: docs("Parameters"), swiftSettings: release),
     // MARK: - T1
-    .target(name: "Masks", dependencies: ["VectorMath", "Imaging", "Color"], exclude: docs("Masks"), swiftSettings: release),
-    .target(name: "Inpaint", dependencies: ["VectorMath", "Imaging", "Color", "Masks"], exclude: docs("Inpaint"), swiftSettings: release),
-    .target(name: "Fusion", dependencies: ["NN", "Imaging"], exclude: docs("Fusion"), swiftSettings: release),
-    .target(name: "Denoise", dependencies: ["VectorMath", "Imaging", "Color", "Masks"], exclude: docs("Denoise"), swiftSettings: release),
-    .target(name: "Diffusion", dependencies: ["NN", "Imaging", "Color"], exclude: docs("Diffusion"), swiftSettings: release),
+    .target(name: "Imaging", dependencies: ["VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
+    .target(name: "NN", dependencies: ["CShim", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
     // MARK: - T2
-    .target(
-      name: "Pipeline", dependencies: ["CShim", "VectorMath", "Imaging", "Color", "Masks", "Inpaint", "Denoise", "Diffusion", "Fusion", "NN"],
-      exclude: docs("Pipeline"), swiftSettings: release),
+    .target(name: "Color", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Color"), swiftSettings: release),
     // MARK: - T3
-    .target(name: "IO", dependencies: ["CShim", "Imaging", "Color", "Pipeline"], exclude: docs("IO"), swiftSettings: release),
     .target(
-      name: "Presets", dependencies: ["Pipeline", "Color", "Imaging", .product(name: "Yams", package: "Yams")],
-      exclude: docs("Presets"), swiftSettings: release),
-    .target(name: "Reexpose", dependencies: ["IO", "Presets", "Pipeline", "Imaging", "NN"], exclude: docs("Reexpose"), swiftSettings: release),
+      name: "Masks", dependencies: ["Color", "Imaging", "Parameters", "VectorMath"], exclude: docs("Masks"),
+      swiftSettings: release),
+    .target(
+      name: "Inpaint", dependencies: ["Color", "Imaging", "Parameters", "VectorMath"], exclude: docs("Inpaint"),
+      swiftSettings: release),
+    .target(name: "Fusion", dependencies: ["Imaging", "NN", "Parameters", "VectorMath"], exclude: docs("Fusion"), swiftSettings: release),
+    .target(
+      name: "Denoise", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Denoise"),
+      swiftSettings: release),
+    .target(
+      name: "Diffusion", dependencies: ["Color", "Imaging", "NN", "Parameters"], exclude: docs("Diffusion"),
+      swiftSettings: release),
+    .target(name: "Media", dependencies: ["Color", "Imaging", "Parameters"], exclude: docs("Media"), swiftSettings: release),
     // MARK: - T4
+    .target(
+      name: "Pipeline",
+      dependencies: [
+        "CShim", "Color", "Denoise", "Diffusion", "Fusion", "Imaging", "Inpaint", "Masks", "Media", "NN", "Parameters",
+      ],
+      exclude: docs("Pipeline"), swiftSettings: release),
+    .target(name: "IO", dependencies: ["CShim", "Color", "Imaging", "Media"], exclude: docs("IO"), swiftSettings: release),
+    // MARK: - T5
+    .target(
+      name: "Presets", dependencies: ["Parameters", "Pipeline", .product(name: "Yams", package: "Yams")],
+      exclude: docs("Presets"), swiftSettings: release),
+    // MARK: - T6
+    .target(
+      name: "Reexpose",
+      dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "NN", "Parameters", "Pipeline", "Presets"],
+      exclude: docs("Reexpose"), swiftSettings: release),
+    // MARK: - T7
     .executableTarget(
       name: "ReexposeCLI",
-      dependencies: ["Reexpose", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "CShim", "Color", "IO", "Imaging", "Pipeline", "Presets", "Reexpose",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: release),
-    .target(name: "ReexposeC", dependencies: ["Reexpose", "CShim"], exclude: docs("ReexposeC"), swiftSettings: release),
-    .executableTarget(name: "ReexposeBench", dependencies: ["Reexpose", "NN"], swiftSettings: release),
-    .executableTarget(name: "NNBench", dependencies: ["NN", "CShim"], swiftSettings: release),
-    // MARK: - Tests
+    .target(
+      name: "ReexposeC", dependencies: ["CShim", "IO", "Imaging", "Pipeline", "Reexpose"], exclude: docs("ReexposeC"),
+      swiftSettings: release),
+    .executableTarget(
+      name: "ReexposeBench",
+      dependencies: [
+        "CShim", "Color", "Denoise", "Fusion", "IO", "Imaging", "Inpaint", "Masks", "Media", "NN", "Pipeline", "Reexpose",
+      ],
+      swiftSettings: release),
+    .executableTarget(name: "NNBench", dependencies: ["CShim", "NN"], swiftSettings: release),
+    // MARK: - Tests (not tiered; each declares exactly what it imports)
     .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
     .testTarget(name: "VectorMathTests", dependencies: ["VectorMath"]),
+    .testTarget(name: "ParametersTests", dependencies: ["Parameters"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
-    .testTarget(name: "ColorTests", dependencies: ["Color", "TestSupport"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
-    .testTarget(name: "MasksTests", dependencies: ["Masks", "TestSupport"]),
-    .testTarget(name: "InpaintTests", dependencies: ["Inpaint", "TestSupport"]),
-    .testTarget(name: "FusionTests", dependencies: ["Fusion", "NN", "Imaging", "TestSupport"]),
-    .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "TestSupport"]),
-    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "NN", "Imaging", "TestSupport"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-    .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
-    .testTarget(name: "PresetsTests", dependencies: ["Presets", "Pipeline", "Imaging", "TestSupport"]),
-    .testTarget(name: "ReexposeTests", dependencies: ["Reexpose", "IO", "Presets", "Pipeline", "CShim", "TestSupport"]),
-    .testTarget(name: "ReexposeCLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging"]),
+    .testTarget(name: "NNTests", dependencies: ["NN"]),
+    .testTarget(name: "MasksTests", dependencies: ["Imaging", "Masks", "Parameters", "TestSupport"]),
+    .testTarget(name: "InpaintTests", dependencies: ["Color", "Imaging", "Inpaint", "TestSupport"]),
+    .testTarget(name: "FusionTests", dependencies: ["Fusion", "Imaging", "NN", "TestSupport"]),
+    .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "Imaging", "TestSupport"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Imaging", "NN", "Parameters", "TestSupport"]),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: [
+        "Color", "Denoise", "Diffusion", "Fusion", "Imaging", "Inpaint", "Masks", "Media", "Parameters", "Pipeline",
+        "TestSupport",
+      ]),
+    .testTarget(name: "IOTests", dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "TestSupport"]),
+    .testTarget(name: "PresetsTests", dependencies: ["Color", "Imaging", "Parameters", "Pipeline", "Presets"]),
+    .testTarget(name: "ReexposeTests", dependencies: ["CShim", "IO", "Imaging", "Pipeline", "Presets", "Reexpose"]),
+    .testTarget(name: "ReexposeCLITests"),
   ],
   swiftLanguageModes: [.v5]
 )

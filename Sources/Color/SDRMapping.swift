@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Parameters
 
 /// Places SDR video inside a BT.2100 HDR signal (PQ or HLG), following ITU-R BT.2408.
 ///

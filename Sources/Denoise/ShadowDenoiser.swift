@@ -1,4 +1,5 @@
 import Imaging
+import Parameters
 import VectorMath
 
 /// Temporal + edge-aware spatial denoising of under-exposed regions.

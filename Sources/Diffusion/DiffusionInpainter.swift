@@ -1,6 +1,7 @@
 import Dispatch
 import Imaging
 import NN
+import Parameters
 
 /// Diffusion inpainting of over-exposed regions: DDIM from the PDE fill on the tiles that need it.
 ///

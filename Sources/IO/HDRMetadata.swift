@@ -1,6 +1,6 @@
 import CShim
 import Color
-import Pipeline
+import Media
 
 /// Declared HDR10 metadata (SMPTE ST 2086 mastering display, CTA-861.3 content light) from ``OutputParams``,
 /// and the libav enum values of the output's colour description.

@@ -1,7 +1,7 @@
 import CShim
 import Color
 import Imaging
-import Pipeline
+import Media
 
 /// Decoded SDR frames → linear BT.709 RGB relative to SDR white, plus the non-linear R'G'B' signal.
 ///

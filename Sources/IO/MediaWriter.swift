@@ -1,5 +1,5 @@
 import CShim
-import Pipeline
+import Media
 
 /// Muxes converted video frames (raw video) and stream-copied audio/subtitle packets to stdout or a file.
 ///

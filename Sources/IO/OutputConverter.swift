@@ -1,6 +1,6 @@
 import CShim
 import Imaging
-import Pipeline
+import Media
 
 /// Linear BT.709 frames (1.0 = SDR white) → HDR AVFrames in ``OutputParams/pixelFormat``.
 ///

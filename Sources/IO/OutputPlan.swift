@@ -1,6 +1,6 @@
 import Color
 import Foundation
-import Pipeline
+import Media
 
 /// Everything ``OutputConverter`` precomputes from ``OutputParams``: matrices, curve LUTs, code scaling.
 struct OutputPlan {

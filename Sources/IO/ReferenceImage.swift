@@ -1,7 +1,7 @@
 import CShim
 import Foundation
 import Imaging
-import Pipeline
+import Media
 
 /// Loads a still of the scene (`--reference IMAGE`) as linear BT.709 light [3, H, W] for the diffusion stage.
 ///

@@ -1,5 +1,5 @@
 import Color
-import Pipeline
+import Media
 
 /// The `-x265-params` value carrying HDR10 metadata that libx265 in ffmpeg 5.1 does not take from side data.
 ///

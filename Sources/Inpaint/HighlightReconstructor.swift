@@ -1,5 +1,6 @@
 import Dispatch
 import Imaging
+import Parameters
 import VectorMath
 
 /// Rebuilds clipped highlights of a linear frame: partly clipped channels from the unclipped ones, fully
@@ -270,7 +271,7 @@ public final class HighlightReconstructor {
     }
     // 2. Multiscale guided fill.
     var solver = PoissonFill(
-      iterations: params.diffusionIterations, coarsestSize: params.coarsestSizePixels,
+      iterations: params.jacobiSweepsPerLevel, coarsestSize: params.coarsestSizePixels,
       guidanceSize: params.guidedFillSizePixels, scratch: scratch)
     if profiling { solver.timer = { label, body in self.phase(label, body) } }
     phase("fill.solve") { solver.solve(values: e, unknown: unknown) }

@@ -1,4 +1,5 @@
 import Imaging
+import Parameters
 
 
 /// Soft, temporally stabilised over/under-exposure masks (DiffHDR's recipe, REFERENCE §1).

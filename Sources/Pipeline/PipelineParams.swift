@@ -2,64 +2,63 @@ import Color
 import Denoise
 import Diffusion
 import Fusion
-import Imaging
 import Inpaint
 import Masks
+import Media
+import Parameters
 
-/// Everything that configures the pipeline: one section per stage, validated in one place.
+/// Everything that configures the pipeline: one section per stage (see ``StageRegistry``) plus the input,
+/// the temporal window and the output, validated in one place.
 public struct PipelineParams: Equatable, Sendable {
-  /// Preset format version this struct corresponds to.
-  public static let version = 1
+  /// Preset format version this struct corresponds to (`PresetMigration` upgrades older files).
+  public static let version = 2
 
-  /// Input interpretation.
   public var input = InputParams()
-  /// Temporal window.
   public var window = WindowParams()
-  /// Exposure masks; `nil`-like disabling is done by the stages that use them.
   public var masks = MaskParams()
-  /// Highlight reconstruction.
   public var highlights = HighlightParams()
-  /// Diffusion inpainting of over-exposed regions (starts from the highlight stage's PDE fill).
   public var diffusion = DiffusionParams()
-  /// Shadow denoising.
   public var shadows = ShadowParams()
-  /// Inverse tone mapping.
   public var expansion = ExpansionParams()
-  /// REHDR fusion (the learned expansion; excludes `expansion`).
   public var fusion = FusionParams()
-  /// Output signal.
   public var output = OutputParams()
 
   public init() {}
 
-  /// Validates every section; the error's key is dotted (`output.peakNits`).
+  /// Every section in preset-file order: input, window, the stages in processing order, output.
+  public static let sections: [ParameterSection] =
+    [ParameterSection("input", \.input), ParameterSection("window", \.window)]
+    + StageRegistry.all.map(\.section) + [ParameterSection("output", \.output)]
+
+  /// Every field of every section, keys dotted, in file order.
+  public static var parameters: [Parameter<PipelineParams>] { sections.flatMap(\.parameters) }
+
+  /// Validates every section, then what stages demand of each other; the error's key is dotted.
   public func validate() throws {
-    do { try input.validate() } catch let e as ParameterError { throw e.prefixed("input") }
-    do { try window.validate() } catch let e as ParameterError { throw e.prefixed("window") }
-    do { try masks.validate() } catch let e as ParameterError { throw e.prefixed("masks") }
-    do { try highlights.validate() } catch let e as ParameterError { throw e.prefixed("highlights") }
-    do { try diffusion.validate() } catch let e as ParameterError { throw e.prefixed("diffusion") }
-    do { try shadows.validate() } catch let e as ParameterError { throw e.prefixed("shadows") }
-    do { try expansion.validate() } catch let e as ParameterError { throw e.prefixed("expansion") }
-    do { try fusion.validate() } catch let e as ParameterError { throw e.prefixed("fusion") }
-    do { try output.validate() } catch let e as ParameterError { throw e.prefixed("output") }
-    // The window bounds how far any stage may look ahead (and so the memory held).
-    if shadows.enabled && shadows.radiusFrames > window.lookAheadFrames {
-      throw ParameterError(
-        key: "shadows.radiusFrames", message: "must not exceed window.lookAheadFrames (\(window.lookAheadFrames)), got \(shadows.radiusFrames)")
+    for section in Self.sections { try section.validate(self) }
+    let active = StageRegistry.all.filter { $0.isEnabled(self) }
+    // The window bounds how many frames the active stages together may hold (memory and latency).
+    var total = 0
+    for stage in active {
+      let frames = stage.lookAheadFrames(self)
+      total += frames
+      if total > window.maxLookAheadFrames, let key = stage.lookAheadKey {
+        throw ParameterError(
+          key: key, message: "must not exceed window.maxLookAheadFrames (\(window.maxLookAheadFrames)), got \(total)")
+      }
     }
-    // Diffusion samples from the PDE fill and reads the masks of the stages before it.
-    if diffusion.enabled && !highlights.enabled {
-      throw ParameterError(key: "highlights.enabled", message: "must be true when diffusion.enabled is true (diffusion starts from its fill)")
-    }
-    // Fusion's gain map is the expansion: running the inverse tone map too would expand twice.
-    if fusion.enabled && expansion.enabled {
-      throw ParameterError(key: "expansion.enabled", message: "must be false when fusion.enabled is true (the network expands)")
+    for stage in active {
+      for need in stage.requires where !(StageRegistry.stage(need.section)?.isEnabled(self) ?? true) {
+        throw ParameterError(
+          key: need.section + ".enabled", message: "must be true when \(stage.name).enabled is true (\(need.reason))")
+      }
+      for clash in stage.excludes where StageRegistry.stage(clash.section)?.isEnabled(self) ?? false {
+        throw ParameterError(
+          key: clash.section + ".enabled", message: "must be false when \(stage.name).enabled is true (\(clash.reason))")
+      }
     }
   }
 
   /// Whether any stage beyond colour conversion is active (false for the `static` preset).
-  public var hasRestoration: Bool {
-    highlights.enabled || diffusion.enabled || shadows.enabled || expansion.enabled || fusion.enabled
-  }
+  public var hasRestoration: Bool { StageRegistry.all.contains { $0.isEnabled(self) } }
 }

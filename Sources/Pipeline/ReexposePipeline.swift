@@ -1,8 +1,9 @@
 import Imaging
+import Media
+import Parameters
 
-/// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then
-/// masks → highlight reconstruction (PDE) → diffusion inpainting → shadow denoising → expansion (inverse tone
-/// map) or REHDR fusion.
+/// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then the active stages of
+/// ``StageRegistry`` in its order (masks → highlights → diffusion → shadows → expansion or fusion).
 ///
 /// It owns the stream's invariants: every frame keeps its size (the first frame sets it), indexes are
 /// assigned in arrival order, and each pushed frame comes out exactly once, in order. Stages that nothing
@@ -21,20 +22,8 @@ public final class ReexposePipeline {
   public init(params: PipelineParams, models: ModelLocator = ModelLocator()) throws {
     try params.validate()
     self.params = params
-    var stages: [Stage] = []
-    let needsMasks = params.highlights.enabled || params.shadows.enabled
-      || (params.expansion.enabled && params.expansion.maskDrive > 0)
-    if needsMasks { stages.append(try MaskStage(params: params.masks)) }
-    if params.highlights.enabled { stages.append(try HighlightStage(params: params.highlights)) }
-    if params.diffusion.enabled { stages.append(try DiffusionStage(params: params.diffusion, locator: models)) }
-    if params.shadows.enabled { stages.append(try ShadowDenoiseStage(params: params.shadows)) }
-    if params.expansion.enabled {
-      stages.append(ExpansionStage(params: params.expansion, output: params.output))
-    }
-    if params.fusion.enabled {
-      stages.append(try FusionStage(params: params.fusion, output: params.output, locator: models))
-    }
-    chain = StageChain(stages)
+    let environment = StageEnvironment(models: models)
+    chain = StageChain(try StageRegistry.all.filter { $0.isEnabled(params) }.map { try $0.make(params, environment) })
     sceneCuts = SceneCutDetector(params: params.window)
   }
 

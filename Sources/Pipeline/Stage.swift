@@ -1,4 +1,5 @@
 import Imaging
+import Media
 
 /// A streaming stage: frames go in with `push`, come out in order; `flush` drains at end of stream.
 ///

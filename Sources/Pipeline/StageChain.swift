@@ -1,3 +1,4 @@
+import Media
 /// Runs frames through stages in sequence, keeping the push/flush contract end to end.
 ///
 /// The chain's look-ahead is the sum of its stages'. Every frame pushed comes out exactly once, in order.

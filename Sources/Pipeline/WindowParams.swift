@@ -1,19 +1,19 @@
-import Imaging
+import Parameters
 
 /// Temporal window and scene-cut detection.
-public struct WindowParams: Equatable, Sendable {
-  /// Frames of look-ahead the pipeline may hold (bounds memory: window = 1 + 2·lookAhead frames).
-  /// Range 0...8, default 1.
-  public var lookAheadFrames: Int = 1
-  /// Mean absolute luma difference (sRGB signal, 0...1) above which a scene cut resets temporal state.
-  /// Range 0...1, default 0.12; 1 disables detection.
+public struct WindowParams: ParameterSet {
+  public var maxLookAheadFrames: Int = 1
   public var sceneCutThreshold: Float = 0.12
 
   public init() {}
 
-  /// Checks every field against its documented range.
-  public func validate() throws {
-    try ParameterError.check(lookAheadFrames, in: 0...8, key: "lookAheadFrames")
-    try ParameterError.check(sceneCutThreshold, in: 0...1, key: "sceneCutThreshold")
-  }
+  public static let parameters: [Parameter<Self>] = [
+    .int(
+      "maxLookAheadFrames", \.maxLookAheadFrames, 0...8, unit: "frames",
+      doc: "Most frames the active stages together may hold back (the sum of their look-ahead); bounds memory "
+        + "and latency."),
+    .float(
+      "sceneCutThreshold", \.sceneCutThreshold, 0...1, unit: "sRGB-coded luma, 0...1",
+      doc: "Mean absolute luma difference above which a scene cut resets temporal state; 1 disables detection."),
+  ]
 }

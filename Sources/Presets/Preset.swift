@@ -1,4 +1,5 @@
-import Imaging
+import Parameters
+import Parameters
 import Pipeline
 
 /// A loaded, validated preset: its name, description and the `PipelineParams` it configures.

@@ -1,4 +1,5 @@
 import Foundation
+import Parameters
 import Pipeline
 
 /// Every way loading, overriding or finding a preset can fail; each case carries where.

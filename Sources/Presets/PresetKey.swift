@@ -1,31 +1,45 @@
+import Parameters
 import Pipeline
 
-/// One row of the preset schema: a dotted key, the `PipelineParams` field it writes, its type and doc.
-///
-/// Built only through the typed factories (`bool`, `int`, `float`, `choice`), so the key path and the
-/// parser always agree on the field's Swift type.
-/// `@unchecked Sendable`: every stored property is immutable, and the closures capture only a key path.
-public struct PresetKey: @unchecked Sendable {
+/// One row of the preset schema: a dotted key and the `PipelineParams` field it reads and writes, as the
+/// field's own `Parameter` declaration says (type, unit, range or names, doc).
+public struct PresetKey: Sendable {
+  /// The field's declaration, seen from `PipelineParams`.
+  public let parameter: Parameter<PipelineParams>
+
   /// Dotted key as written in a preset (`output.peakNits`).
-  public let path: String
+  public var path: String { parameter.key }
   /// Value type and, for choices, the allowed names.
-  public let kind: PresetKeyKind
-  /// One-line doc copied from the field's doc comment: meaning, unit, range, default.
-  public let summary: String
-  /// Range `validate()` enforces, for numeric keys (documentation; `validate()` stays the authority).
-  public let range: ClosedRange<Double>?
-  /// The field this key writes.
-  public let keyPath: PartialKeyPath<PipelineParams>
-  private let read: (PipelineParams) -> String
-  private let write: (inout PipelineParams, PresetScalar) throws -> Void
+  public var kind: PresetKeyKind { PresetKeyKind(parameter.kind) }
+  /// Numeric range the field accepts, nil for other kinds.
+  public var range: ClosedRange<Double>? {
+    switch parameter.kind {
+    case .int(let r): return Double(r.lowerBound)...Double(r.upperBound)
+    case .float(let r): return Double(r.lowerBound)...Double(r.upperBound)
+    default: return nil
+    }
+  }
+  /// The field's doc and unit (the README table's meaning column).
+  public var meaning: String { parameter.doc + (parameter.unit.isEmpty ? "" : " Unit: \(parameter.unit).") }
+  /// One line for preset comments: meaning, range and default.
+  public var summary: String {
+    let range = parameter.kind.rangeText.map { " Range \($0)." } ?? ""
+    return meaning + range + " Default \(value(in: PipelineParams()))."
+  }
 
   /// Section name, the part before the dot (`output`).
   public var section: String { String(path.prefix { $0 != "." }) }
   /// Field name, the part after the dot (`peakNits`).
   public var field: String { String(path.drop { $0 != "." }.dropFirst()) }
 
-  /// The field's current value in `params`, spelled as a plain YAML scalar.
-  public func value(in params: PipelineParams) -> String { read(params) }
+  public init(_ parameter: Parameter<PipelineParams>) { self.parameter = parameter }
+
+  /// The field's current value in `params`, spelled as a YAML scalar (free text double-quoted).
+  public func value(in params: PipelineParams) -> String {
+    let value = parameter.value(in: params)
+    if case .text = parameter.kind, case .text(let text) = value { return PresetLoader.quoted(text) }
+    return value.description
+  }
 
   /// Parses `text` as a plain YAML scalar of this key's type and stores it in `params`.
   ///
@@ -37,117 +51,39 @@ public struct PresetKey: @unchecked Sendable {
 
   func set(_ scalar: PresetScalar, in params: inout PipelineParams, at location: PresetLocation) throws {
     do {
-      try write(&params, scalar)
+      parameter.set(try Self.parse(scalar, as: parameter.kind), in: &params)
     } catch let mismatch as ScalarMismatch {
       throw PresetError.wrongType(
         location, key: path, expected: mismatch.expected, got: "'\(scalar.written)'", suggestion: mismatch.suggestion)
     }
   }
 
-  private init(
-    path: String, kind: PresetKeyKind, summary: String, range: ClosedRange<Double>?,
-    keyPath: PartialKeyPath<PipelineParams>, read: @escaping (PipelineParams) -> String,
-    write: @escaping (inout PipelineParams, PresetScalar) throws -> Void
-  ) {
-    self.path = path
-    self.kind = kind
-    self.summary = summary
-    self.range = range
-    self.keyPath = keyPath
-    self.read = read
-    self.write = write
-  }
-
-  // MARK: - Factories
-
-  /// A `Bool` field.
-  static func bool(_ path: String, _ keyPath: WritableKeyPath<PipelineParams, Bool>, _ summary: String) -> PresetKey {
-    PresetKey(
-      path: path, kind: .bool, summary: summary, range: nil, keyPath: keyPath,
-      read: { $0[keyPath: keyPath] ? "true" : "false" },
-      write: { params, scalar in
-        guard scalar.isPlain, let value = Self.parseBool(scalar.text) else {
-          throw ScalarMismatch(expected: PresetKeyKind.bool.expected)
-        }
-        params[keyPath: keyPath] = value
-      })
-  }
-
-  /// An `Int` field with the range its `validate()` enforces.
-  static func int(
-    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, Int>, _ range: ClosedRange<Int>, _ summary: String
-  ) -> PresetKey {
-    PresetKey(
-      path: path, kind: .int, summary: summary, range: Double(range.lowerBound)...Double(range.upperBound),
-      keyPath: keyPath,
-      read: { String($0[keyPath: keyPath]) },
-      write: { params, scalar in
-        guard scalar.isPlain, let value = Int(scalar.text.replacingOccurrences(of: "_", with: "")) else {
-          throw ScalarMismatch(expected: PresetKeyKind.int.expected)
-        }
-        params[keyPath: keyPath] = value
-      })
-  }
-
-  /// A `Float` field with the range its `validate()` enforces.
-  static func float(
-    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, Float>, _ range: ClosedRange<Float>,
-    _ summary: String
-  ) -> PresetKey {
-    PresetKey(
-      path: path, kind: .float, summary: summary, range: Double(range.lowerBound)...Double(range.upperBound),
-      keyPath: keyPath,
-      read: { "\($0[keyPath: keyPath])" },
-      write: { params, scalar in
-        guard scalar.isPlain, let value = Self.parseFloat(scalar.text) else {
-          throw ScalarMismatch(expected: PresetKeyKind.float.expected)
-        }
-        params[keyPath: keyPath] = value
-      })
-  }
-
-  /// A `String` field restricted to registry names (`output.transfer` → `CurveRegistry.outputNames`).
-  static func choice(
-    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, String>, names: [String], _ summary: String
-  ) -> PresetKey {
-    PresetKey(
-      path: path, kind: .choice(names), summary: summary, range: nil, keyPath: keyPath,
-      read: { $0[keyPath: keyPath] },
-      write: { params, scalar in
-        guard names.contains(scalar.text) else {
-          throw ScalarMismatch(expected: PresetKeyKind.choice(names).name, suggestion: EditDistance.nearest(scalar.text, in: names))
-        }
-        params[keyPath: keyPath] = scalar.text
-      })
-  }
-
-  /// A free-text `String` field (a file name or path); written back double-quoted so any text round-trips.
-  static func text(
-    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, String>, _ summary: String
-  ) -> PresetKey {
-    PresetKey(
-      path: path, kind: .text, summary: summary, range: nil, keyPath: keyPath,
-      read: { PresetLoader.quoted($0[keyPath: keyPath]) },
-      write: { params, scalar in params[keyPath: keyPath] = scalar.text })
-  }
-
-  /// An enum field spelled by its raw values (`output.primaries`, `output.pixelFormat`).
-  static func choice<E: RawRepresentable & CaseIterable>(
-    _ path: String, _ keyPath: WritableKeyPath<PipelineParams, E>, _ summary: String
-  ) -> PresetKey where E.RawValue == String {
-    let names = E.allCases.map(\.rawValue)
-    return PresetKey(
-      path: path, kind: .choice(names), summary: summary, range: nil, keyPath: keyPath,
-      read: { $0[keyPath: keyPath].rawValue },
-      write: { params, scalar in
-        guard let value = E(rawValue: scalar.text) else {
-          throw ScalarMismatch(expected: PresetKeyKind.choice(names).name, suggestion: EditDistance.nearest(scalar.text, in: names))
-        }
-        params[keyPath: keyPath] = value
-      })
-  }
-
   // MARK: - Scalar parsing
+
+  /// The scalar as a value of `kind`; throws `ScalarMismatch` when it is not one.
+  static func parse(_ scalar: PresetScalar, as kind: ParameterKind) throws -> ParameterValue {
+    let expected = PresetKeyKind(kind)
+    switch kind {
+    case .bool:
+      guard scalar.isPlain, let v = parseBool(scalar.text) else { throw ScalarMismatch(expected: expected.expected) }
+      return .bool(v)
+    case .int:
+      guard scalar.isPlain, let v = Int(scalar.text.replacingOccurrences(of: "_", with: "")) else {
+        throw ScalarMismatch(expected: expected.expected)
+      }
+      return .int(v)
+    case .float:
+      guard scalar.isPlain, let v = parseFloat(scalar.text) else { throw ScalarMismatch(expected: expected.expected) }
+      return .float(v)
+    case .choice(let names):
+      guard names.contains(scalar.text) else {
+        throw ScalarMismatch(expected: expected.name, suggestion: EditDistance.nearest(scalar.text, in: names))
+      }
+      return .text(scalar.text)
+    case .text:
+      return .text(scalar.text)
+    }
+  }
 
   /// YAML 1.1 booleans, as Yams resolves them.
   static func parseBool(_ text: String) -> Bool? {

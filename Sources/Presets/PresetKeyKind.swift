@@ -1,3 +1,5 @@
+import Parameters
+
 /// The value type of a preset key, as the YAML file must spell it.
 public enum PresetKeyKind: Equatable, Sendable {
   /// `true` / `false` (YAML 1.1 `yes`/`no`/`on`/`off` are accepted too).
@@ -30,6 +32,17 @@ public enum PresetKeyKind: Equatable, Sendable {
     case .float: return "number"
     case .choice(let names): return "one of " + names.joined(separator: ", ")
     case .text: return "string"
+    }
+  }
+
+  /// The preset-file view of a parameter's kind.
+  public init(_ kind: ParameterKind) {
+    switch kind {
+    case .bool: self = .bool
+    case .int: self = .int
+    case .float: self = .float
+    case .choice(let names): self = .choice(names)
+    case .text: self = .text
     }
   }
 }

@@ -43,7 +43,7 @@ public enum PresetLoader {
     var preset = Preset(name: name, path: file)
     preset.origins[""] = at(root)
     try checkDuplicates(document, prefix: "", file: file)
-    try checkVersion(document, root: root, file: file)
+    let version = try checkVersion(document, root: root, file: file)
 
     for (keyNode, value) in document {
       let key = keyNode.string ?? ""
@@ -57,7 +57,7 @@ public enum PresetLoader {
         preset.description = isNull(value) ? "" : scalar.string
       case _ where PresetSchema.sections.contains(key):
         preset.origins[key] = at(keyNode)
-        try applySection(key, value, to: &preset, file: file)
+        try applySection(key, value, to: &preset, file: file, version: version)
       default:
         throw PresetError.unknownKey(at(keyNode), key: key, suggestion: PresetSchema.suggestion(for: key))
       }
@@ -68,23 +68,24 @@ public enum PresetLoader {
 
   // MARK: - Steps
 
-  /// Requires `version:` equal to `PipelineParams.version`.
-  ///
-  /// Migrations (style rule 14) go here when version 2 exists: one step vN → vN+1 each, applied to the
-  /// node tree before the keys are read, with a comment on any change to output.
-  private static func checkVersion(_ document: Node.Mapping, root: Node, file: String) throws {
+  /// Reads `version:`; any version from `PresetMigration.oldestVersion` to `PipelineParams.version` is accepted
+  /// and its keys are renamed to the current ones as they are read (``PresetMigration``).
+  private static func checkVersion(_ document: Node.Mapping, root: Node, file: String) throws -> Int {
     guard let node = document["version"] else {
       throw PresetError.missingVersion(location(of: root, in: file))
     }
     guard let scalar = PresetScalar(node), scalar.isPlain, let version = Int(scalar.text),
-      version == PipelineParams.version
+      PresetMigration.canRead(version)
     else {
       throw PresetError.unsupportedVersion(location(of: node, in: file), found: PresetScalar(node)?.text ?? describe(node))
     }
+    return version
   }
 
   /// Applies one section's keys; a null section (`masks:` with nothing under it) keeps the defaults.
-  private static func applySection(_ section: String, _ node: Node, to preset: inout Preset, file: String) throws {
+  private static func applySection(
+    _ section: String, _ node: Node, to preset: inout Preset, file: String, version: Int
+  ) throws {
     if isNull(node) { return }
     guard let mapping = node.mapping else {
       throw PresetError.wrongType(
@@ -93,7 +94,7 @@ public enum PresetLoader {
     }
     try checkDuplicates(mapping, prefix: section + ".", file: file)
     for (keyNode, value) in mapping {
-      let path = section + "." + (keyNode.string ?? "")
+      let path = PresetMigration.currentKey(section + "." + (keyNode.string ?? ""), from: version)
       guard let key = PresetSchema.key(path) else {
         throw PresetError.unknownKey(
           location(of: keyNode, in: file), key: path, suggestion: PresetSchema.suggestion(for: path))

@@ -15,16 +15,10 @@ extension PresetSchema {
       case .choice(let names): type = names.map { "`\($0)`" }.joined(separator: " ")
       default: type = key.kind.name
       }
-      let range = key.range.map { "\(number($0.lowerBound))...\(number($0.upperBound))" } ?? ""
-      let cells = ["`\(key.path)`", type, range, "`\(key.value(in: defaults))`", key.summary]
+      let range = key.parameter.kind.rangeText ?? ""
+      let cells = ["`\(key.path)`", type, range, "`\(key.value(in: defaults))`", key.meaning]
       lines.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// A range bound as written in the Params docs: `203`, `0.5`, `0.0001`.
-  private static func number(_ value: Double) -> String {
-    if value == value.rounded() { return String(Int(value)) }
-    return "\(Float(value))"
   }
 }

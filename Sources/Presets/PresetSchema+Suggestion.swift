@@ -6,6 +6,7 @@ extension PresetSchema {
   /// `masks.peakNits` (right field, wrong section) and `peakNits` (no section) find `output.peakNits`.
   /// A bare unknown section name (`ouput`) is matched against section names.
   public static func suggestion(for unknown: String) -> String? {
+    if let current = PresetMigration.renamed(unknown) { return current }
     let lowered = unknown.lowercased()
     if !unknown.contains(".") {
       if let section = EditDistance.nearest(unknown, in: sections + topLevelKeys) { return section }

@@ -1,6 +1,7 @@
 import CShim
 import IO
 import Imaging
+import Media
 import Pipeline
 import Presets
 

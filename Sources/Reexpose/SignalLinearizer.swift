@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import Media
 import Pipeline
 
 /// Non-linear SDR R'G'B' (0...1) → linear light relative to SDR white, for planar (non-libav) callers.

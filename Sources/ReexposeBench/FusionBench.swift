@@ -1,6 +1,7 @@
 import Dispatch
 import Fusion
 import Imaging
+import Media
 import NN
 import Pipeline
 
@@ -31,7 +32,7 @@ enum FusionBench {
     let (ww, wh) = params.workingSize(width: width, height: height)
     let small = PlanarImage(width: ww, height: wh, channels: 3)
     let net = stage.network, state = REHDRState(), pool = TensorPool()
-    let applier = GainMapApplier(params: .init(radius: params.guideRadius, epsilon: params.guideEpsilon))
+    let applier = GainMapApplier(params: .init(radius: params.guideRadiusPixels, epsilon: params.guideEpsilon))
     var t: [String: Double] = [:]
     func time(_ label: String, _ body: () throws -> Void) rethrows {
       let t0 = DispatchTime.now().uptimeNanoseconds

@@ -4,6 +4,7 @@ import Foundation
 import IO
 import Imaging
 import Inpaint
+import Media
 import Pipeline
 import Reexpose
 

@@ -3,6 +3,7 @@ import Denoise
 import Dispatch
 import Imaging
 import Masks
+import Media
 import Pipeline
 
 /// Per-stage in-process timings of the mask, shadow-denoise and expansion stages at 1080p on synthetic frames

@@ -1,5 +1,6 @@
 import Diffusion
 import Imaging
+import Parameters
 import XCTest
 
 /// `DiffusionParams` defaults and validation.

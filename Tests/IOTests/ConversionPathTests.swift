@@ -1,6 +1,6 @@
 import CShim
 import Imaging
-import Pipeline
+import Media
 import XCTest
 
 import IO

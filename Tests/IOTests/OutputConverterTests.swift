@@ -1,7 +1,7 @@
 import CShim
 import Color
 import Imaging
-import Pipeline
+import Media
 import XCTest
 
 import IO

@@ -1,5 +1,6 @@
 import Imaging
 import Masks
+import Parameters
 import TestSupport
 import XCTest
 

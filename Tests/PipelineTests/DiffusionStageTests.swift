@@ -1,6 +1,8 @@
 import Diffusion
 import Foundation
 import Imaging
+import Media
+import Parameters
 import Pipeline
 import TestSupport
 import XCTest
@@ -12,7 +14,7 @@ final class DiffusionStageTests: XCTestCase {
   func params(_ edit: (inout PipelineParams) -> Void = { _ in }) -> PipelineParams {
     var p = PipelineParams()
     p.diffusion.enabled = true
-    p.window.lookAheadFrames = 0
+    p.window.maxLookAheadFrames = 0
     p.shadows.radiusFrames = 0
     p.diffusion.workingScale = 0.5
     p.diffusion.tileSizePixels = 32

@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import Media
 import XCTest
 
 @testable import Pipeline

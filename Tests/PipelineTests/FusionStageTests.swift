@@ -1,6 +1,8 @@
 import Foundation
 import Fusion
 import Imaging
+import Media
+import Parameters
 import Pipeline
 import TestSupport
 import XCTest

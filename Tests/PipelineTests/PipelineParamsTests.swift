@@ -1,4 +1,5 @@
 import Imaging
+import Parameters
 import XCTest
 
 @testable import Pipeline
@@ -27,7 +28,7 @@ final class PipelineParamsTests: XCTestCase {
 
   func testWindowBoundsShadowLookAhead() {
     var p = PipelineParams()
-    p.window.lookAheadFrames = 0
+    p.window.maxLookAheadFrames = 0
     XCTAssertThrowsError(try p.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "shadows.radiusFrames") }
     p.shadows.radiusFrames = 0
     XCTAssertNoThrow(try p.validate())

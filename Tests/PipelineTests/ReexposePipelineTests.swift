@@ -1,5 +1,7 @@
 import Foundation
 import Imaging
+import Media
+import Parameters
 import XCTest
 
 @testable import Pipeline
@@ -61,7 +63,7 @@ final class ReexposePipelineTests: XCTestCase {
 
   func testInvalidParamsThrowDottedKey() {
     var p = PipelineParams()
-    p.window.lookAheadFrames = 99
-    XCTAssertThrowsError(try ReexposePipeline(params: p)) { XCTAssertEqual(($0 as? ParameterError)?.key, "window.lookAheadFrames") }
+    p.window.maxLookAheadFrames = 99
+    XCTAssertThrowsError(try ReexposePipeline(params: p)) { XCTAssertEqual(($0 as? ParameterError)?.key, "window.maxLookAheadFrames") }
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Fusion
 import Imaging
+import Media
 import Pipeline
 import TestSupport
 import XCTest

@@ -1,4 +1,5 @@
 import Imaging
+import Media
 import XCTest
 
 @testable import Pipeline

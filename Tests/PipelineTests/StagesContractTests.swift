@@ -2,6 +2,8 @@ import Denoise
 import Imaging
 import Inpaint
 import Masks
+import Media
+import Parameters
 import Pipeline
 import TestSupport
 import XCTest
@@ -55,6 +57,53 @@ final class StagesContractTests: XCTestCase {
     XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 0)
     XCTAssertEqual(try MaskStage().lookAheadFrames, 0)
     XCTAssertEqual(try HighlightStage().lookAheadFrames, 0)
+  }
+
+  /// Params with `stage` enabled (and what it requires, minus what it excludes), look-ahead raised where the
+  /// stage has a knob for it.
+  func params(enabling stage: StageDescriptor) -> PipelineParams {
+    var p = PipelineParams()
+    p.window.maxLookAheadFrames = 8
+    func set(_ key: String, _ value: ParameterValue) {
+      PipelineParams.parameters.first { $0.key == key }?.set(value, in: &p)
+    }
+    set(stage.name + ".enabled", .bool(true))
+    for need in stage.requires { set(need.section + ".enabled", .bool(true)) }
+    for clash in stage.excludes { set(clash.section + ".enabled", .bool(false)) }
+    if let key = stage.lookAheadKey { set(key, .int(2)) }
+    return p
+  }
+
+  /// Every registered stage, built by its descriptor as the pipeline builds it, keeps the contract: N frames
+  /// in → N out, in order, pts kept, never more held than the look-ahead its descriptor declares.
+  func test_everyRegisteredStage_keepsTheContract_andItsDeclaredLookAhead() throws {
+    for descriptor in StageRegistry.all {
+      let p = params(enabling: descriptor)
+      XCTAssertTrue(descriptor.isEnabled(p), descriptor.name)
+      try p.validate()
+      let pipeline = try ReexposePipeline(params: p)
+      let index = try XCTUnwrap(pipeline.stages.firstIndex { $0.name == descriptor.name }, descriptor.name)
+      let stage = pipeline.stages[index]
+      XCTAssertEqual(stage.lookAheadFrames, descriptor.lookAheadFrames(p), descriptor.name)
+      if descriptor.lookAheadKey != nil { XCTAssertGreaterThan(stage.lookAheadFrames, 0, descriptor.name) }
+      // Frames as the stages before it leave them.
+      let before = StageChain(Array(pipeline.stages[..<index]))
+      for n in [1, 2, 7] {
+        var inputs: [Frame] = []
+        for i in 0..<n { inputs += try before.push(frame(i, w: 48, h: 32, level: i < 4 ? 0.01 : 0.3)) }
+        inputs += try before.flush()
+        var out: [Frame] = []
+        for (i, f) in inputs.enumerated() {
+          let got = try stage.push(f)
+          XCTAssertLessThanOrEqual(i + 1 - (out.count + got.count), stage.lookAheadFrames, "\(stage.name) held too many")
+          out += got
+        }
+        out += try stage.flush()
+        XCTAssertEqual(try stage.flush().count, 0, stage.name)
+        XCTAssertEqual(out.map(\.index), Array(0..<n), "\(stage.name) n=\(n)")
+        XCTAssertEqual(out.map(\.pts), (0..<n).map { Int64($0 * 10) }, stage.name)
+      }
+    }
   }
 
   func test_maskStage_setsMasks_evenWithoutSignal() throws {

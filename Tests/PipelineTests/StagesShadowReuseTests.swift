@@ -1,5 +1,6 @@
 import Denoise
 import Imaging
+import Media
 import Pipeline
 import TestSupport
 import XCTest

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Inpaint
 import Masks
+import Media
 import Pipeline
 import XCTest
 
@@ -85,7 +86,7 @@ final class StagesTemporalStabilityTests: XCTestCase {
     var mp = MaskParams()
     mp.temporalWeight = temporalWeight
     var hp = HighlightParams()
-    hp.diffusionIterations = 8  // keeps the debug-build test fast
+    hp.jacobiSweepsPerLevel = 8  // keeps the debug-build test fast
     let masks = try MaskStage(params: mp), highlights = try HighlightStage(params: hp)
     var prevOut: [Double]?, prevGT: [Double]?
     var total = 0.0, pairs = 0

@@ -68,7 +68,7 @@ final class PresetErrorTests: XCTestCase {
   func test_wrongType_integer() throws {
     XCTAssertEqual(
       try error("version: 1\nwindow:\n  lookAheadFrames: 1.5\n"),
-      "F:3:20: error: window.lookAheadFrames: expected an integer, got '1.5'")
+      "F:3:20: error: window.maxLookAheadFrames: expected an integer, got '1.5'")
   }
 
   func test_wrongType_bool() throws {
@@ -117,17 +117,17 @@ final class PresetErrorTests: XCTestCase {
   func test_missingVersion() throws {
     XCTAssertEqual(
       try error("description: x\noutput:\n  peakNits: 1000\n"),
-      "F:1:1: error: missing 'version:' (this reexpose reads version 1)")
+      "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
   }
 
   func test_emptyFile_isMissingVersion() throws {
-    XCTAssertEqual(try error("# nothing\n"), "F:1:1: error: missing 'version:' (this reexpose reads version 1)")
+    XCTAssertEqual(try error("# nothing\n"), "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
   }
 
   func test_unsupportedVersion() throws {
     XCTAssertEqual(
-      try error("description: x\nversion: 2\n"),
-      "F:2:10: error: unsupported preset version '2' (this reexpose reads version 1)")
+      try error("description: x\nversion: 3\n"),
+      "F:2:10: error: unsupported preset version '3' (this reexpose reads version 2)")
   }
 
   func test_duplicateKey() throws {

@@ -84,8 +84,8 @@ final class PresetFileTests: XCTestCase {
     let fast = try repository.load("fast").params
     let hdr10 = try repository.load("hdr10-pq").params
     XCTAssertEqual(fast.output, hdr10.output)
-    XCTAssertLessThanOrEqual(fast.window.lookAheadFrames, 1)
-    XCTAssertLessThan(fast.highlights.diffusionIterations, hdr10.highlights.diffusionIterations)
+    XCTAssertLessThanOrEqual(fast.window.maxLookAheadFrames, 1)
+    XCTAssertLessThan(fast.highlights.jacobiSweepsPerLevel, hdr10.highlights.jacobiSweepsPerLevel)
     XCTAssertTrue(fast.hasRestoration)
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Parameters
 import Pipeline
 import XCTest
 
@@ -57,11 +58,25 @@ final class PresetSchemaTests: XCTestCase {
     }
   }
 
-  func test_summaries_stateDefault_andNumericOnesARange() {
+  /// Range and default are derived from the declaration, never written into its doc a second time.
+  func test_docs_leaveRangeAndDefaultToTheDeclaration() {
     for key in PresetSchema.keys {
-      XCTAssertTrue(key.summary.contains("efault"), "\(key.path) doc lacks its default")
-      if key.range != nil { XCTAssertTrue(key.summary.contains("Range"), "\(key.path) doc lacks its range") }
-      XCTAssertFalse(key.summary.contains("\n"), key.path)
+      let doc = key.parameter.doc
+      XCTAssertFalse(doc.isEmpty, key.path)
+      XCTAssertFalse(doc.contains("Range "), "\(key.path) doc repeats its range")
+      XCTAssertFalse(doc.lowercased().contains("default"), "\(key.path) doc repeats its default")
+      XCTAssertFalse(doc.contains("\n"), key.path)
+      XCTAssertTrue(key.summary.hasSuffix("Default \(key.value(in: PipelineParams()))."), key.path)
+      if let range = key.parameter.kind.rangeText { XCTAssertTrue(key.summary.contains("Range \(range)."), key.path) }
+    }
+  }
+
+  /// Each stage of the registry owns exactly its section's keys, in pipeline order.
+  func test_stageSections_comeFromTheRegistry() {
+    let stageSections = StageRegistry.all.map(\.name)
+    XCTAssertEqual(PresetSchema.sections, ["input", "window"] + stageSections + ["output"])
+    for stage in StageRegistry.all {
+      XCTAssertEqual(PresetSchema.keys(in: stage.name).map(\.path), stage.section.parameters.map(\.key))
     }
   }
 

@@ -1,11 +1,18 @@
 import Diffusion
 import Imaging
+import Media
+import Parameters
 
 /// Diffusion inpainting of over-exposed regions (``DiffusionInpainter``): a small conditional UNet,
 /// sampled with DDIM from the PDE fill of the highlight stage (run it first), recreates detail inside the
 /// over-exposure mask; pixels outside the mask are untouched. Looks ahead 0 frames; its "previous output"
 /// condition resets at scene cuts and at `flush()`. Needs the mask stage before it.
 public final class DiffusionStage: ReferenceConditionedStage {
+  public static let descriptor = StageDescriptor(
+    "diffusion", params: \.diffusion, enabled: { $0.diffusion.enabled }, readsMasks: { _ in true },
+    requires: [("highlights", "diffusion starts from its fill")],
+    make: { p, env in try DiffusionStage(params: p.diffusion, locator: env.models) })
+
   public let name = "diffusion"
   public let lookAheadFrames = 0
   /// The inpainter (network, parameters, previous output).
@@ -16,7 +23,6 @@ public final class DiffusionStage: ReferenceConditionedStage {
   /// Loads the network. Throws ``ParameterError`` (key prefixed `diffusion.`) for bad parameters and
   /// ``PipelineError/modelUnavailable(file:reason:)`` naming the weights file when it is missing or unusable.
   public init(params: DiffusionParams, locator: ModelLocator = ModelLocator()) throws {
-    do { try params.validate() } catch let e as ParameterError { throw e.prefixed("diffusion") }
     modelPath = try locator.locate(params.model)
     do {
       inpainter = try DiffusionInpainter(contentsOf: modelPath, params: params)

@@ -1,11 +1,17 @@
 import Imaging
 import Inpaint
+import Media
+import Parameters
 
 /// Reconstructs clipped highlights in place (``HighlightReconstructor``); looks ahead 0 frames.
 ///
 /// Blends by `frame.overMask` when present (the mask stage should run first), else applies the
 /// reconstruction wherever a channel is clipped. A no-op when `params.enabled` is false.
 public final class HighlightStage: Stage {
+  public static let descriptor = StageDescriptor(
+    "highlights", params: \.highlights, enabled: { $0.highlights.enabled }, readsMasks: { _ in true },
+    make: { p, _ in try HighlightStage(params: p.highlights) })
+
   public let name = "highlights"
   public let lookAheadFrames = 0
   /// The reconstructor (scratch buffers only, no temporal state).

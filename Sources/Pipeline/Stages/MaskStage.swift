@@ -1,6 +1,8 @@
 import Color
 import Imaging
 import Masks
+import Media
+import Parameters
 
 /// Computes the over/under-exposure masks of every frame (``ExposureMasker``); looks ahead 0 frames.
 ///
@@ -8,6 +10,12 @@ import Masks
 /// `frame.image` with the sRGB inverse EOTF (values clamped to 0...1). Sets `overMask` and `underMask`
 /// ([1, H, W]). The temporal state resets when `frame.isSceneCut` and at `flush()`.
 public final class MaskStage: Stage {
+  /// Runs whenever another active stage reads the masks.
+  public static let descriptor = StageDescriptor(
+    "masks", params: \.masks,
+    enabled: { p in StageRegistry.all.contains { $0.name != "masks" && $0.isEnabled(p) && $0.readsMasks(p) } },
+    make: { p, _ in try MaskStage(params: p.masks) })
+
   public let name = "masks"
   public let lookAheadFrames = 0
   /// The per-stream masker.

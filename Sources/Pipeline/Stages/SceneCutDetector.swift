@@ -1,4 +1,6 @@
 import Imaging
+import Media
+import Parameters
 
 /// Flags scene cuts from the mean absolute luma difference of consecutive frames' signals.
 ///

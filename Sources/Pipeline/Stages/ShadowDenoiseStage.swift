@@ -1,5 +1,7 @@
 import Denoise
 import Imaging
+import Media
+import Parameters
 
 /// Temporal shadow denoising over a ±`radiusFrames` window (``ShadowDenoiser``).
 ///
@@ -11,6 +13,11 @@ import Imaging
 /// window), and the originals are kept unmodified for later neighbours. `flush()` emits every held frame
 /// (with the neighbours that exist) and clears the window.
 public final class ShadowDenoiseStage: Stage {
+  public static let descriptor = StageDescriptor(
+    "shadows", params: \.shadows, enabled: { $0.shadows.enabled }, readsMasks: { _ in true },
+    lookAhead: (key: "radiusFrames", frames: { $0.shadows.strength > 0 ? $0.shadows.radiusFrames : 0 }),
+    make: { p, _ in try ShadowDenoiseStage(params: p.shadows) })
+
   public let name = "shadows"
   public let lookAheadFrames: Int
   /// The denoiser.

@@ -1,10 +1,9 @@
 import Color
 import Imaging
-import Pipeline
 import XCTest
 
 /// The SIMD expansion against the per-pixel definition (InverseToneMap, luminance ratio, peak bound).
-final class StagesExpansionSIMDTests: XCTestCase {
+final class ExpansionApplierTests: XCTestCase {
   func reference(_ r: Float, _ g: Float, _ b: Float, _ m: Float?, _ curve: InverseToneMap, _ drive: Float) -> SIMD3<Float> {
     let y = 0.2126 * r + 0.7152 * g + 0.0722 * b
     var yEff = y
@@ -23,9 +22,8 @@ final class StagesExpansionSIMDTests: XCTestCase {
       for withMask in [false, true] {
         var p = ExpansionParams()
         p.exponent = exponent
-        let output = OutputParams()
-        let stage = ExpansionStage(params: p, output: output)
-        let curve = InverseToneMap(params: p, peakNits: output.peakNits, referenceWhiteNits: output.referenceWhiteNits)
+        let applier = ExpansionApplier(params: p, peakNits: 1000, referenceWhiteNits: 203)
+        let curve = InverseToneMap(params: p, peakNits: 1000, referenceWhiteNits: 203)
         let w = 203, h = 7
         let img = PlanarImage(width: w, height: h)
         let mask = PlanarImage(width: w, height: h, channels: 1)
@@ -40,9 +38,8 @@ final class StagesExpansionSIMDTests: XCTestCase {
           mask.data[i] = i % 3 == 0 ? 0 : rnd()
         }
         let original = img.copy()
-        var f = Frame(image: img, pts: 0, index: 0)
-        if withMask { f.overMask = mask }
-        let out = try stage.push(f)[0].image
+        applier.apply(to: img, overMask: withMask ? mask : nil)
+        let out = img
         for i in 0..<img.planeSize {
           let o = original
           let ref = reference(

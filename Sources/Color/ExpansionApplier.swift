@@ -1,41 +1,40 @@
-import Color
 import Imaging
 import VectorMath
 
-/// Inverse tone mapping stage: expands highlights toward the output peak (see ``InverseToneMap``).
+/// Applies the inverse tone map to a linear frame in place (see ``InverseToneMap``).
 ///
 /// Per pixel: Y = BT.709 luminance of the linear frame; over-exposure mask m pushes Y toward SDR white,
 /// Y_eff = Y + maskDrive·m·max(0, 1 − Y), so clipped regions reach the peak; the output is RGB·g with
 /// g = min(f(Y_eff)/Y, P/max(R, G, B)): hue kept, and no channel pushed past the peak P (a saturated
-/// reconstructed highlight would otherwise leave the mastering range). Looks ahead 0 frames.
-public final class ExpansionStage: Stage {
-  public let name = "expansion"
-  public let lookAheadFrames = 0
-  let curve: InverseToneMap
-  let maskDrive: Float
+/// reconstructed highlight would otherwise leave the mastering range).
+public struct ExpansionApplier: Sendable {
+  public let curve: InverseToneMap
+  public let maskDrive: Float
   /// The curve's exponent as whole powers plus an optional square root when it is a multiple of ½ (the
   /// default 2.5 = t²·√t), so the SIMD path needs no exp/log; nil otherwise.
-  let halfPower: (whole: Int, sqrt: Bool)?
+  let halfPower: HalfPower?
 
-  public init(params: ExpansionParams, output: OutputParams) {
-    curve = InverseToneMap(params: params, peakNits: output.peakNits, referenceWhiteNits: output.referenceWhiteNits)
+  struct HalfPower: Sendable {
+    let whole: Int
+    let sqrt: Bool
+  }
+
+  public init(params: ExpansionParams, peakNits: Float, referenceWhiteNits: Float) {
+    curve = InverseToneMap(params: params, peakNits: peakNits, referenceWhiteNits: referenceWhiteNits)
     maskDrive = params.maskDrive
     let twice = 2 * curve.exponent
-    halfPower = twice == twice.rounded() && twice >= 0 && twice <= 32 ? (Int(twice) / 2, Int(twice) % 2 == 1) : nil
+    halfPower = twice == twice.rounded() && twice >= 0 && twice <= 32
+      ? HalfPower(whole: Int(twice) / 2, sqrt: Int(twice) % 2 == 1) : nil
   }
 
-  public func push(_ frame: Frame) throws -> [Frame] {
-    if !curve.isIdentity { apply(to: frame) }
-    return [frame]
-  }
+  /// Whether applying changes nothing.
+  public var isIdentity: Bool { curve.isIdentity }
 
-  public func flush() throws -> [Frame] { [] }
-
-  func apply(to frame: Frame) {
-    let img = frame.image
+  /// Expands `image` ([3, H, W] linear) in place, driven by `overMask` ([1, H, W]) when given.
+  public func apply(to img: PlanarImage, overMask: PlanarImage?) {
     let n = img.planeSize
     let r = img.plane(0), g = img.plane(1), b = img.plane(2)
-    let mask: UnsafeMutablePointer<Float>? = frame.overMask?.plane(0)
+    let mask: UnsafeMutablePointer<Float>? = overMask?.plane(0)
     let curve = self.curve
     let drive = maskDrive
     let k = Constants(curve: curve, drive: drive, halfPower: halfPower)
@@ -61,7 +60,7 @@ public final class ExpansionStage: Stage {
     /// t^p as t^whole·(√t if `sqrt`) when `byParts`, else by ``SIMDMath/pow(_:_:)``.
     let byParts: Bool, whole: Int, sqrt: Bool
 
-    init(curve: InverseToneMap, drive: Float, halfPower: (whole: Int, sqrt: Bool)?) {
+    init(curve: InverseToneMap, drive: Float, halfPower: HalfPower?) {
       knee = curve.knee
       peak = curve.peak
       invRange = 1 / (1 - curve.knee)

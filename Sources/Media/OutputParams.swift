@@ -1,0 +1,57 @@
+import Color
+import Parameters
+
+/// Output signal: transfer, primaries, container pixel format and HDR10 metadata.
+public struct OutputParams: ParameterSet {
+  /// Pixel format written to the container.
+  public enum PixelFormat: String, CaseIterable, Sendable {
+    /// 4:2:0 10-bit Y'CbCr (HDR10 / HLG delivery).
+    case yuv420p10le
+    /// 4:4:4 10-bit Y'CbCr.
+    case yuv444p10le
+    /// Planar float RGB (scene-linear workflows).
+    case gbrpf32le
+  }
+
+  public var transfer: String = "pq"
+  public var primaries: Primaries = .bt2020
+  public var pixelFormat: PixelFormat = .yuv420p10le
+  public var fullRange: Bool = false
+  public var peakNits: Float = 1000
+  public var referenceWhiteNits: Float = 203
+  public var masteringMinNits: Float = 0.005
+  public var masteringPrimaries: Primaries = .p3d65
+
+  public init() {}
+
+  public static let parameters: [Parameter<Self>] = [
+    .choice(
+      "transfer", \.transfer, names: CurveRegistry.outputNames,
+      doc: "Output transfer curve, a registry name with `isOutput` (`reexpose --list-curves`)."),
+    .choice("primaries", \.primaries, doc: "Output primaries."),
+    .choice("pixelFormat", \.pixelFormat, doc: "Container pixel format; `linear` output needs gbrpf32le."),
+    .bool(
+      "fullRange", \.fullRange,
+      doc: "Full-range (true) or limited/narrow-range (false) Y'CbCr. Ignored for gbrpf32le."),
+    .float(
+      "peakNits", \.peakNits, 203...10000, unit: "cd/m²",
+      doc: "Peak luminance: mastering display max (PQ), nominal peak (HLG), expansion target."),
+    .float(
+      "referenceWhiteNits", \.referenceWhiteNits, 80...1000, unit: "cd/m²",
+      doc: "Where SDR 100 % white is placed (BT.2408: 203); must not exceed peakNits."),
+    .float(
+      "masteringMinNits", \.masteringMinNits, 0...1, unit: "cd/m²", doc: "Mastering display minimum luminance."),
+    .choice(
+      "masteringPrimaries", \.masteringPrimaries,
+      doc: "Mastering display primaries for the SMPTE ST 2086 metadata."),
+  ]
+
+  public func checkRelations() throws {
+    if referenceWhiteNits > peakNits {
+      throw ParameterError(key: "referenceWhiteNits", message: "must not exceed peakNits (\(peakNits))")
+    }
+    if transfer == "linear" && pixelFormat != .gbrpf32le {
+      throw ParameterError(key: "pixelFormat", message: "linear output needs gbrpf32le, got \(pixelFormat.rawValue)")
+    }
+  }
+}

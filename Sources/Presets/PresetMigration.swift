@@ -1,0 +1,38 @@
+import Pipeline
+
+/// Upgrades keys of older preset versions to the current one, one step per version.
+///
+/// Version 2 renamed keys whose names misled; values and output are unchanged:
+/// - `highlights.diffusionIterations` → `highlights.jacobiSweepsPerLevel` (Jacobi sweeps of the PDE fill, not
+///   diffusion-model steps)
+/// - `window.lookAheadFrames` → `window.maxLookAheadFrames` (a cap on the stages' look-ahead, not a window)
+/// - `fusion.guideRadius` → `fusion.guideRadiusPixels` (its unit)
+public enum PresetMigration {
+  /// Renames made by the step from version `n` to `n + 1`, keyed by `n`.
+  public static let renames: [Int: [String: String]] = [
+    1: [
+      "highlights.diffusionIterations": "highlights.jacobiSweepsPerLevel",
+      "window.lookAheadFrames": "window.maxLookAheadFrames",
+      "fusion.guideRadius": "fusion.guideRadiusPixels",
+    ]
+  ]
+
+  /// The oldest version still read.
+  public static let oldestVersion = 1
+
+  /// Whether files of `version` can be read.
+  public static func canRead(_ version: Int) -> Bool { (oldestVersion...PipelineParams.version).contains(version) }
+
+  /// The current name of `key` as written in a file of `version`.
+  public static func currentKey(_ key: String, from version: Int) -> String {
+    var key = key
+    for step in version..<PipelineParams.version { key = renames[step]?[key] ?? key }
+    return key
+  }
+
+  /// The current name of a key that an older version called `key`, if it was renamed.
+  public static func renamed(_ key: String) -> String? {
+    let current = currentKey(key, from: oldestVersion)
+    return current == key ? nil : current
+  }
+}
