@@ -1,6 +1,6 @@
 # reexpose — build, test, demo, bench, install.
 #   make demo     build and run the main job on a generated SDR clip
-#   make test     build and run every test (Swift unit + end-to-end, C API example, Python tools)
+#   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools)
 #   make bench    speed against ffmpeg's own filters and raw sgemm, same run
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -24,7 +24,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-swift test-c test-examples demo bench bench-nn install uninstall clean
+.PHONY: all build lib test test-tiers test-swift test-c test-examples demo bench bench-nn install uninstall clean
 
 all: build
 
@@ -41,8 +41,12 @@ lib: $(RELEASE_DIR)/libReexposeShared.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
 test: build
-	@$(MAKE) --no-print-directory test-swift test-c test-examples test-python
+	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-python
 	@echo "make test: all suites passed"
+
+# Each target declares exactly the modules it imports, all of lower tiers (Package.swift's header).
+test-tiers:
+	$(PYTHON) Tests/check-tiers.py
 
 test-swift:
 	$(SWIFT) test

@@ -21,6 +21,12 @@ extension ParameterSet {
     try checkRelations()
   }
 
+  /// Whether `other` is a `Self` equal to this one; nil stands for the defaults, `Self()`.
+  public func isEqual(to other: (any ParameterSet)?) -> Bool {
+    guard let other else { return self == Self() }
+    return (other as? Self) == self
+  }
+
   /// The declaration called `key`, or nil.
   public static func parameter(_ key: String) -> Parameter<Self>? { parameters.first { $0.key == key } }
 }

@@ -1,29 +1,40 @@
-import Color
-import Denoise
-import Diffusion
-import Fusion
-import Inpaint
-import Masks
 import Media
 import Parameters
 
-/// Everything that configures the pipeline: one section per stage (see ``StageRegistry``) plus the input,
-/// the temporal window and the output, validated in one place.
+/// Everything that configures the pipeline: the input, the temporal window and the output, plus one section per
+/// stage of ``StageRegistry``, validated in one place.
+///
+/// A stage's section is stored by its `ParameterSet` type and reached through a property its stage file declares
+/// (`extension PipelineParams { var masks: MaskParams { … } }`), so adding a stage does not touch this file.
+/// Each stage has its own params type; a section never written reads as that type's defaults.
 public struct PipelineParams: Equatable, Sendable {
   /// Preset format version this struct corresponds to (`PresetMigration` upgrades older files).
   public static let version = 2
 
   public var input = InputParams()
   public var window = WindowParams()
-  public var masks = MaskParams()
-  public var highlights = HighlightParams()
-  public var diffusion = DiffusionParams()
-  public var shadows = ShadowParams()
-  public var expansion = ExpansionParams()
-  public var fusion = FusionParams()
   public var output = OutputParams()
+  private var stageSections: [ObjectIdentifier: any ParameterSet] = [:]
 
   public init() {}
+
+  /// The stage section of type `P` (its defaults until written).
+  public subscript<P: ParameterSet>(section type: P.Type) -> P {
+    get { stageSections[ObjectIdentifier(type)] as? P ?? P() }
+    set { stageSections[ObjectIdentifier(type)] = newValue }
+  }
+
+  public static func == (a: PipelineParams, b: PipelineParams) -> Bool {
+    guard a.input == b.input, a.window == b.window, a.output == b.output else { return false }
+    for key in Set(a.stageSections.keys).union(b.stageSections.keys) {
+      if let x = a.stageSections[key] {
+        if !x.isEqual(to: b.stageSections[key]) { return false }
+      } else if let y = b.stageSections[key], !y.isEqual(to: nil) {
+        return false
+      }
+    }
+    return true
+  }
 
   /// Every section in preset-file order: input, window, the stages in processing order, output.
   public static let sections: [ParameterSection] =

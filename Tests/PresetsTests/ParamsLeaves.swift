@@ -1,14 +1,17 @@
 import Pipeline
 
-/// A Mirror walk of `PipelineParams`: every leaf field by dotted path, with its value as text.
+/// A Mirror walk of every section of `PipelineParams`: each stored field by dotted path, with its value as
+/// text.
 ///
-/// Independent of the schema, so a field added to a Params struct but not to `PresetSchema.keys`
-/// shows up as a difference.
+/// Reads the sections' stored properties, not their declarations, so a field added to a Params struct without
+/// a `Parameter` declaration shows up as a difference from `PresetSchema.keys`.
 enum ParamsLeaves {
   /// `["output.peakNits": "1000.0", …]` for every stored leaf property of `params`.
   static func of(_ params: PipelineParams) -> [String: String] {
     var leaves: [String: String] = [:]
-    walk(params, path: "", into: &leaves)
+    for section in PipelineParams.sections {
+      walk(section.values(in: params), path: section.name, into: &leaves)
+    }
     return leaves
   }
 
@@ -20,7 +23,7 @@ enum ParamsLeaves {
     }
     for child in mirror.children {
       guard let label = child.label else { continue }
-      walk(child.value, path: path.isEmpty ? label : path + "." + label, into: &leaves)
+      walk(child.value, path: path + "." + label, into: &leaves)
     }
   }
 }

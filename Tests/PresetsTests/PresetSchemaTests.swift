@@ -22,12 +22,6 @@ final class PresetSchemaTests: XCTestCase {
     XCTAssertEqual(valueLines.count, ParamsLeaves.of(PipelineParams()).count)
   }
 
-  func test_sections_matchPipelineParamsInOrder() {
-    let labels = Mirror(reflecting: PipelineParams()).children.compactMap(\.label)
-    XCTAssertEqual(PresetSchema.sections, labels)
-    XCTAssertEqual(PresetSchema.keys.map(\.section).uniqued(), labels, "keys grouped by section, in order")
-  }
-
   /// Setting each key to a non-default value changes exactly the field of the same dotted name.
   func test_eachKey_writesItsOwnField() throws {
     let defaults = PipelineParams()

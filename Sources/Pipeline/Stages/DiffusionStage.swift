@@ -53,3 +53,11 @@ public final class DiffusionStage: ReferenceConditionedStage {
     return []
   }
 }
+
+extension PipelineParams {
+  /// The `diffusion` section.
+  public var diffusion: DiffusionParams {
+    get { self[section: DiffusionParams.self] }
+    set { self[section: DiffusionParams.self] = newValue }
+  }
+}

@@ -25,3 +25,11 @@ public final class ExpansionStage: Stage {
 
   public func flush() throws -> [Frame] { [] }
 }
+
+extension PipelineParams {
+  /// The `expansion` section.
+  public var expansion: ExpansionParams {
+    get { self[section: ExpansionParams.self] }
+    set { self[section: ExpansionParams.self] = newValue }
+  }
+}

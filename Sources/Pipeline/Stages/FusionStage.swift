@@ -107,3 +107,11 @@ public final class FusionStage: Stage {
     return b
   }
 }
+
+extension PipelineParams {
+  /// The `fusion` section.
+  public var fusion: FusionParams {
+    get { self[section: FusionParams.self] }
+    set { self[section: FusionParams.self] = newValue }
+  }
+}

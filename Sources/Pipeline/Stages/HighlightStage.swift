@@ -34,3 +34,11 @@ public final class HighlightStage: Stage {
 
   public func flush() throws -> [Frame] { [] }
 }
+
+extension PipelineParams {
+  /// The `highlights` section.
+  public var highlights: HighlightParams {
+    get { self[section: HighlightParams.self] }
+    set { self[section: HighlightParams.self] = newValue }
+  }
+}

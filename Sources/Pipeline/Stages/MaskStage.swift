@@ -55,3 +55,11 @@ public final class MaskStage: Stage {
     return out
   }
 }
+
+extension PipelineParams {
+  /// The `masks` section.
+  public var masks: MaskParams {
+    get { self[section: MaskParams.self] }
+    set { self[section: MaskParams.self] = newValue }
+  }
+}

@@ -94,3 +94,11 @@ public final class ShadowDenoiseStage: Stage {
     }
   }
 }
+
+extension PipelineParams {
+  /// The `shadows` section.
+  public var shadows: ShadowParams {
+    get { self[section: ShadowParams.self] }
+    set { self[section: ShadowParams.self] = newValue }
+  }
+}
