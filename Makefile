@@ -1,6 +1,7 @@
 # reexpose — build, test, demo, bench, install.
 #   make demo     build and run the main job on a generated SDR clip
-#   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools)
+#   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools,
+#                 golden outputs of the whole pipeline: Tests/Golden)
 #   make bench    speed against ffmpeg's own filters and raw sgemm, same run
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -24,7 +25,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-tiers test-swift test-c test-examples demo bench bench-nn install uninstall clean
+.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden demo bench bench-nn install uninstall clean
 
 all: build
 
@@ -41,7 +42,7 @@ lib: $(RELEASE_DIR)/libReexposeShared.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
 test: build
-	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-python
+	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-golden test-python
 	@echo "make test: all suites passed"
 
 # Each target declares exactly the modules it imports, all of lower tiers (Package.swift's header).
@@ -56,6 +57,10 @@ test-c:
 
 test-examples:
 	bash Examples/run-tests.sh $(BIN)
+
+# Whole-pipeline goldens (Tests/Golden/README.md): exact frame hashes, PU21 bounds for learned presets.
+test-golden:
+	$(PYTHON) Tests/Golden/run.py --bin $(BIN)
 
 demo: build
 	bash Examples/demo.sh $(BIN)

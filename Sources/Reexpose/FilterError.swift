@@ -18,6 +18,8 @@ public enum FilterError: Error, CustomStringConvertible {
   case state(String)
   /// A bad argument (NULL pointer, wrong planar size).
   case invalidArgument(String)
+  /// An error of no known kind from below (a bug or an unexpected failure), with its message.
+  case `internal`(String)
 
   public var description: String {
     switch self {
@@ -27,10 +29,12 @@ public enum FilterError: Error, CustomStringConvertible {
     case let .pipeline(e): return e.description
     case let .state(s): return s
     case let .invalidArgument(s): return s
+    case let .internal(s): return s
     }
   }
 
-  /// Wraps any error thrown below into a FilterError.
+  /// Wraps any error thrown below into a FilterError; one of no known kind becomes `internal` with its
+  /// message (``ErrorStatus`` classifies it as an internal failure).
   static func wrap(_ error: Error) -> FilterError {
     switch error {
     case let e as FilterError: return e
@@ -38,7 +42,7 @@ public enum FilterError: Error, CustomStringConvertible {
     case let e as ParameterError: return .parameter(e)
     case let e as IOError: return .io(e)
     case let e as PipelineError: return .pipeline(e)
-    default: return .state("\(error)")
+    default: return .internal("\(error)")
     }
   }
 }

@@ -41,22 +41,22 @@ public func reexposeFilterCreate(
 ) -> Int32 {
   guard let out else {
     setCreateError("reexpose_filter_create: out is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   out.pointee = nil
   guard let preset else {
     setCreateError("reexpose_filter_create: preset is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   if count < 0 || (count > 0 && overrides == nil) {
     setCreateError("reexpose_filter_create: bad override list")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   var list: [String] = []
   for i in 0..<Int(count) {
     guard let s = overrides?[i] else {
       setCreateError("reexpose_filter_create: override \(i) is NULL")
-      return StatusCode.invalidArgument
+      return StatusCode.usage
     }
     list.append(String(cString: s))
   }
@@ -67,7 +67,7 @@ public func reexposeFilterCreate(
     return StatusCode.ok
   } catch {
     setCreateError("\(error)")
-    return StatusCode.of(error)
+    return ErrorStatus.classify(error, during: .create).status
   }
 }
 
@@ -81,7 +81,7 @@ public func reexposeFilterLastError(_ filter: OpaquePointer?) -> UnsafePointer<C
 
 @_cdecl("reexpose_filter_send_frame")
 public func reexposeFilterSendFrame(_ filter: OpaquePointer?, _ frame: UnsafePointer<AVFrame>?) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   do {
     try handle.filter.send(frame)
     return StatusCode.ok
@@ -92,10 +92,10 @@ public func reexposeFilterSendFrame(_ filter: OpaquePointer?, _ frame: UnsafePoi
 
 @_cdecl("reexpose_filter_receive_frame")
 public func reexposeFilterReceiveFrame(_ filter: OpaquePointer?, _ out: UnsafeMutablePointer<AVFrame>?) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let out else {
     handle.setLastError("reexpose_filter_receive_frame: out is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   do {
     switch try handle.filter.receive() {
@@ -115,32 +115,31 @@ public func reexposeFilterReceiveFrame(_ filter: OpaquePointer?, _ out: UnsafeMu
 public func reexposeFilterAttachEvents(
   _ filter: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ num: Int32, _ den: Int32
 ) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let path else {
     handle.setLastError("reexpose_filter_attach_events: path is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   do {
     try handle.filter.attachEvents(EventFile(path: String(cString: path)), timeBase: (Int(num), Int(den)))
     return StatusCode.ok
   } catch {
-    return handle.fail(error)
+    return handle.fail(error, during: .attachEvents)
   }
 }
 
 @_cdecl("reexpose_filter_set_reference")
 public func reexposeFilterSetReference(_ filter: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let path else {
     handle.setLastError("reexpose_filter_set_reference: path is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   do {
     try handle.filter.setReference(path: String(cString: path))
     return StatusCode.ok
   } catch {
-    let code = handle.fail(error)
-    return code == StatusCode.internal || code == StatusCode.frame ? StatusCode.invalidArgument : code
+    return handle.fail(error, during: .setReference)
   }
 }
 
@@ -151,7 +150,7 @@ public func reexposeFilterFlush(_ filter: OpaquePointer?) -> Int32 {
 
 @_cdecl("reexpose_filter_send_planar")
 public func reexposeFilterSendPlanar(_ filter: OpaquePointer?, _ frame: UnsafePointer<ReexposePlanarFrame>?) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let frame else { return reexposeFilterSendFrame(filter, nil) }
   do {
     let image = try PlanarBuffers.read(frame.pointee)
@@ -164,10 +163,10 @@ public func reexposeFilterSendPlanar(_ filter: OpaquePointer?, _ frame: UnsafePo
 
 @_cdecl("reexpose_filter_receive_planar")
 public func reexposeFilterReceivePlanar(_ filter: OpaquePointer?, _ out: UnsafeMutablePointer<ReexposePlanarFrame>?) -> Int32 {
-  guard let handle = FilterHandle.from(filter) else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let out else {
     handle.setLastError("reexpose_filter_receive_planar: out is NULL")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   do {
     try PlanarBuffers.checkWritable(out.pointee)
@@ -183,11 +182,11 @@ public func reexposeFilterReceivePlanar(_ filter: OpaquePointer?, _ out: UnsafeM
 
 @_cdecl("reexpose_filter_x265_params")
 public func reexposeFilterX265Params(_ filter: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int32 {
-  guard let handle = FilterHandle.from(filter), let buf, size > 0 else { return StatusCode.invalidArgument }
+  guard let handle = FilterHandle.from(filter), let buf, size > 0 else { return StatusCode.usage }
   let text = Array(handle.filter.x265Params.utf8CString)
   if text.count > size {
     handle.setLastError("reexpose_filter_x265_params: buffer of \(size) bytes, need \(text.count)")
-    return StatusCode.invalidArgument
+    return StatusCode.usage
   }
   text.withUnsafeBufferPointer { buf.update(from: $0.baseAddress!, count: text.count) }
   return StatusCode.ok

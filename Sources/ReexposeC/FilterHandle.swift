@@ -13,10 +13,10 @@ final class FilterHandle {
 
   deinit { free(lastError) }
 
-  /// Records `error` and returns the status code the C caller sees.
-  func fail(_ error: Error) -> Int32 {
+  /// Records `error` and returns the status code the C caller sees (``ErrorStatus``'s table).
+  func fail(_ error: Error, during operation: ErrorStatus.Operation = .process) -> Int32 {
     setLastError("\(error)")
-    return StatusCode.of(error)
+    return ErrorStatus.classify(error, during: operation).status
   }
 
   func setLastError(_ message: String) {

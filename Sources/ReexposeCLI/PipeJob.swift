@@ -7,7 +7,7 @@ import Reexpose
 /// One run of the filter over a stream: MediaReader → ReexposeFilter (send/receive) → MediaWriter.
 ///
 /// On any fault it stops reading, drains the filter and writes every frame decoded before the fault, then
-/// reports one error line; the return value is the exit code.
+/// reports one error line; the return value is the exit code (``ErrorStatus``; 0 for success).
 final class PipeJob {
   let filter: ReexposeFilter
   let input: String
@@ -39,7 +39,7 @@ final class PipeJob {
       reader = try MediaReader(path: input, raw: raw)
     } catch {
       console.error(error)
-      return Self.exitCode(forInput: error, opening: true)
+      return ErrorStatus.classify(error, during: .openInput).exitCode
     }
     reader.warnings.forEach { console.note("warning: \($0)") }
     if let events {
@@ -48,8 +48,7 @@ final class PipeJob {
         try filter.attachEvents(EventFile(path: events), timeBase: (Int(tb.num), Int(tb.den)))
       } catch {
         console.error(error)
-        if case IOError.events(_, 0, _) = error { return ExitCodes.noInput }
-        return ExitCodes.dataError
+        return ErrorStatus.classify(error, during: .attachEvents).exitCode
       }
     }
     let writer: MediaWriter
@@ -58,10 +57,10 @@ final class PipeJob {
                                passthrough: reader.passthroughStreams)
     } catch {
       console.error(error)
-      return ExitCodes.cannotCreate
+      return ErrorStatus.classify(error, during: .openOutput).exitCode
     }
     let progress = Progress(enabled: !console.quiet, total: reader.info.estimatedFrameCount)
-    var fault: (Error, Int32)?
+    var fault: (Error, ErrorStatus)?
 
     // Read and filter until EOF or the first fault.
     do {
@@ -76,9 +75,9 @@ final class PipeJob {
         }
       }
     } catch JobError.input(let error) {
-      fault = (error, Self.exitCode(forInput: error, opening: false))
+      fault = (error, ErrorStatus.classify(error, during: .readInput))
     } catch {
-      fault = (error, Self.exitCode(forProcessing: error))
+      fault = (error, ErrorStatus.classify(error, during: .process))
     }
     // Drain: every frame sent before a fault is still written.
     if !outputClosed {
@@ -87,23 +86,25 @@ final class PipeJob {
         try drainReady(to: writer)
         try writer.finish()
       } catch {
-        if fault == nil { fault = (error, Self.exitCode(forProcessing: error)) }
+        if fault == nil { fault = (error, ErrorStatus.classify(error, during: .process)) }
       }
     }
+    // The reader of stdout going away is not a failure, wherever the write noticed it.
+    if let (error, _) = fault, case IOError.outputClosed = error { outputClosed = true }
     progress.finish()
     seconds = progress.elapsedSeconds
     (filter.takeWarnings() + writer.warnings).forEach { console.note("warning: \($0)") }
     if outputClosed {
       console.note("output closed by its reader after \(framesWritten) frames")
-      return ExitCodes.ok
+      return 0
     }
-    if let (error, code) = fault {
+    if let (error, failure) = fault {
       console.error(error)
       console.note("wrote \(framesWritten) frames before the error")
-      return code
+      return failure.exitCode
     }
     summarize()
-    return ExitCodes.ok
+    return 0
   }
 
   enum JobError: Error { case input(Error) }
@@ -146,26 +147,6 @@ final class PipeJob {
       try json.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
       console.error("cannot write --stats file \(path): \(error.localizedDescription)")
-    }
-  }
-
-  static func exitCode(forInput error: Error, opening: Bool) -> Int32 {
-    if case let IOError.libav(_, _, code, _) = error, opening, code == -2 /* ENOENT */ { return ExitCodes.noInput }
-    switch error {
-    case IOError.truncated, IOError.corrupt, IOError.unsupported, IOError.noVideoStream: return ExitCodes.dataError
-    case IOError.libav: return opening ? ExitCodes.dataError : ExitCodes.ioError
-    default: return exitCode(forProcessing: error)
-    }
-  }
-
-  static func exitCode(forProcessing error: Error) -> Int32 {
-    switch error {
-    case FilterError.pipeline, FilterError.invalidArgument: return ExitCodes.dataError
-    case let FilterError.io(e): return exitCode(forInput: e, opening: false)
-    case IOError.outputClosed: return ExitCodes.ok
-    case IOError.libav: return ExitCodes.ioError
-    case is IOError: return ExitCodes.dataError
-    default: return ExitCodes.software
     }
   }
 }

@@ -117,15 +117,14 @@ struct ReexposeCommand: ParsableCommand {
       filter = try ReexposeFilter(preset: preset, overrides: overrides, catalog: catalog)
     } catch {
       console.error(error)
-      throw ExitCode(ExitCodes.config)
+      throw ExitCode(ErrorStatus.classify(error, during: .create).exitCode)
     }
     if let reference, !printPreset, !x265Params {
       do {
         try filter.setReference(path: reference)
       } catch {
         console.error(error)
-        if case FilterError.io(let e) = error, case IOError.libav = e { throw ExitCode(ExitCodes.noInput) }
-        throw ExitCode(ExitCodes.dataError)
+        throw ExitCode(ErrorStatus.classify(error, during: .setReference).exitCode)
       }
     }
     if printPreset {
@@ -145,6 +144,6 @@ struct ReexposeCommand: ParsableCommand {
       events: events, console: console)
     let code = job.run()
     if let stats { job.writeStats(to: stats, console: console) }
-    if code != ExitCodes.ok { throw ExitCode(code) }
+    if code != 0 { throw ExitCode(code) }
   }
 }
