@@ -96,7 +96,7 @@ let package = Package(
       ],
       swiftSettings: release),
     .target(
-      name: "ReexposeC", dependencies: ["CShim", "IO", "Imaging", "Pipeline", "Reexpose"], exclude: docs("ReexposeC"),
+      name: "ReexposeC", dependencies: ["CShim", "IO", "Imaging", "Reexpose"], exclude: docs("ReexposeC"),
       swiftSettings: release),
     .executableTarget(
       name: "ReexposeBench",

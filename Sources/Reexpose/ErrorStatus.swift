@@ -1,5 +1,6 @@
 import IO
 import Imaging
+import Parameters
 import Pipeline
 import Presets
 
