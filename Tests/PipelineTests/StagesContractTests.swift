@@ -68,6 +68,14 @@ final class StagesContractTests: XCTestCase {
       PipelineParams.parameters.first { $0.key == key }?.set(value, in: &p)
     }
     set(stage.name + ".enabled", .bool(true))
+    // A stage without an `enabled` key runs when a knob moves off its default: try each at its upper bound.
+    for parameter in stage.section.parameters where !stage.isEnabled(p) {
+      switch parameter.kind {
+      case .int(let range): parameter.set(.int(range.upperBound), in: &p)
+      case .float(let range): parameter.set(.float(range.upperBound), in: &p)
+      default: continue
+      }
+    }
     for need in stage.requires { set(need.section + ".enabled", .bool(true)) }
     for clash in stage.excludes { set(clash.section + ".enabled", .bool(false)) }
     if let key = stage.lookAheadKey { set(key, .int(2)) }

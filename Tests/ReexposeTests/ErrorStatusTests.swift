@@ -1,6 +1,7 @@
 import CShim
 import IO
 import Imaging
+import Parameters
 import Pipeline
 import Presets
 import XCTest
