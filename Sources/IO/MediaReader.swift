@@ -16,6 +16,14 @@ public final class MediaReader {
   public let passthroughStreams: [PassthroughStream]
   /// Notes for the user (streams ignored, …), in order; IO never prints.
   public private(set) var warnings: [String] = []
+  private var warningsTaken = 0
+
+  /// The warnings not yet taken: those found at open, then those found while reading (a short stream is
+  /// noticed only at its end), each returned once.
+  public func takeWarnings() -> [String] {
+    defer { warningsTaken = warnings.count }
+    return Array(warnings[warningsTaken...])
+  }
 
   private var format: UnsafeMutablePointer<AVFormatContext>?
   private var decoder: UnsafeMutablePointer<AVCodecContext>?

@@ -41,7 +41,7 @@ final class PipeJob {
       console.error(error)
       return ErrorStatus.classify(error, during: .openInput).exitCode
     }
-    reader.warnings.forEach { console.note("warning: \($0)") }
+    reader.takeWarnings().forEach { console.note("warning: \($0)") }
     if let events {
       do {
         let tb = reader.info.timeBase
@@ -93,7 +93,7 @@ final class PipeJob {
     if let (error, _) = fault, case IOError.outputClosed = error { outputClosed = true }
     progress.finish()
     seconds = progress.elapsedSeconds
-    (filter.takeWarnings() + writer.warnings).forEach { console.note("warning: \($0)") }
+    (reader.takeWarnings() + filter.takeWarnings() + writer.warnings).forEach { console.note("warning: \($0)") }
     if outputClosed {
       console.note("output closed by its reader after \(framesWritten) frames")
       return 0

@@ -13,6 +13,16 @@ final class BadInputTests: EndToEndCase {
     XCTAssertLessThan(n, 10)
   }
 
+  /// libav's Matroska demuxer ends a cut file with a clean EOF; the reader's short-stream warning, found only
+  /// at that end, must still reach stderr.
+  func testTruncatedMatroskaWarnsThatFramesAreMissing() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -frames:v 20 -c:v rawvideo -pix_fmt yuv420p in.mkv")
+    try ok("head -c $(( $(stat -c %s in.mkv) / 2 )) in.mkv > cut.mkv")
+    let r = try Shell.run("$RX --preset static < cut.mkv > out.mkv", in: dir)
+    XCTAssertTrue(r.stderr.contains("warning: input '-' ended after"), r.stderr)
+    XCTAssertLessThan(try frameCount("out.mkv"), 20)
+  }
+
   func testGarbageBytes() throws {
     try ok("head -c 20000 /dev/urandom > junk.bin")
     let r = try Shell.run("$RX --quiet < junk.bin > out.mkv", in: dir)
