@@ -27,7 +27,6 @@ public final class MediaWriter {
   private var nextPts: Int64 = 0
   /// Input stream index → (output stream, input time base).
   private var streamMap: [Int: (UnsafeMutablePointer<AVStream>, AVRational)] = [:]
-  private var warnedDrop = false
   /// Whether video frames are muxed as rawvideo packets (mkv, nut, raw), where packed frames skip the encoder.
   private let rawVideo: Bool
   private var finished = false
