@@ -1,0 +1,206 @@
+import Imaging
+
+/// Estimates a shot's noise level function from the stream itself (linear RGB frames, 1 = SDR white).
+///
+/// Per 16×16 block and channel it measures the noise variance two ways: spatially, from the response to
+/// Immerkær's Laplacian-difference kernel (J. Immerkær, "Fast noise variance estimation", CVIU 1996: for white
+/// noise E|I∗M| = 6σ·√(2/π)), which texture inflates; and temporally, from the difference to the previous
+/// frame at the block's best displacement within ±`searchRadiusPixels` (E|Δ| = σ·√2·√(2/π)), which motion the
+/// search cannot follow inflates. The block keeps the smaller of the two. Blocks are binned by level; each bin's
+/// low percentile (blocks where neither texture nor motion added anything), scaled by the percentile's known
+/// bias on pure noise, is one point of σ²(x), and `shot·x + read` is fitted to the points (non-negative, by
+/// relative error). Clipped and crushed blocks carry no noise and are skipped. `reset()` at a scene cut.
+public final class NoiseEstimator {
+  /// Block side in pixels.
+  public static let blockSizePixels = 16
+  /// Displacement searched for the temporal difference, in pixels each way.
+  public static let searchRadiusPixels = 4
+  /// Blocks measured per frame at most (spread over the frame), which bounds the cost at any resolution.
+  public static let maxBlocksPerFrame = 768
+  /// Level bins, uniform in √level.
+  static let binCount = 8
+  /// A bin counts once it holds this many blocks.
+  static let minBlocksPerBin = 12
+  /// The percentile taken of each bin's block variances, and its bias on pure white noise (measured on
+  /// Gaussian noise, 16×16 blocks: the 20th percentile of block σ is 0.91 σ for both estimators).
+  static let percentile: Float = 0.2
+  static let percentileBias: Float = 0.91 * 0.91
+  /// Levels at or above this (clipped) or at or below `crushedLinear` carry no measurable noise.
+  static let clippedLinear: Float = 0.98
+  static let crushedLinear: Float = 0.0005
+  /// Samples kept per bin and channel (the oldest are dropped).
+  static let maxSamplesPerBin = 8192
+
+  /// Block variances per channel and bin: (level, variance).
+  private var samples: [[[SIMD2<Float>]]]
+  private var previous: PlanarImage?
+  /// Frames measured since the last reset.
+  public private(set) var framesMeasured = 0
+
+  public init() {
+    samples = Array(repeating: Array(repeating: [], count: Self.binCount), count: 3)
+  }
+
+  /// Forgets the shot (call at a scene cut).
+  public func reset() {
+    samples = Array(repeating: Array(repeating: [], count: Self.binCount), count: 3)
+    previous = nil
+    framesMeasured = 0
+  }
+
+  /// Measures `image` ([3, H, W] linear), against the previously added frame when it has the same size.
+  public func add(_ image: PlanarImage) {
+    let b = Self.blockSizePixels
+    let w = image.width, h = image.height
+    guard image.channels >= 3, w >= b + 2, h >= b + 2 else { return }
+    let prev = previous.flatMap { $0.width == w && $0.height == h ? $0 : nil }
+    let cols = (w - 2) / b, rows = (h - 2) / b
+    let stride = max(1, Int((Double(cols * rows) / Double(Self.maxBlocksPerFrame)).squareRoot().rounded(.up)))
+    var blocks: [(x: Int, y: Int)] = []
+    for by in Swift.stride(from: 0, to: rows, by: stride) {
+      for bx in Swift.stride(from: 0, to: cols, by: stride) { blocks.append((1 + bx * b, 1 + by * b)) }
+    }
+    var found = [SIMD4<Float>](repeating: SIMD4(repeating: -1), count: blocks.count * 3)
+    found.withUnsafeMutableBufferPointer { out in
+      let out = out
+      Parallel.forRanges(blocks.count, minChunk: 8) { s, e in
+        for i in s..<e {
+          let m = Self.measure(image, previous: prev, x: blocks[i].x, y: blocks[i].y)
+          for c in 0..<3 { out[i * 3 + c] = m[c] }
+        }
+      }
+    }
+    for (i, _) in blocks.enumerated() {
+      for c in 0..<3 {
+        let m = found[i * 3 + c]
+        guard m.w > 0 else { continue }
+        let bin = min(Self.binCount - 1, Int(m.x.squareRoot() * Float(Self.binCount)))
+        samples[c][bin].append(SIMD2(m.x, m.y))
+        if samples[c][bin].count > Self.maxSamplesPerBin { samples[c][bin].removeFirst(Self.maxSamplesPerBin / 4) }
+      }
+    }
+    previous = image.copy()
+    framesMeasured += 1
+  }
+
+  /// The fitted noise level function, or nil while no channel has a populated bin.
+  public func estimate() -> NoiseLevelFunction? {
+    var shot = SIMD3<Float>.zero, read = SIMD3<Float>.zero
+    var any = false
+    for c in 0..<3 {
+      var points: [(x: Float, v: Float, n: Float)] = []
+      for bin in samples[c] where bin.count >= Self.minBlocksPerBin {
+        let variances = bin.map(\.y).sorted()
+        let v = variances[Int(Float(variances.count - 1) * Self.percentile)] / Self.percentileBias
+        let x = bin.reduce(0) { $0 + $1.x } / Float(bin.count)
+        points.append((x, v, Float(bin.count)))
+      }
+      guard !points.isEmpty else { continue }
+      any = true
+      (shot[c], read[c]) = Self.fit(points)
+    }
+    return any ? NoiseLevelFunction(shot: shot, read: read) : nil
+  }
+
+  /// Non-negative `a·x + b` through the points, each weighted by its block count over its variance squared
+  /// (relative error, so dark bins count as much as bright ones).
+  public static func fit(_ points: [(x: Float, v: Float, n: Float)]) -> (Float, Float) {
+    let ws = points.map { Double($0.n) / max(Double($0.v * $0.v), 1e-24) }
+    var sw = 0.0, sx = 0.0, sv = 0.0, sxx = 0.0, sxv = 0.0
+    for (p, w) in zip(points, ws) {
+      let x = Double(p.x), v = Double(p.v)
+      sw += w; sx += w * x; sv += w * v; sxx += w * x * x; sxv += w * x * v
+    }
+    let det = sw * sxx - sx * sx
+    if points.count >= 2, det > 1e-18 * sw * sxx {
+      let a = (sw * sxv - sx * sv) / det, b = (sv - a * sx) / sw
+      if a >= 0 && b >= 0 { return (Float(a), Float(b)) }
+      if a < 0 { return (0, Float(sv / sw)) }
+      return (Float(sxv / sxx), 0)
+    }
+    return (0, Float(sv / sw))
+  }
+
+  /// (level, variance, –, valid) of the block at (x, y) per channel; valid ≤ 0 when the block is skipped.
+  static func measure(_ image: PlanarImage, previous: PlanarImage?, x x0: Int, y y0: Int) -> [SIMD4<Float>] {
+    let b = blockSizePixels, w = image.width, h = image.height
+    let displacement = previous.map { bestDisplacement(image, $0, x: x0, y: y0) }
+    var out: [SIMD4<Float>] = []
+    for c in 0..<3 {
+      let p = image.plane(c)
+      var sum: Float = 0, lo = Float.infinity, hi = -Float.infinity, lap: Float = 0
+      for y in y0..<(y0 + b) {
+        for x in x0..<(x0 + b) {
+          let v = p[y * w + x]
+          sum += v
+          lo = min(lo, v)
+          hi = max(hi, v)
+          // Immerkær's kernel [1 −2 1; −2 4 −2; 1 −2 1], whose response cancels planes and ramps.
+          let up = (y - 1) * w + x, mid = y * w + x, down = (y + 1) * w + x
+          let r = p[up - 1] - 2 * p[up] + p[up + 1] - 2 * (p[mid - 1] - 2 * p[mid] + p[mid + 1])
+            + p[down - 1] - 2 * p[down] + p[down + 1]
+          lap += abs(r)
+        }
+      }
+      let n = Float(b * b)
+      let level = sum / n
+      if hi >= clippedLinear || lo <= crushedLinear {
+        out.append(SIMD4(level, 0, 0, 0))
+        continue
+      }
+      let meanLap = lap / n
+      var variance = Float.pi / 2 * meanLap * meanLap / 36
+      if let previous, let d = displacement {
+        let q = previous.plane(c)
+        var diff: Float = 0
+        for y in y0..<(y0 + b) {
+          let ys = min(max(y + d.y, 0), h - 1)
+          for x in x0..<(x0 + b) { diff += abs(p[y * w + x] - q[ys * w + min(max(x + d.x, 0), w - 1)]) }
+        }
+        let meanDiff = diff / n
+        variance = min(variance, Float.pi / 4 * meanDiff * meanDiff)
+      }
+      out.append(SIMD4(level, variance, 0, 1))
+    }
+    return out
+  }
+
+  /// The displacement into `previous` that best matches the block, judged on 3×3 box means of the channel sum so
+  /// noise does not steer the choice; zero motion wins unless another is clearly (10 %) better.
+  static func bestDisplacement(_ image: PlanarImage, _ previous: PlanarImage, x x0: Int, y y0: Int) -> (x: Int, y: Int) {
+    let b = blockSizePixels, r = searchRadiusPixels, w = image.width, h = image.height
+    func box(_ img: PlanarImage, _ x: Int, _ y: Int) -> Float {
+      var s: Float = 0
+      for c in 0..<3 {
+        let p = img.plane(c)
+        for yy in max(y - 1, 0)...min(y + 1, h - 1) {
+          for xx in max(x - 1, 0)...min(x + 1, w - 1) { s += p[yy * w + xx] }
+        }
+      }
+      return s
+    }
+    // Every other pixel of the block is enough to rank displacements.
+    var current: [Float] = []
+    for y in Swift.stride(from: y0, to: y0 + b, by: 2) {
+      for x in Swift.stride(from: x0, to: x0 + b, by: 2) { current.append(box(image, x, y)) }
+    }
+    func cost(_ dx: Int, _ dy: Int) -> Float {
+      var s: Float = 0, i = 0
+      for y in Swift.stride(from: y0, to: y0 + b, by: 2) {
+        for x in Swift.stride(from: x0, to: x0 + b, by: 2) {
+          s += abs(current[i] - box(previous, min(max(x + dx, 0), w - 1), min(max(y + dy, 0), h - 1)))
+          i += 1
+        }
+      }
+      return s
+    }
+    var best = (x: 0, y: 0), bestCost = cost(0, 0) * 0.9
+    for dy in -r...r {
+      for dx in -r...r where dx != 0 || dy != 0 {
+        let c = cost(dx, dy)
+        if c < bestCost { (best, bestCost) = ((dx, dy), c) }
+      }
+    }
+    return best
+  }
+}
