@@ -3,6 +3,7 @@
 /// `descriptor`) and one line here (plus its section's property in `PipelineParams`).
 public enum StageRegistry {
   public static let all: [StageDescriptor] = [
+    DenoiseStage.descriptor,
     MaskStage.descriptor,
     HighlightStage.descriptor,
     DiffusionStage.descriptor,

@@ -1,0 +1,144 @@
+import Denoise
+import Imaging
+import Media
+
+/// Whole-frame denoising before every other stage (``MotionDenoiser``), at the strength the stream's noise
+/// calls for: a ``NoiseEstimator`` measures each shot (reset at scene cuts; the first
+/// `NoiseEstimator.framesPerShot` frames, then every `measureEveryFrames`-th) unless `denoise.noiseSigmaLinear`
+/// fixes σ. A frame is left untouched while no estimate exists (the first frame of a shot in causal mode). Windowed: looks ahead `radiusFrames` and averages
+/// raw neighbours within the shot. Causal: looks ahead 0 and averages with the previous output.
+public final class DenoiseStage: Stage {
+  public static let descriptor = StageDescriptor(
+    "denoise", params: \.denoise, enabled: { $0.denoise.enabled },
+    lookAhead: (key: "radiusFrames", frames: { $0.denoise.causal ? 0 : $0.denoise.radiusFrames }),
+    make: { p, _ in DenoiseStage(params: p.denoise) })
+
+  /// Frames measured at the start of each shot, and the spacing of later measurements.
+  static let framesPerShot = 8
+  static let measureEveryFrames = 8
+
+  public let name = "denoise"
+  public let lookAheadFrames: Int
+  let params: DenoiseParams
+  let denoiser: MotionDenoiser
+  let estimator = NoiseEstimator()
+  private var framesInShot = 0
+  /// Raw frames: up to `radius` already emitted (past neighbours), then the pending ones.
+  private var window: [Frame] = []
+  private var pendingFrom = 0
+  /// The previous output (causal mode).
+  private var previousOutput: PlanarImage?
+  /// The noise level function in use, and every shot's final estimate (for statistics).
+  public private(set) var noise: NoiseLevelFunction?
+  public private(set) var shotEstimates: [NoiseLevelFunction] = []
+
+  public init(params: DenoiseParams) {
+    self.params = params
+    lookAheadFrames = params.causal ? 0 : params.radiusFrames
+    denoiser = MotionDenoiser(
+      searchRadiusPixels: params.searchRadiusPixels, strength: params.strength, keepGrain: params.keepGrain)
+    if params.noiseSigmaLinear > 0 { noise = NoiseLevelFunction(sigma: params.noiseSigmaLinear) }
+  }
+
+  public func push(_ frame: Frame) throws -> [Frame] {
+    var out: [Frame] = []
+    // A cut (or a new size) ends the shot: its frames are emitted with its own estimate, never averaged across.
+    if frame.isSceneCut || (window.last.map { $0.width != frame.width || $0.height != frame.height } ?? false) {
+      out = drainWindow()
+      endShot()
+    }
+    measure(frame.image)
+    if params.causal {
+      out.append(emitCausal(frame))
+      return out
+    }
+    window.append(frame)
+    while pendingFrom < window.count && window.count - 1 - pendingFrom >= lookAheadFrames {
+      out.append(emitWindowed(at: pendingFrom))
+      pendingFrom += 1
+      dropPast()
+    }
+    return out
+  }
+
+  public func flush() throws -> [Frame] {
+    let out = drainWindow()
+    endShot()
+    return out
+  }
+
+  // MARK: - Private
+
+  private func measure(_ image: PlanarImage) {
+    defer { framesInShot += 1 }
+    guard params.noiseSigmaLinear == 0 else { return }
+    if framesInShot < Self.framesPerShot || framesInShot % Self.measureEveryFrames == 0 {
+      estimator.add(image)
+      // One frame gives only the spatial measure, which texture inflates: wait for a second.
+      if estimator.framesMeasured >= 2, let estimate = estimator.estimate() { noise = estimate }
+    }
+  }
+
+  private func endShot() {
+    if params.noiseSigmaLinear == 0 {
+      if let noise, estimator.framesMeasured > 0 { shotEstimates.append(noise) }
+      estimator.reset()
+      noise = nil
+    }
+    framesInShot = 0
+    previousOutput = nil
+  }
+
+  private func emitCausal(_ frame: Frame) -> Frame {
+    guard let noise else {
+      previousOutput = frame.image.copy()
+      return frame
+    }
+    let out = PlanarImage(width: frame.width, height: frame.height)
+    let neighbours = previousOutput.map { [MotionDenoiser.Neighbour(image: $0, isClean: true)] } ?? []
+    denoiser.denoise(frame.image, neighbours: neighbours, noise: noise, into: out)
+    previousOutput = out
+    var f = frame
+    f.image = out
+    return f
+  }
+
+  private func emitWindowed(at index: Int) -> Frame {
+    var f = window[index]
+    guard let noise else { return f }
+    let lo = max(0, index - params.radiusFrames), hi = min(window.count - 1, index + params.radiusFrames)
+    let neighbours = (lo...hi).filter { $0 != index }.map { MotionDenoiser.Neighbour(image: window[$0].image, isClean: false) }
+    let out = PlanarImage(width: f.width, height: f.height)
+    denoiser.denoise(f.image, neighbours: neighbours, noise: noise, into: out)
+    f.image = out
+    return f
+  }
+
+  /// Keeps only the past frames a pending frame can still reach.
+  private func dropPast() {
+    let keepFrom = max(0, pendingFrom - params.radiusFrames)
+    if keepFrom > 0 {
+      window.removeFirst(keepFrom)
+      pendingFrom -= keepFrom
+    }
+  }
+
+  private func drainWindow() -> [Frame] {
+    var out: [Frame] = []
+    while pendingFrom < window.count {
+      out.append(emitWindowed(at: pendingFrom))
+      pendingFrom += 1
+    }
+    window.removeAll()
+    pendingFrom = 0
+    return out
+  }
+}
+
+extension PipelineParams {
+  /// The `denoise` section.
+  public var denoise: DenoiseParams {
+    get { self[section: DenoiseParams.self] }
+    set { self[section: DenoiseParams.self] = newValue }
+  }
+}

@@ -1,0 +1,97 @@
+import Denoise
+import Foundation
+import Imaging
+import Media
+import Pipeline
+import XCTest
+
+/// The denoise stage: estimates per shot, leaves clean frames alone, causal mode holds nothing back.
+final class DenoiseStageTests: XCTestCase {
+  struct Rng {
+    var s: UInt64
+    mutating func gaussian() -> Float {
+      func u() -> Float {
+        s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return (Float(s >> 40) + 0.5) / Float(1 << 24)
+      }
+      let a = u(), b = u()
+      return (-2 * log(a)).squareRoot() * cos(2 * .pi * b)
+    }
+  }
+
+  /// A gradient with a few bars, shifted `shift` px, plus Gaussian noise of σ `sigma` (0 = clean).
+  func frame(_ i: Int, shift: Int = 0, sigma: Float, seed: UInt64) -> Frame {
+    let w = 128, h = 96
+    let img = PlanarImage(width: w, height: h)
+    var rng = Rng(s: seed)
+    for c in 0..<3 {
+      for y in 0..<h {
+        for x in 0..<w {
+          let bar: Float = ((x + shift) / 16) % 2 == 0 ? 0.1 : 0
+          img[c, y, x] = 0.1 + 0.5 * Float(y) / Float(h) + bar + sigma * rng.gaussian()
+        }
+      }
+    }
+    return Frame(image: img, pts: Int64(i), index: i)
+  }
+
+  func run(_ stage: DenoiseStage, _ frames: [Frame]) throws -> [Frame] {
+    var out: [Frame] = []
+    for f in frames { out += try stage.push(f) }
+    return out + (try stage.flush())
+  }
+
+  func test_causal_holdsNoFrameBack_andDenoisesAfterTheFirstFrame() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    p.causal = true
+    let stage = DenoiseStage(params: p)
+    XCTAssertEqual(stage.lookAheadFrames, 0)
+    var errors: [Float] = []
+    for i in 0..<5 {
+      let noisy = frame(i, sigma: 0.02, seed: UInt64(i + 1))
+      let clean = frame(i, sigma: 0, seed: 0)
+      let out = try stage.push(noisy)
+      XCTAssertEqual(out.count, 1, "frame \(i) comes out at once")
+      var e: Float = 0
+      for k in 0..<clean.image.count { e += abs(out[0].image.data[k] - clean.image.data[k]) }
+      errors.append(e / Float(clean.image.count))
+    }
+    XCTAssertEqual(errors[0], 0.02 * (2 / Float.pi).squareRoot(), accuracy: 0.002, "first frame untouched")
+    XCTAssertLessThan(errors[4], 0.5 * errors[0], "\(errors)")
+  }
+
+  func test_cleanFrames_passThroughAlmostUnchanged() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    let stage = DenoiseStage(params: p)
+    let frames = (0..<4).map { frame($0, shift: 2 * $0, sigma: 0, seed: 0) }
+    let originals = frames.map { $0.image.copy() }
+    let out = try run(stage, frames)
+    XCTAssertEqual(out.map(\.index), [0, 1, 2, 3])
+    for (o, f) in zip(originals, out) {
+      var maxDiff: Float = 0
+      for k in 0..<o.count { maxDiff = max(maxDiff, abs(o.data[k] - f.image.data[k])) }
+      XCTAssertLessThan(maxDiff, 1e-3)
+    }
+  }
+
+  func test_sceneCut_endsTheShot_estimateAndWindow() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    p.radiusFrames = 2
+    let stage = DenoiseStage(params: p)
+    var frames = (0..<3).map { frame($0, sigma: 0.02, seed: UInt64(10 + $0)) }
+    var cut = frame(3, shift: 8, sigma: 0.005, seed: 20)
+    cut.isSceneCut = true
+    frames += [cut] + (4..<6).map { frame($0, shift: 8, sigma: 0.005, seed: UInt64(20 + $0)) }
+    let out = try run(stage, frames)
+    XCTAssertEqual(out.map(\.index), Array(0..<6))
+    XCTAssertTrue(out[3].isSceneCut, "the cut flag reaches later stages")
+    XCTAssertEqual(stage.shotEstimates.count, 2)
+    let first = stage.shotEstimates[0].sigma(channel: 1, level: 0.4)
+    let second = stage.shotEstimates[1].sigma(channel: 1, level: 0.4)
+    XCTAssertEqual(first, 0.02, accuracy: 0.004)
+    XCTAssertEqual(second, 0.005, accuracy: 0.001)
+  }
+}
