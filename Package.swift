@@ -3,7 +3,7 @@
 //
 // Tiers: a module imports only modules of lower tiers, and its target declares exactly the modules it
 // imports (checked by Tests/check-tiers.py in `make test`; the lines below are what it reads).
-//   T0  CShim, VectorMath, Parameters          libav/OpenBLAS/C API bridge; SIMD exp/log/pow; parameter declarations
+//   T0  CShim, VectorMath, Parameters, Execution   libav/OpenBLAS/C API bridge; SIMD exp/log/pow; parameter declarations; per-filter execution context
 //   T1  Imaging, NN                            image kernels over planar float; NN layers and weights
 //   T2  Color                                  transfer curves, primaries, inverse tone mapping
 //   T3  Masks, Inpaint, Denoise, Fusion, Diffusion, Media   algorithms; the frame and the input/output signal
@@ -50,6 +50,7 @@ let package = Package(
       ]),
     .target(name: "VectorMath", exclude: docs("VectorMath"), swiftSettings: release),
     .target(name: "Parameters", exclude: docs("Parameters"), swiftSettings: release),
+    .target(name: "Execution", exclude: docs("Execution"), swiftSettings: release),
     // MARK: - T1
     .target(name: "Imaging", dependencies: ["VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
     .target(name: "NN", dependencies: ["CShim", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
@@ -109,6 +110,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
     .testTarget(name: "VectorMathTests", dependencies: ["VectorMath"]),
     .testTarget(name: "ParametersTests", dependencies: ["Parameters"]),
+    .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging"]),
     .testTarget(name: "NNTests", dependencies: ["NN"]),
