@@ -128,7 +128,8 @@ let package = Package(
       ]),
     .testTarget(name: "IOTests", dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "TestSupport"]),
     .testTarget(name: "PresetsTests", dependencies: ["Color", "Imaging", "Parameters", "Pipeline", "Presets"]),
-    .testTarget(name: "ReexposeTests", dependencies: ["CShim", "IO", "Imaging", "Parameters", "Pipeline", "Presets", "Reexpose"]),
+    .testTarget(
+      name: "ReexposeTests", dependencies: ["CShim", "Execution", "IO", "Imaging", "Parameters", "Pipeline", "Presets", "Reexpose"]),
     .testTarget(name: "ReexposeCLITests"),
   ],
   swiftLanguageModes: [.v5]
