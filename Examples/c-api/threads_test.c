@@ -19,6 +19,7 @@ typedef struct Job {
   int reference_threads; /* alone: 1, or the same count where the output depends on it (learned presets) */
   int seed;
   int frames;
+  const char *override; /* one --set override, or NULL */
   /* results */
   int status;
   char message[256];
@@ -60,7 +61,8 @@ static void run(Job *j, int threads) {
   j->status = 0;
   j->message[0] = 0;
   ReexposeFilter *f = NULL;
-  int rc = reexpose_filter_create_with_threads(j->preset, NULL, 0, threads, &f);
+  const char *overrides[1] = {j->override};
+  int rc = reexpose_filter_create_with_threads(j->preset, j->override ? overrides : NULL, j->override ? 1 : 0, threads, &f);
   if (rc != REEXPOSE_OK) {
     j->status = rc;
     snprintf(j->message, sizeof j->message, "create: %s", reexpose_last_create_error());
@@ -103,7 +105,8 @@ static void *side_by_side(void *arg) {
 int main(void) {
   Job jobs[4] = {
     {.preset = "fast", .threads = 3, .reference_threads = 1, .seed = 1, .frames = FRAMES},
-    {.preset = "quality", .threads = 0, .reference_threads = 0, .seed = 2, .frames = 2},
+    /* diffusion at full resolution: the disc spans two 64x64 tiles, run side by side in one-worker contexts */
+    {.preset = "quality", .threads = 2, .reference_threads = 2, .seed = 2, .frames = 2, .override = "diffusion.workingScale=1"},
     {.preset = "hlg-broadcast", .threads = 2, .reference_threads = 1, .seed = 3, .frames = FRAMES},
     {.preset = "balanced", .threads = 3, .reference_threads = 3, .seed = 4, .frames = FRAMES},
   };

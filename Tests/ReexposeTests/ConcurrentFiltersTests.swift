@@ -20,6 +20,8 @@ final class ConcurrentFiltersTests: XCTestCase {
     let referenceThreads: Int?
     /// Frames sent (the diffusion preset is slow in debug builds).
     var frames = 5
+    /// Preset overrides (`--set`).
+    var overrides: [String] = []
   }
 
   static let width = 96, height = 64
@@ -60,7 +62,7 @@ final class ConcurrentFiltersTests: XCTestCase {
 
   /// Every output frame packed tightly (`av_image_copy_to_buffer`), with its pts.
   static func run(_ job: Job, threads: Int?) throws -> [(pts: Int64, bytes: [UInt8])] {
-    let filter = try ReexposeFilter(preset: job.preset, threads: threads)
+    let filter = try ReexposeFilter(preset: job.preset, overrides: job.overrides, threads: threads)
     XCTAssertEqual(filter.context.workers, max(1, threads ?? ExecutionContext.availableCores))
     var out: [(Int64, [UInt8])] = []
     func collect() throws {
@@ -101,8 +103,11 @@ final class ConcurrentFiltersTests: XCTestCase {
   func testFourFiltersOnFourThreadsMatchEachAlone() throws {
     let jobs = [
       Job(preset: "fast", threads: 3, seed: 1, referenceThreads: 1),
-      // Diffusion: two masked tiles side by side in one-worker child contexts (all cores here).
-      Job(preset: "quality", threads: nil, seed: 2, referenceThreads: nil, frames: 2),
+      // Diffusion at full resolution: the disc spans two 64×64 tiles, which run side by side in
+      // one-worker child contexts.
+      Job(
+        preset: "quality", threads: 2, seed: 2, referenceThreads: 2, frames: 2,
+        overrides: ["diffusion.workingScale=1"]),
       Job(preset: "hlg-broadcast", threads: 2, seed: 3, referenceThreads: 1),
       Job(preset: "balanced", threads: 3, seed: 4, referenceThreads: 3),
     ]
