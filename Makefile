@@ -3,6 +3,7 @@
 #   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools,
 #                 golden outputs of the whole pipeline: Tests/Golden)
 #   make bench    speed against ffmpeg's own filters and raw sgemm, same run
+#   make test-tsan  ThreadSanitizer over the filter, NN and execution-context tests (slow; not in make test)
 #   make install  PREFIX=/usr/local DESTDIR=
 
 SHELL       := /bin/bash
@@ -25,7 +26,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden demo bench bench-nn install uninstall clean
+.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden test-tsan demo bench bench-nn install uninstall clean
 
 all: build
 
@@ -61,6 +62,13 @@ test-examples:
 # Whole-pipeline goldens (Tests/Golden/README.md): exact frame hashes, PU21 bounds for learned presets.
 test-golden:
 	$(PYTHON) Tests/Golden/run.py --bin $(BIN)
+
+# ThreadSanitizer over the filter, NN and execution-context tests (four filters on four threads among them):
+# a separate instrumented debug build in .build/tsan, minutes long, so not part of `make test`. TSan exits
+# non-zero on any report; Tests/tsan.supp suppresses only reports inside OpenBLAS and libav.
+test-tsan:
+	TSAN_OPTIONS="suppressions=$(abspath Tests/tsan.supp) second_deadlock_stack=1" \
+	  $(SWIFT) test --sanitize=thread --scratch-path .build/tsan --filter 'ReexposeTests|NNTests|ExecutionTests'
 
 demo: build
 	bash Examples/demo.sh $(BIN)

@@ -3,7 +3,7 @@
 //
 // Tiers: a module imports only modules of lower tiers, and its target declares exactly the modules it
 // imports (checked by Tests/check-tiers.py in `make test`; the lines below are what it reads).
-//   T0  CShim, VectorMath, Parameters          libav/OpenBLAS/C API bridge; SIMD exp/log/pow; parameter declarations
+//   T0  CShim, VectorMath, Parameters, Execution   libav/OpenBLAS/C API bridge; SIMD exp/log/pow; parameter declarations; per-filter execution context
 //   T1  Imaging, NN                            image kernels over planar float; NN layers and weights
 //   T2  Color                                  transfer curves, primaries, inverse tone mapping
 //   T3  Masks, Inpaint, Denoise, Fusion, Diffusion, Media   algorithms; the frame and the input/output signal
@@ -50,9 +50,10 @@ let package = Package(
       ]),
     .target(name: "VectorMath", exclude: docs("VectorMath"), swiftSettings: release),
     .target(name: "Parameters", exclude: docs("Parameters"), swiftSettings: release),
+    .target(name: "Execution", exclude: docs("Execution"), swiftSettings: release),
     // MARK: - T1
-    .target(name: "Imaging", dependencies: ["VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
-    .target(name: "NN", dependencies: ["CShim", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
+    .target(name: "Imaging", dependencies: ["Execution", "VectorMath"], exclude: docs("Imaging"), swiftSettings: release),
+    .target(name: "NN", dependencies: ["CShim", "Execution", "VectorMath"], exclude: docs("NN"), swiftSettings: release),
     // MARK: - T2
     .target(name: "Color", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Color"), swiftSettings: release),
     // MARK: - T3
@@ -67,14 +68,15 @@ let package = Package(
       name: "Denoise", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Denoise"),
       swiftSettings: release),
     .target(
-      name: "Diffusion", dependencies: ["Color", "Imaging", "NN", "Parameters"], exclude: docs("Diffusion"),
+      name: "Diffusion", dependencies: ["Color", "Execution", "Imaging", "NN", "Parameters"], exclude: docs("Diffusion"),
       swiftSettings: release),
     .target(name: "Media", dependencies: ["Color", "Imaging", "Parameters"], exclude: docs("Media"), swiftSettings: release),
     // MARK: - T4
     .target(
       name: "Pipeline",
       dependencies: [
-        "CShim", "Color", "Denoise", "Diffusion", "Fusion", "Imaging", "Inpaint", "Masks", "Media", "NN", "Parameters",
+        "CShim", "Color", "Denoise", "Diffusion", "Execution", "Fusion", "Imaging", "Inpaint", "Masks", "Media", "NN",
+        "Parameters",
       ],
       exclude: docs("Pipeline"), swiftSettings: release),
     .target(name: "IO", dependencies: ["CShim", "Color", "Imaging", "Media"], exclude: docs("IO"), swiftSettings: release),
@@ -85,7 +87,7 @@ let package = Package(
     // MARK: - T6
     .target(
       name: "Reexpose",
-      dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "NN", "Parameters", "Pipeline", "Presets"],
+      dependencies: ["CShim", "Color", "Execution", "IO", "Imaging", "Media", "Parameters", "Pipeline", "Presets"],
       exclude: docs("Reexpose"), swiftSettings: release),
     // MARK: - T7
     .executableTarget(
@@ -104,19 +106,20 @@ let package = Package(
         "CShim", "Color", "Denoise", "Fusion", "IO", "Imaging", "Inpaint", "Masks", "Media", "NN", "Pipeline", "Reexpose",
       ],
       swiftSettings: release),
-    .executableTarget(name: "NNBench", dependencies: ["CShim", "NN"], swiftSettings: release),
+    .executableTarget(name: "NNBench", dependencies: ["CShim", "Execution", "NN"], swiftSettings: release),
     // MARK: - Tests (not tiered; each declares exactly what it imports)
     .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
     .testTarget(name: "VectorMathTests", dependencies: ["VectorMath"]),
     .testTarget(name: "ParametersTests", dependencies: ["Parameters"]),
+    .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging"]),
-    .testTarget(name: "NNTests", dependencies: ["NN"]),
+    .testTarget(name: "NNTests", dependencies: ["Execution", "NN"]),
     .testTarget(name: "MasksTests", dependencies: ["Imaging", "Masks", "Parameters", "TestSupport"]),
     .testTarget(name: "InpaintTests", dependencies: ["Color", "Imaging", "Inpaint", "TestSupport"]),
     .testTarget(name: "FusionTests", dependencies: ["Fusion", "Imaging", "NN", "TestSupport"]),
     .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "Imaging", "TestSupport"]),
-    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Imaging", "NN", "Parameters", "TestSupport"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Execution", "Imaging", "NN", "Parameters", "TestSupport"]),
     .testTarget(
       name: "PipelineTests",
       dependencies: [
@@ -125,7 +128,8 @@ let package = Package(
       ]),
     .testTarget(name: "IOTests", dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "TestSupport"]),
     .testTarget(name: "PresetsTests", dependencies: ["Color", "Imaging", "Parameters", "Pipeline", "Presets"]),
-    .testTarget(name: "ReexposeTests", dependencies: ["CShim", "IO", "Imaging", "Parameters", "Pipeline", "Presets", "Reexpose"]),
+    .testTarget(
+      name: "ReexposeTests", dependencies: ["CShim", "Execution", "IO", "Imaging", "Parameters", "Pipeline", "Presets", "Reexpose"]),
     .testTarget(name: "ReexposeCLITests"),
   ],
   swiftLanguageModes: [.v5]

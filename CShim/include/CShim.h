@@ -36,7 +36,7 @@ int rx_image_path(const void *address, char *buf, size_t size);
 /* av_log is variadic: set the level, and silence or keep libav's own messages. */
 void rx_set_log_level(int level);
 
-/* OpenBLAS threading: one owner decides (see NN.Threading). */
+/* OpenBLAS threading: NN.Gemm sets one thread, once per process, and never changes it. */
 void rx_blas_set_threads(int n);
 int rx_blas_get_threads(void);
 

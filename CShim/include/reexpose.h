@@ -15,7 +15,9 @@
  * Every frame sent comes out exactly once, in order, with its pts. Send never returns REEXPOSE_AGAIN
  * (the filter buffers at most its look-ahead window), so both sides can never block each other.
  * Errors are negative codes; reexpose_filter_last_error() gives a one-line message. Bad input never aborts
- * the host process. A filter is not thread-safe; use one per thread.
+ * the host process. A filter is not thread-safe; use one per thread. Filters share no settings: each has
+ * its own worker-thread count, and several run side by side on different threads. libreexpose sets
+ * OpenBLAS to one thread, once, on first use of a learned preset (it parallelises matrix products itself).
  */
 #ifndef REEXPOSE_H
 #define REEXPOSE_H
@@ -68,7 +70,15 @@ const char *reexpose_status_string(int status);
 int reexpose_filter_create(const char *preset, const char *const *overrides, int override_count,
                            ReexposeFilter **out);
 
-/** Message of the last failed reexpose_filter_create on this thread ("" if none). */
+/**
+ * Same as reexpose_filter_create, with the filter's own worker-thread count (threads <= 0: all cores).
+ * Each filter runs on its own threads setting, so filters with different counts can run side by side on
+ * different threads.
+ */
+int reexpose_filter_create_with_threads(const char *preset, const char *const *overrides, int override_count,
+                                        int threads, ReexposeFilter **out);
+
+/** Message of the last failed reexpose_filter_create(_with_threads) on this thread ("" if none). */
 const char *reexpose_last_create_error(void);
 
 /** One-line message for the last error of this filter ("" if none). Valid until the next call. */

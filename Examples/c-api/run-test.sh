@@ -20,9 +20,11 @@ echo "c-api: SONAME $(readelf -d "$stage/lib/libreexpose.so.0" | sed -n 's/.*SON
 if readelf -d "$stage/lib/libreexpose.so.0" | grep -qE 'RPATH|RUNPATH'; then echo "c-api: FAIL: libreexpose has an rpath"; exit 1; fi
 cc -std=c11 -Wall -Werror -o "$work/api_test" "$here/api_test.c" $flags -Wl,-rpath,"$stage/lib"
 cc -std=c11 -Wall -Werror -o "$work/example" "$here/reexpose_example.c" $flags -Wl,-rpath,"$stage/lib"
+cc -std=c11 -Wall -Werror -pthread -o "$work/threads_test" "$here/threads_test.c" $flags -Wl,-rpath,"$stage/lib"
 export REEXPOSE_PRESET_DIR="$root/Presets"
 export REEXPOSE_MODEL_DIR="$root/Models"
 "$work/api_test"
+"$work/threads_test"
 ffmpeg -v error -f lavfi -i testsrc2=s=96x64:r=25 -frames:v 8 -c:v libx264 -pix_fmt yuv420p "$work/in.mp4"
 "$work/example" hlg-broadcast "$work/in.mp4" "$work/out.yuv"
 bytes=$(stat -c %s "$work/out.yuv")

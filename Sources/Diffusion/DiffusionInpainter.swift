@@ -1,4 +1,4 @@
-import Dispatch
+import Execution
 import Imaging
 import NN
 import Parameters
@@ -148,10 +148,10 @@ public final class DiffusionInpainter {
 
   /// Runs every masked tile; returns the Log-Gamma difference [3, h, w] (0 where nothing ran).
   ///
-  /// Tiles are independent (each has its own noise), so with more than one NN thread they run side by
-  /// side, one per worker with single-threaded NN kernels (the 64×64 convolutions gain little from
-  /// threads inside a layer); results are accumulated afterwards in tile order, so the output does not
-  /// depend on scheduling.
+  /// Tiles are independent (each has its own noise), so with more than one worker in the current
+  /// context they run side by side, one per worker, each in a one-worker child context (its kernels run
+  /// inline: the 64×64 convolutions gain little from threads inside a layer); results are accumulated
+  /// afterwards in tile order, so the output does not depend on scheduling.
   private func runTiles(fillE: PlanarImage, over: PlanarImage, under: PlanarImage?) -> PlanarImage {
     let p = params, s = p.tileSizePixels, overlap = s / 4, stride = s - overlap
     let w = fillE.width, h = fillE.height
@@ -175,16 +175,15 @@ public final class DiffusionInpainter {
     tilesLastFrame = jobs.count
     let prev = p.conditionOnPrevious ? previous : nil
     var results = [(x0: Tensor, fill: Tensor)?](repeating: nil, count: jobs.count)
-    let threads = NNThreading.threads
-    let workers = min(threads, jobs.count)
+    let context = ExecutionContext.current
+    let workers = min(context.workers, jobs.count)
     if workers > 1 {
       while pools.count < workers { pools.append(TensorPool()) }
-      NNThreading.configure(threads: 1)
-      defer { NNThreading.configure(threads: threads) }
       let pools = self.pools
+      let tileContext = context.with(workers: 1)
       results.withUnsafeMutableBufferPointer { out in
         let slots = out
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        tileContext.concurrentPerform(iterations: workers) { worker in
           var k = worker
           while k < jobs.count {
             slots[k] = self.sampleTile(jobs[k], fillE: fillE, over: over, under: under, previous: prev, pool: pools[worker])

@@ -1,54 +1,31 @@
-import Dispatch
+import Execution
 
-/// Row/tile parallelism with one owner for the thread count.
+/// Row/tile parallelism of the image kernels, under the current ``Execution/ExecutionContext``.
 ///
-/// `concurrentPerform` spreads work over the cores; `Parallel.workers` is the single knob (default: active
-/// processor count). NN code that calls OpenBLAS sets BLAS threads from the same number so the two never
-/// oversubscribe the cores.
+/// Thin forwarders: the worker count and the chunking policy belong to the context the calling filter
+/// bound (`context.run { ... }`); with none bound, the default context (all cores). Nothing here can be set.
 public enum Parallel {
-  nonisolated(unsafe) private static var _workers: Int = max(1, ProcessInfoLite.activeProcessorCount)
-
-  /// Number of worker threads used for parallel loops (≥ 1).
-  public static var workers: Int {
-    get { _workers }
-    set { _workers = max(1, newValue) }
-  }
+  /// Worker threads of the current context (≥ 1).
+  public static var workers: Int { ExecutionContext.current.workers }
 
   /// Runs `body(start, end)` over `0..<count` split into contiguous chunks, in parallel.
   ///
-  /// Chunks are at least `minChunk` long; with one worker or a small count it runs inline.
+  /// Chunks are at least `minChunk` long, at most `4 · workers` of them; with one worker or a small count
+  /// it runs inline (``Execution/ExecutionContext/forRanges(_:minChunk:_:)``).
   @inlinable
   public static func forRanges(_ count: Int, minChunk: Int = 16, _ body: (Int, Int) -> Void) {
-    if count <= 0 { return }
-    let w = workers
-    let chunks = min(max(1, count / max(1, minChunk)), w * 4)
-    if chunks <= 1 || w == 1 {
-      body(0, count)
-      return
-    }
-    let per = (count + chunks - 1) / chunks
-    DispatchQueue.concurrentPerform(iterations: chunks) { i in
-      let s = i * per
-      let e = min(count, s + per)
-      if s < e { body(s, e) }
-    }
+    ExecutionContext.current.forRanges(count, minChunk: minChunk, body)
+  }
+
+  /// Runs `body(i)` for `i` in `0..<iterations` side by side, each under the current context.
+  @inlinable
+  public static func concurrentPerform(iterations: Int, _ body: (Int) -> Void) {
+    ExecutionContext.current.concurrentPerform(iterations: iterations, body)
   }
 }
 
 /// Processor count without Foundation.
 public enum ProcessInfoLite {
   /// Cores available to this process.
-  public static var activeProcessorCount: Int {
-    #if os(Linux)
-      let n = sysconfNProcessors()
-      return n > 0 ? n : 1
-    #else
-      return 1
-    #endif
-  }
+  public static var activeProcessorCount: Int { ExecutionContext.availableCores }
 }
-
-#if os(Linux)
-  import Glibc
-  @usableFromInline func sysconfNProcessors() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-#endif

@@ -1,4 +1,3 @@
-import Dispatch
 import Imaging
 
 /// Guidance fields for ``PoissonFill``: forward differences of the known pixels, filled over unknown edges.
@@ -40,7 +39,7 @@ enum Guidance {
       PoissonFill(iterations: 24, coarsestSize: 16, guidanceSize: 0, scratch: s).solve(values: g, unknown: u)
     }
     if Parallel.workers >= 2 {
-      DispatchQueue.concurrentPerform(iterations: 2, execute: membrane)
+      Parallel.concurrentPerform(iterations: 2, membrane)
     } else {
       membrane(0)
       membrane(1)

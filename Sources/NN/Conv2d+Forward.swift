@@ -1,3 +1,5 @@
+import Execution
+
 /// Conv2d inference: dispatch to pointwise GEMM, depthwise SIMD, Winograd F(4×4, 3×3) or banded im2col + GEMM.
 extension Conv2d {
   /// Convolves `x` (NCHW) into a new pooled tensor.
@@ -13,19 +15,20 @@ extension Conv2d {
     precondition(out.shape == os, "Conv2d output \(out.shape), expected \(os)")
     let g = geometry
     let s = x.shape
+    let kernels = ExecutionContext.current.nnKernels
     if groups == inChannels && groups == outChannels && groups > 1 {
       DepthwiseKernel.run(
         x: x.data, planes: s.n * s.c, channels: s.c, h: s.h, w: s.w, weight: weight.data, bias: bias?.data, g: g,
         out: out.data, outH: os.h, outW: os.w)
       return
     }
-    if usesWinograd(outputShape: os) {
+    if usesWinograd(outputShape: os, algorithm: kernels.convAlgorithm) {
       let u = winogradCache.filter(for: weight, cout: outChannels, cin: inChannels)
       for n in 0..<s.n {
         Winograd.run(
           x: x.data + n * s.item, cin: inChannels, h: s.h, w: s.w, padH: g.padH, padW: g.padW, u: u.data,
           cout: outChannels, bias: bias?.data, y: out.data + n * os.item, oh: os.h, ow: os.w,
-          minTiles: Conv2d.winogradTiles, pool: pool)
+          minTiles: kernels.winogradTiles, pool: pool)
       }
       return
     }
@@ -44,7 +47,7 @@ extension Conv2d {
           Gemm.sgemm(m: coutG, n: hw, k: k, a: w, lda: k, b: xin, ldb: hw, beta: b == nil ? 0 : 1, c: y, ldc: hw)
           continue
         }
-        let bandRows = max(1, min(os.h, Conv2d.bandBytes / max(1, k * os.w * 4)))
+        let bandRows = max(1, min(os.h, kernels.bandBytes / max(1, k * os.w * 4)))
         pool.withScratch(k * bandRows * os.w) { col in
           var r0 = 0
           while r0 < os.h {
@@ -75,14 +78,21 @@ extension Conv2d {
     let u = winogradCache.filter(for: weight, cout: outChannels, cin: inChannels)
     Winograd.run(
       x: x.data, cin: inChannels, h: s.h, w: s.w, padH: g.padH, padW: g.padW, u: u.data,
-      cout: outChannels, bias: bias?.data, y: cell.data, oh: os.h, ow: os.w, minTiles: Conv2d.winogradTiles, pool: pool,
+      cout: outChannels, bias: bias?.data, y: cell.data, oh: os.h, ow: os.w,
+      minTiles: ExecutionContext.current.nnKernels.winogradTiles, pool: pool,
       lstm: .init(cell: cell.data, hidden: newHidden.data), tail: (x.shape.c, UnsafePointer(h.data)))
   }
 
-  /// Whether `forward` takes the Winograd path for this output shape under `Conv2d.algorithm`.
+  /// Whether `forward` takes the Winograd path for this output shape under the current context's
+  /// `nnKernels.convAlgorithm`.
   public func usesWinograd(outputShape os: Shape) -> Bool {
+    usesWinograd(outputShape: os, algorithm: ExecutionContext.current.nnKernels.convAlgorithm)
+  }
+
+  /// Whether `forward` takes the Winograd path for this output shape under `algorithm`.
+  public func usesWinograd(outputShape os: Shape, algorithm: Algorithm) -> Bool {
     guard Winograd.applies(self) else { return false }
-    switch Conv2d.algorithm {
+    switch algorithm {
     case .im2col: return false
     case .winograd: return true
     case .automatic: return inChannels >= 8 && outChannels >= 8 && os.h >= 8 && os.w >= 8

@@ -1,3 +1,5 @@
+import Execution
+
 /// 2-D convolution over NCHW tensors (any kernel, stride, padding, dilation, groups; optional bias).
 ///
 /// Matches `torch.nn.Conv2d` with zero padding. Weight layout `[Cout, Cin/groups, kh, kw]`, bias `[Cout]`.
@@ -21,26 +23,9 @@ public struct Conv2d: WeightLoadable {
   /// Per-output-channel bias, `[Cout]` (shape [1,1,1,Cout]); nil when the layer has none.
   public var bias: Tensor?
 
-  /// Target size in bytes of one im2col band (tuning knob; a band is at least one output row).
-  nonisolated(unsafe) public static var bandBytes = 2 << 20
-
-  /// How 3×3 convolutions are computed.
-  public enum Algorithm: Sendable {
-    /// Winograd F(4×4, 3×3) where it applies and pays off (3×3, stride 1, dilation 1, groups 1,
-    /// ≥ 8 input and output channels, output ≥ 8×8 — measured 1.4–7× faster than im2col from
-    /// 8→8 @64² to 128→128 @64² on 2 cores); im2col + sgemm otherwise.
-    case automatic
-    /// Always banded im2col + sgemm (the reference path).
-    case im2col
-    /// Winograd wherever it applies (any channel count / size); im2col otherwise.
-    case winograd
-  }
-
-  /// Process-wide algorithm choice (tests force `.im2col` / `.winograd`; default `.automatic`).
-  nonisolated(unsafe) public static var algorithm = Algorithm.automatic
-
-  /// Minimum number of 4×4 tiles in one Winograd work block (whole tile rows; tuning knob).
-  nonisolated(unsafe) public static var winogradTiles = 96
+  /// How 3×3 convolutions are computed (chosen per ``Execution/ExecutionContext``: `nnKernels.convAlgorithm`,
+  /// with the im2col band size and Winograd block size beside it).
+  public typealias Algorithm = NNKernelChoices.ConvAlgorithm
 
   /// Cached Winograd filter transform (shared by copies; keyed on the weight tensor's storage).
   let winogradCache = WinogradCache()

@@ -1,4 +1,4 @@
-import CShim
+import Execution
 
 #if canImport(Glibc)
   import Glibc
@@ -8,8 +8,8 @@ import CShim
 ///
 /// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 4×4 output tile (6×6 input tile, interpolation points 0, ±1, ±2, ∞).
 /// The filter transform U [36, Cout, Cin] is computed once (in Double) and cached on the layer
-/// (`WinogradCache`). The image is cut into blocks of whole tile rows (≥ `Conv2d.winogradTiles`
-/// tiles), split over `NNThreading` chunks; each thread, in its own pooled scratch, runs the input
+/// (`WinogradCache`). The image is cut into blocks of whole tile rows (≥ `NNKernelChoices.winogradTiles`
+/// tiles), split over the current context's `forChunks` chunks; each thread, in its own pooled scratch, runs the input
 /// transform V [36, Cin, T] (SIMD8 over tiles), 36 single-threaded `sgemm`s M_e = U_e·V_e
 /// [Cout × Cin]·[Cin × T], and the output transform + bias (SIMD8 over tiles) — or, for a ConvLSTM,
 /// the fused state update. Partitions depend only on shapes and the thread count, so results are
@@ -68,10 +68,9 @@ enum Winograd {
   ///
   /// With `tail`, input channels `from..<cin` are read from `tail.x` instead (concat without a copy).
   ///
-  /// Work items are blocks of whole tile rows (≥ `minTiles` tiles); each thread runs input transform,
-  /// 36 single-threaded `sgemm`s and output transform on its own blocks, in its own scratch. OpenBLAS
-  /// is switched to one thread for the duration (so no BLAS worker spins against these loops) and
-  /// restored afterwards: the one place NN calls `sgemm` inside an `NNThreading` loop.
+  /// Work items are blocks of whole tile rows (≥ `minTiles` tiles); each worker of the current context
+  /// runs input transform, 36 single-threaded `sgemm`s (`parallel: false`) and output transform on its
+  /// own blocks, in its own scratch: the one place NN calls `sgemm` inside a parallel loop.
   static func run(
     x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, padH: Int, padW: Int,
     u: UnsafePointer<Float>, cout: Int, bias: UnsafePointer<Float>?,
@@ -84,15 +83,13 @@ enum Winograd {
     let maxT = rowsPerItem * tilesX
     // Width of the padded, vertically transformed rows: room for whole groups of 8 tiles.
     let rowLen = (tilesX + 7) / 8 * 32 + 8
-    let threads = NNThreading.threads
-    let chunks = min(threads, items)
+    let context = ExecutionContext.current
+    let chunks = min(context.workers, items)
     let per = (items + chunks - 1) / chunks
     let gateLen = lstm == nil ? 0 : 16 * ow + 16
     let perThread = 36 * (cin + cout) * maxT + 6 * rowLen + 512 + gateLen + w + 8
-    if threads > 1 { rx_blas_set_threads(1) }
-    defer { if threads > 1 { rx_blas_set_threads(Int32(threads)) } }
     pool.withScratch(chunks * perThread) { scratch in
-      NNThreading.forRanges(items) { s, e in
+      context.forChunks(items) { s, e in
         let vbuf = scratch + (s / per) * perThread
         let mbuf = vbuf + 36 * cin * maxT
         let rows = mbuf + 36 * cout * maxT
@@ -112,7 +109,7 @@ enum Winograd {
           for e in 0..<36 {
             Gemm.sgemm(
               m: cout, n: t, k: cin, a: u + e * cout * cin, lda: cin, b: vbuf + e * cin * t, ldb: t,
-              c: mbuf + e * cout * t, ldc: t)
+              c: mbuf + e * cout * t, ldc: t, parallel: false)
           }
           if let lstm {
             // Gates i, f, o, g of hidden channel ch are conv channels ch + k·Ch; update c and h per tile row.

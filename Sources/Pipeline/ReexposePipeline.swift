@@ -1,3 +1,4 @@
+import Execution
 import Imaging
 import Media
 import Parameters
@@ -15,11 +16,14 @@ public final class ReexposePipeline {
   let sceneCuts: SceneCutDetector
   var size: (width: Int, height: Int)?
   var nextIndex = 0
+  /// The execution context its owner binds while it runs (`ReexposeFilter` binds it around every call).
+  public let context: ExecutionContext
 
   /// Builds the stages; throws `ParameterError` (dotted key) for invalid parameters and
   /// ``PipelineError/modelUnavailable(file:reason:)`` when a learned stage's weights cannot be loaded
   /// (`models` finds them by name).
-  public init(params: PipelineParams, models: ModelLocator = ModelLocator()) throws {
+  public init(params: PipelineParams, models: ModelLocator = ModelLocator(), context: ExecutionContext = .default) throws {
+    self.context = context
     try params.validate()
     self.params = params
     let environment = StageEnvironment(models: models)

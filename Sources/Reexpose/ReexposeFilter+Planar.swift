@@ -7,14 +7,20 @@ import Pipeline
 extension ReexposeFilter {
   /// Sends non-linear SDR R'G'B' planes (0...1, BT.709 primaries, the preset's input transfer).
   public func send(signal: PlanarImage, pts: Int64?) throws {
-    let linear = PlanarImage(width: signal.width, height: signal.height)
-    SignalLinearizer(params: params.input).apply(signal: signal, into: linear)
-    try send(linear: linear, signal: pipeline.needsSignal ? signal.copy() : nil, pts: pts)
+    try context.run {
+      let linear = PlanarImage(width: signal.width, height: signal.height)
+      SignalLinearizer(params: params.input).apply(signal: signal, into: linear)
+      try send(linear: linear, signal: pipeline.needsSignal ? signal.copy() : nil, pts: pts)
+    }
   }
 
   /// The next finished frame as output-signal R'G'B' planes [3,H,W] (PQ/HLG code values 0...1, or linear
   /// light for `linear` output) with its pts; nil when none is ready.
   public func receiveSignal() throws -> (image: PlanarImage, pts: Int64?)? {
+    try context.run { try receiveSignalBound() }
+  }
+
+  func receiveSignalBound() throws -> (image: PlanarImage, pts: Int64?)? {
     guard let frame = receiveLinear() else { return nil }
     let out: LibavFrame
     do {

@@ -1,4 +1,5 @@
 import CShim
+import Execution
 import IO
 import Imaging
 import Media
@@ -12,11 +13,17 @@ import Presets
 /// in order, with its pts and duration. `send(nil)` drains. `send` never refuses input for lack of room:
 /// the pipeline holds at most its look-ahead, so memory is bounded by the window, not the stream.
 /// The CLI and the C API (`libreexpose`) both drive exactly this type.
+///
+/// Each filter owns one ``Execution/ExecutionContext`` (its worker count) and binds it around every call,
+/// so filters on different threads run side by side without sharing any mutable setting. One filter is
+/// not thread-safe: drive it from one thread at a time.
 public final class ReexposeFilter {
   /// The preset the filter was built from (after overrides).
   public let preset: Preset
   /// Effective parameters.
   public var params: PipelineParams { preset.params }
+  /// Where the filter's kernels run (worker count); bound around every call.
+  public let context: ExecutionContext
   let pipeline: ReexposePipeline
   let inputConverter: InputConverter
   let outputConverter: OutputConverter
@@ -36,11 +43,13 @@ public final class ReexposeFilter {
   /// Frames received so far.
   public private(set) var framesReceived = 0
 
-  /// Builds a filter from a validated preset.
-  public init(preset: Preset) throws {
+  /// Builds a filter from a validated preset, running on `threads` workers (nil: all cores).
+  public init(preset: Preset, threads: Int? = nil) throws {
     self.preset = preset
+    let context = threads.map { ExecutionContext(workers: $0) } ?? .default
+    self.context = context
     do {
-      pipeline = try ReexposePipeline(params: preset.params)
+      pipeline = try context.run { try ReexposePipeline(params: preset.params, context: context) }
       inputConverter = InputConverter(params: preset.params.input)
       outputConverter = try OutputConverter(params: preset.params.output)
     } catch {
@@ -49,12 +58,15 @@ public final class ReexposeFilter {
     recycler = ImageRecycler(capacity: 2 * (pipeline.lookAheadFrames + 2))
   }
 
-  /// Builds a filter from a preset name or YAML path plus `key=value` overrides (the CLI's `--set`).
-  public convenience init(preset name: String, overrides: [String] = [], catalog: PresetCatalog = PresetCatalog()) throws {
+  /// Builds a filter from a preset name or YAML path plus `key=value` overrides (the CLI's `--set`), running
+  /// on `threads` workers (nil: all cores).
+  public convenience init(
+    preset name: String, overrides: [String] = [], catalog: PresetCatalog = PresetCatalog(), threads: Int? = nil
+  ) throws {
     do {
       var preset = try catalog.load(name)
       if !overrides.isEmpty { try preset.apply(overrides: overrides) }
-      try self.init(preset: preset)
+      try self.init(preset: preset, threads: threads)
     } catch {
       throw FilterError.wrap(error)
     }
@@ -75,6 +87,10 @@ public final class ReexposeFilter {
 
   /// Sends one decoded SDR frame; `nil` drains. The caller keeps ownership of `frame`.
   public func send(_ frame: UnsafePointer<AVFrame>?) throws {
+    try context.run { try sendBound(frame) }
+  }
+
+  func sendBound(_ frame: UnsafePointer<AVFrame>?) throws {
     guard let frame else { return try drain() }
     if isDraining { throw FilterError.state("frame sent after the filter was drained") }
     let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
@@ -96,6 +112,10 @@ public final class ReexposeFilter {
 
   /// Sends a frame already in linear light (`image`) with its non-linear signal; for planar callers.
   public func send(linear: PlanarImage, signal: PlanarImage?, pts: Int64?, duration: Int64? = nil) throws {
+    try context.run { try sendBound(linear: linear, signal: signal, pts: pts, duration: duration) }
+  }
+
+  func sendBound(linear: PlanarImage, signal: PlanarImage?, pts: Int64?, duration: Int64?) throws {
     if isDraining { throw FilterError.state("frame sent after the filter was drained") }
     var f = Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal)
     f.events = try eventGrid(pts: pts)
@@ -128,14 +148,14 @@ public final class ReexposeFilter {
   /// Conditions the diffusion stage on a still of the scene (linear BT.709 [3, h, w], any size and
   /// exposure; ``IO/ReferenceImage`` loads one from a file). Needs a preset with diffusion (`quality`).
   public func setReference(_ image: PlanarImage) throws {
-    do { try pipeline.setReference(image) } catch { throw FilterError.wrap(error) }
+    do { try context.run { try pipeline.setReference(image) } } catch { throw FilterError.wrap(error) }
   }
 
   /// Loads a still from `path` (OpenEXR/Radiance HDR as linear, or an SDR image) and conditions the
   /// diffusion stage on it.
   public func setReference(path: String) throws {
     let image: PlanarImage
-    do { image = try ReferenceImage.load(path: path) } catch { throw FilterError.wrap(error) }
+    do { image = try context.run { try ReferenceImage.load(path: path) } } catch { throw FilterError.wrap(error) }
     try setReference(image)
   }
 
@@ -159,7 +179,7 @@ public final class ReexposeFilter {
     if isDraining { return }
     isDraining = true
     do {
-      ready += try pipeline.flush()
+      ready += try context.run { try pipeline.flush() }
     } catch {
       throw FilterError.wrap(error)
     }
@@ -170,7 +190,7 @@ public final class ReexposeFilter {
   public func receive() throws -> ReceiveResult {
     guard let frame = nextFrame() else { return isDraining ? .endOfStream : .again }
     do {
-      let out = try outputConverter.convert(frame.image, pts: frame.pts, duration: frame.duration)
+      let out = try context.run { try outputConverter.convert(frame.image, pts: frame.pts, duration: frame.duration) }
       recycle(frame)
       return .frame(out)
     } catch {

@@ -39,29 +39,45 @@ public func reexposeFilterCreate(
   _ preset: UnsafePointer<CChar>?, _ overrides: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int32,
   _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
+  createFilter("reexpose_filter_create", preset, overrides, count, threads: nil, out)
+}
+
+@_cdecl("reexpose_filter_create_with_threads")
+public func reexposeFilterCreateWithThreads(
+  _ preset: UnsafePointer<CChar>?, _ overrides: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int32,
+  _ threads: Int32, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+  createFilter("reexpose_filter_create_with_threads", preset, overrides, count, threads: threads > 0 ? Int(threads) : nil, out)
+}
+
+/// Both create calls: `threads` nil means all cores.
+private func createFilter(
+  _ name: String, _ preset: UnsafePointer<CChar>?, _ overrides: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int32,
+  threads: Int?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
   guard let out else {
-    setCreateError("reexpose_filter_create: out is NULL")
+    setCreateError("\(name): out is NULL")
     return StatusCode.usage
   }
   out.pointee = nil
   guard let preset else {
-    setCreateError("reexpose_filter_create: preset is NULL")
+    setCreateError("\(name): preset is NULL")
     return StatusCode.usage
   }
   if count < 0 || (count > 0 && overrides == nil) {
-    setCreateError("reexpose_filter_create: bad override list")
+    setCreateError("\(name): bad override list")
     return StatusCode.usage
   }
   var list: [String] = []
   for i in 0..<Int(count) {
     guard let s = overrides?[i] else {
-      setCreateError("reexpose_filter_create: override \(i) is NULL")
+      setCreateError("\(name): override \(i) is NULL")
       return StatusCode.usage
     }
     list.append(String(cString: s))
   }
   do {
-    let filter = try ReexposeFilter(preset: String(cString: preset), overrides: list)
+    let filter = try ReexposeFilter(preset: String(cString: preset), overrides: list, threads: threads)
     out.pointee = OpaquePointer(Unmanaged.passRetained(FilterHandle(filter: filter)).toOpaque())
     setCreateError("")
     return StatusCode.ok

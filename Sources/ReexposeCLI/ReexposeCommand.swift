@@ -100,7 +100,6 @@ struct ReexposeCommand: ParsableCommand {
   func run() throws {
     signal(SIGPIPE, SIG_IGN)
     rx_set_log_level(AV_LOG_QUIET)
-    if let threads { WorkerThreads.configure(threads) }
     let console = Console(quiet: quiet)
 
     if listCurves {
@@ -114,7 +113,7 @@ struct ReexposeCommand: ParsableCommand {
     }
     let filter: ReexposeFilter
     do {
-      filter = try ReexposeFilter(preset: preset, overrides: overrides, catalog: catalog)
+      filter = try ReexposeFilter(preset: preset, overrides: overrides, catalog: catalog, threads: threads)
     } catch {
       console.error(error)
       throw ExitCode(ErrorStatus.classify(error, during: .create).exitCode)

@@ -1,4 +1,5 @@
 import Diffusion
+import Execution
 import Foundation
 import Imaging
 import NN
@@ -11,10 +12,11 @@ import XCTest
 final class DiffusionBenchTests: XCTestCase {
   func testTileAndFrameTiming() throws {
     try XCTSkipUnless(ProcessInfo.processInfo.environment["RX_DIFFUSION_BENCH"] == "1", "set RX_DIFFUSION_BENCH=1")
-    if let t = ProcessInfo.processInfo.environment["RX_DIFFUSION_THREADS"].flatMap(Int.init) {
-      NNThreading.configure(threads: t)
-    }
-    defer { NNThreading.configure(threads: NNThreading.availableCores) }
+    let threads = ProcessInfo.processInfo.environment["RX_DIFFUSION_THREADS"].flatMap(Int.init)
+    try ExecutionContext(workers: threads).run { try timeTilesAndFrame() }
+  }
+
+  private func timeTilesAndFrame() throws {
     let models = DiffusionFixtures.directory + "/../../../Models/diffusion.safetensors"
     let net = (try? DiffusionUNet(contentsOf: models)) ?? DiffusionUNet()
     let pool = TensorPool()

@@ -1,3 +1,4 @@
+import Execution
 import NN
 import XCTest
 
@@ -5,8 +6,6 @@ import XCTest
 final class KernelTests: XCTestCase {
   /// Random configurations covering every Conv2d path (pointwise, depthwise, banded im2col).
   func testConv2dMatchesNaiveLoop() {
-    let saved = Conv2d.bandBytes
-    defer { Conv2d.bandBytes = saved }
     let configs: [(cin: Int, cout: Int, k: (Int, Int), s: (Int, Int), p: (Int, Int), d: (Int, Int), g: Int, bias: Bool)] = [
       (3, 5, (3, 3), (1, 1), (1, 1), (1, 1), 1, true),
       (4, 6, (3, 5), (2, 1), (1, 2), (2, 1), 2, true),
@@ -26,8 +25,8 @@ final class KernelTests: XCTestCase {
       let x = randomTensor(Shape(i % 2 + 1, cfg.cin, 17, 23), seed: UInt64(30 + i))
       let ref = NaiveReference.conv2d(x, conv)
       for band in [2 << 20, 256] {  // one band, and many one-row bands
-        Conv2d.bandBytes = band
-        assertClose(conv(x), ref, "conv config \(i) band \(band)")
+        let context = ExecutionContext.default.with(nnKernels: NNKernelChoices(bandBytes: band))
+        assertClose(context.run { conv(x) }, ref, "conv config \(i) band \(band)")
       }
     }
   }

@@ -1,3 +1,4 @@
+import Execution
 import NN
 import XCTest
 
@@ -62,13 +63,28 @@ final class RuntimeTests: XCTestCase {
     XCTAssertEqual(a, b)
   }
 
-  func testThreadCountHasOneOwner() {
-    let saved = NNThreading.threads
-    defer { NNThreading.configure(threads: saved) }
-    NNThreading.configure(threads: 1)
-    XCTAssertEqual(NNThreading.threads, 1)
+  /// The thread count is the current execution context's; OpenBLAS is single-threaded once any sgemm ran,
+  /// whatever the context. Large products split over the context's workers are reproducible for a fixed
+  /// worker count and agree across worker counts within the kernel bound.
+  func testThreadCountIsTheContextsAndBLASStaysSingleThreaded() {
+    var conv = Conv2d(32, 48, kernel: 1)
+    conv.weight = randomTensor(conv.weight.shape, seed: 7)
+    let x = randomTensor(Shape(1, 32, 70, 90), seed: 8)
+    let one = ExecutionContext(workers: 1).run { () -> Tensor in
+      XCTAssertEqual(NNThreading.threads, 1)
+      return conv(x)
+    }
     XCTAssertEqual(NNThreading.blasThreads, 1)
-    NNThreading.configure(threads: 2)
-    XCTAssertEqual(NNThreading.blasThreads, 2)
+    for workers in [2, 3, 5] {
+      let context = ExecutionContext(workers: workers)
+      let split = context.run { () -> Tensor in
+        XCTAssertEqual(NNThreading.threads, workers)
+        return conv(x)
+      }
+      XCTAssertEqual(split.toArray(), context.run { conv(x) }.toArray(), "\(workers) workers, run twice")
+      assertClose(split, one, "sgemm split over \(workers) workers vs one")
+    }
+    XCTAssertEqual(NNThreading.blasThreads, 1)
+    XCTAssertEqual(NNThreading.threads, ExecutionContext.default.workers)
   }
 }

@@ -1,3 +1,4 @@
+import Execution
 import NN
 import XCTest
 
@@ -6,16 +7,14 @@ import XCTest
 /// Bound: max|a − b| ≤ 1e-4·max(1, max|ref|) — the golden tolerance — on inputs and weights in [-1, 1)
 /// with up to 64 input channels (observed errors are ≈ 1e-6–1e-5 of that scale).
 final class WinogradTests: XCTestCase {
-  private func withAlgorithm<R>(_ a: Conv2d.Algorithm, _ body: () throws -> R) rethrows -> R {
-    let saved = Conv2d.algorithm
-    Conv2d.algorithm = a
-    defer { Conv2d.algorithm = saved }
-    return try body()
+  private func withAlgorithm<R>(
+    _ a: Conv2d.Algorithm, tiles: Int = NNKernelChoices.default.winogradTiles, workers: Int? = nil,
+    _ body: () throws -> R
+  ) rethrows -> R {
+    try ExecutionContext(workers: workers, nnKernels: NNKernelChoices(convAlgorithm: a, winogradTiles: tiles)).run(body)
   }
 
   func testWinogradMatchesNaiveAndIm2col() {
-    let savedBand = Conv2d.winogradTiles
-    defer { Conv2d.winogradTiles = savedBand }
     // (cin, cout, h, w, pad, bias, n)
     let configs: [(Int, Int, Int, Int, Int, Bool, Int)] = [
       (3, 5, 17, 23, 1, true, 1),  // odd sizes, channels not multiple of 8
@@ -33,8 +32,7 @@ final class WinogradTests: XCTestCase {
       let ref = NaiveReference.conv2d(x, conv)
       let im2col = withAlgorithm(.im2col) { conv(x) }
       for band in [96, 1] {  // one band, and one tile row per band
-        Conv2d.winogradTiles = band
-        let wino = withAlgorithm(.winograd) { () -> Tensor in
+        let wino = withAlgorithm(.winograd, tiles: band) { () -> Tensor in
           XCTAssertTrue(conv.usesWinograd(outputShape: conv.outputShape(for: x.shape)))
           return conv(x)
         }
@@ -137,20 +135,17 @@ final class WinogradTests: XCTestCase {
     }
   }
 
-  /// One thread (no OpenBLAS toggling) and the default thread count agree within the bound.
+  /// One worker and three agree exactly (blocks and sgemms do not depend on the split); OpenBLAS stays
+  /// single-threaded throughout.
   func testWinogradThreadCounts() {
-    let saved = NNThreading.threads
-    defer { NNThreading.configure(threads: saved) }
     var conv = Conv2d(24, 40, kernel: 3, padding: 1)
     conv.weight = randomTensor(conv.weight.shape, seed: 11)
     let x = randomTensor(Shape(1, 24, 50, 61), seed: 12)
-    NNThreading.configure(threads: 1)
-    let one = withAlgorithm(.winograd) { conv(x) }
+    let one = withAlgorithm(.winograd, workers: 1) { conv(x) }
     XCTAssertEqual(NNThreading.blasThreads, 1)
-    NNThreading.configure(threads: 3)
-    let three = withAlgorithm(.winograd) { conv(x) }
-    XCTAssertEqual(NNThreading.blasThreads, 3, "BLAS thread count restored after Winograd")
-    assertClose(one, three, "1 vs 3 threads")
+    let three = withAlgorithm(.winograd, workers: 3) { conv(x) }
+    XCTAssertEqual(NNThreading.blasThreads, 1, "OpenBLAS is never switched per call")
+    XCTAssertEqual(one.toArray(), three.toArray(), "1 vs 3 threads")
     assertClose(three, NaiveReference.conv2d(x, conv), "3 threads vs naive")
   }
 
