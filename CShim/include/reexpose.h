@@ -64,7 +64,8 @@ const char *reexpose_status_string(int status);
 /**
  * Creates a filter from a preset name (e.g. "hlg-broadcast") or a YAML file path, with optional
  * "key=value" overrides (as the CLI's --set). On failure *out is NULL and the return value is negative;
- * reexpose_last_create_error() then gives the message.
+ * reexpose_last_create_error() then gives the message. A preset file over 1 MiB or nested deeper than 32
+ * levels (file or override) is REEXPOSE_EPRESET before parsing, so a 128 KB thread stack is enough.
  */
 int reexpose_filter_create(const char *preset, const char *const *overrides, int override_count,
                            ReexposeFilter **out);

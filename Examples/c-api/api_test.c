@@ -254,6 +254,72 @@ static void test_out_of_memory(void) {
         WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
+/* Deeply nested YAML, as a preset file and as an override, on a thread with a 256 KB stack: a preset
+ * error, not a stack overflow. A normal preset still loads on a 128 KB stack. */
+struct create_job { const char *preset; const char *const *overrides; int count; int rc; char message[16384]; };
+
+static void *create_on_thread(void *arg) {
+  struct create_job *job = arg;
+  ReexposeFilter *f = NULL;
+  job->rc = reexpose_filter_create(job->preset, job->overrides, job->count, &f);
+  snprintf(job->message, sizeof job->message, "%s", reexpose_last_create_error());
+  reexpose_filter_destroy(&f);
+  return NULL;
+}
+
+static int create_with_stack(size_t stack, struct create_job *job) {
+  pthread_attr_t attr;
+  pthread_t t;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack);
+  int rc = pthread_create(&t, &attr, create_on_thread, job);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return rc;
+  return pthread_join(t, NULL);
+}
+
+static void test_deep_nesting(void) {
+  enum { LEVELS = 5000 };
+  static char deep[2 * LEVELS + 64];
+  char *p = deep;
+  p += sprintf(p, "version: 2\ndescription: ");
+  for (int i = 0; i < LEVELS; i++) *p++ = '[';
+  for (int i = 0; i < LEVELS; i++) *p++ = ']';
+  *p++ = '\n';
+  *p = 0;
+  char path[] = "/tmp/rx-api-deep-XXXXXX.yaml";
+  int fd = mkstemps(path, 5);
+  if (fd < 0) { failed++; return; }
+  FILE *tmp = fdopen(fd, "w");
+  fputs(deep, tmp);
+  fclose(tmp);
+  struct create_job job = {path, NULL, 0, 0, ""};
+  CHECK(create_with_stack(256 << 10, &job) == 0, "thread");
+  CHECK(job.rc == REEXPOSE_EPRESET, "5000 levels in a file: EPRESET, got %d (%s)", job.rc, job.message);
+  CHECK(strstr(job.message, "nested deeper") != NULL && strstr(job.message, path) != NULL, "message: %s", job.message);
+  unlink(path);
+  static char set[2 * LEVELS + 64];
+  snprintf(set, sizeof set, "output.peakNits=%s", deep + strlen("version: 2\ndescription: "));
+  const char *overrides[] = {set};
+  struct create_job over = {"fast", overrides, 1, 0, ""};
+  CHECK(create_with_stack(256 << 10, &over) == 0, "thread");
+  CHECK(over.rc == REEXPOSE_EPRESET, "5000 levels in an override: EPRESET, got %d (%s)", over.rc, over.message);
+  CHECK(strstr(over.message, "nested deeper") != NULL, "message: %s", over.message);
+  /* At the limit (31 flow levels under a block key: 32) the parser runs, on a 128 KB stack. */
+  char limit[128];
+  p = limit + sprintf(limit, "output.peakNits=");
+  for (int i = 0; i < 31; i++) *p++ = '[';
+  for (int i = 0; i < 31; i++) *p++ = ']';
+  *p = 0;
+  const char *at_limit[] = {limit};
+  struct create_job near = {"fast", at_limit, 1, 0, ""};
+  CHECK(create_with_stack(128 << 10, &near) == 0, "thread");
+  CHECK(near.rc == REEXPOSE_EPRESET && strstr(near.message, "nested") == NULL, "31 levels parse: %d (%s)", near.rc, near.message);
+  struct create_job fast = {"fast", NULL, 0, 0, ""};
+  CHECK(create_with_stack(128 << 10, &fast) == 0, "thread");
+  CHECK(fast.rc == REEXPOSE_OK, "fast on a 128 KB stack: %d (%s)", fast.rc, fast.message);
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "enomem") == 0) return child_enomem();
   test_create_errors();
@@ -268,6 +334,7 @@ int main(int argc, char **argv) {
   test_planar();
   test_bad_frames();
   test_out_of_memory();
+  test_deep_nesting();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
