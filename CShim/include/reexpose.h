@@ -44,7 +44,8 @@ enum ReexposeStatus {
   REEXPOSE_EFRAME = -5,   /**< frame rejected: geometry changed, corrupt data */
   REEXPOSE_ESTATE = -6,   /**< call out of order (send after drain) */
   REEXPOSE_EINTERNAL = -7, /**< internal failure; the message says what */
-  REEXPOSE_EMODEL = -8     /**< a learned stage's weights file is missing or unusable (the message names it) */
+  REEXPOSE_EMODEL = -8,    /**< a learned stage's weights file is missing or unusable (the message names it) */
+  REEXPOSE_ENOMEM = -9     /**< the memory a frame of this size needs cannot be allocated */
 };
 
 /** Planar float frame for callers without libav. Rows are `linesize` bytes apart. */
@@ -65,7 +66,8 @@ const char *reexpose_status_string(int status);
 /**
  * Creates a filter from a preset name (e.g. "hlg-broadcast") or a YAML file path, with optional
  * "key=value" overrides (as the CLI's --set). On failure *out is NULL and the return value is negative;
- * reexpose_last_create_error() then gives the message.
+ * reexpose_last_create_error() then gives the message. A preset file over 1 MiB or nested deeper than 32
+ * levels (file or override) is REEXPOSE_EPRESET before parsing, so a 128 KB thread stack is enough.
  */
 int reexpose_filter_create(const char *preset, const char *const *overrides, int override_count,
                            ReexposeFilter **out);
@@ -87,6 +89,10 @@ const char *reexpose_filter_last_error(const ReexposeFilter *filter);
 /**
  * Sends one decoded SDR frame (any 8/10-bit YUV or RGB pixel format libswscale knows). NULL drains.
  * The caller keeps ownership. Colour tags on the frame are honoured; untagged means BT.709.
+ * REEXPOSE_EINVAL (with a message) for a frame whose sides are not in 1..16384, whose pixel format is
+ * unknown, or that lacks a data pointer or a positive linesize wide enough for a plane its format needs.
+ * REEXPOSE_ENOMEM when the working memory for frames of its size cannot be allocated (checked before
+ * the first frame of each size).
  */
 int reexpose_filter_send_frame(ReexposeFilter *filter, const struct AVFrame *frame);
 
@@ -105,6 +111,7 @@ int reexpose_filter_send_planar(ReexposeFilter *filter, const ReexposePlanarFram
 /**
  * Receives a planar frame of the output signal R'G'B' (PQ / HLG code values in 0..1, or linear light for
  * linear presets) into caller-owned planes of the right size (width/height must match the input).
+ * A wrong size returns REEXPOSE_EINVAL and keeps the frame: the next call with the right size gets it.
  */
 int reexpose_filter_receive_planar(ReexposeFilter *filter, ReexposePlanarFrame *out);
 

@@ -1,8 +1,15 @@
 /* Tests of the C API contract: errors instead of aborts, send/receive/flush, planar frames. */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <libavutil/frame.h>
 #include <libavutil/pixdesc.h>
@@ -96,8 +103,16 @@ static void test_planar(void) {
   ReexposePlanarFrame out = {W, H, {o[0], o[1], o[2]}, {W * 4, W * 4, W * 4}, 0};
   ReexposePlanarFrame bad = {W, H, {r, NULL, b}, {W * 4, W * 4, W * 4}, 0};
   CHECK(reexpose_filter_send_planar(f, &bad) == REEXPOSE_EINVAL, "NULL plane rejected");
+  ReexposePlanarFrame huge = {W, H, {r, g, b}, {PTRDIFF_MAX / 2, W * 4, W * 4}, 0};
+  CHECK(reexpose_filter_send_planar(f, &huge) == REEXPOSE_EINVAL, "overflowing linesize rejected");
+  ReexposePlanarFrame big = {INT_MAX, INT_MAX, {r, g, b}, {W * 4, W * 4, W * 4}, 0};
+  CHECK(reexpose_filter_send_planar(f, &big) == REEXPOSE_EINVAL, "INT_MAX sides rejected");
   CHECK(reexpose_filter_send_planar(f, &in) == REEXPOSE_OK, "planar send: %s", reexpose_filter_last_error(f));
   reexpose_filter_flush(f);
+  /* A wrong-size buffer is refused and the frame is kept for the next call. */
+  ReexposePlanarFrame small = {W / 2, H, {o[0], o[1], o[2]}, {W * 4, W * 4, W * 4}, 0};
+  CHECK(reexpose_filter_receive_planar(f, &small) == REEXPOSE_EINVAL, "wrong-size planar buffer rejected");
+  CHECK(strstr(reexpose_filter_last_error(f), "kept") != NULL, "message: %s", reexpose_filter_last_error(f));
   CHECK(reexpose_filter_receive_planar(f, &out) == REEXPOSE_OK, "planar receive: %s", reexpose_filter_last_error(f));
   /* static: SDR white at 203 cd/m² (BT.2408) → PQ ≈ 0.5806. */
   CHECK(out.pts == 42, "planar pts");
@@ -168,7 +183,145 @@ static void test_events(void) {
   unlink(path);
 }
 
-int main(void) {
+
+/* Frames a C host may get wrong: each is REEXPOSE_EINVAL with a message, never a crash, and the filter
+ * still works afterwards. */
+static void test_bad_frames(void) {
+  ReexposeFilter *f = NULL;
+  reexpose_filter_create("fast", NULL, 0, &f);
+  if (!f) { failed++; return; }
+  AVFrame *good = grey_frame(32, 24, 120, 0), *out = av_frame_alloc();
+  AVFrame b;
+#define BAD(stmt, text, msg) do { b = *good; stmt; \
+    int rc_ = reexpose_filter_send_frame(f, &b); \
+    CHECK(rc_ == REEXPOSE_EINVAL, "%s: want EINVAL, got %d (%s)", text, rc_, reexpose_filter_last_error(f)); \
+    CHECK(strstr(reexpose_filter_last_error(f), msg) != NULL, "%s: message %s", text, reexpose_filter_last_error(f)); \
+  } while (0)
+  BAD(b.data[0] = NULL, "NULL data[0]", "data[0]");
+  BAD(b.data[1] = NULL, "NULL data[1]", "data[1]");
+  BAD(b.data[2] = NULL, "NULL data[2]", "data[2]");
+  BAD(b.width = -32, "negative width", "size");
+  BAD(b.height = 0, "zero height", "size");
+  BAD((b.width = 1 << 20, b.height = 1 << 20), "1M x 1M", "limited");
+  BAD((b.width = INT_MAX, b.height = INT_MAX), "INT_MAX sides", "limited");
+  BAD(b.width = INT_MAX, "INT_MAX width", "limited");
+  BAD(b.linesize[0] = 8, "linesize below the width", "linesize[0]");
+  BAD(b.linesize[0] = -b.linesize[0], "negative linesize", "linesize[0]");
+  BAD(b.linesize[2] = 0, "zero chroma linesize", "linesize[2]");
+  BAD(b.linesize[1] = 8, "chroma linesize below the chroma width", "linesize[1]");
+  BAD(b.format = -1, "format NONE", "format");
+  BAD(b.format = 100000, "format out of range", "format");
+#undef BAD
+  CHECK(reexpose_filter_send_frame(f, good) == REEXPOSE_OK, "a good frame after bad ones: %s", reexpose_filter_last_error(f));
+  reexpose_filter_flush(f);
+  int n = 0;
+  while (reexpose_filter_receive_frame(f, out) == REEXPOSE_OK) n++;
+  CHECK(n == 1, "the good frame comes out (%d)", n);
+  av_frame_free(&good); av_frame_free(&out);
+  reexpose_filter_destroy(&f);
+}
+
+/* Child process (`api_test enomem`): under an address-space limit a frame too large for it is
+ * REEXPOSE_ENOMEM, not an abort. Exits 0 when it is. */
+static int child_enomem(void) {
+  ReexposeFilter *f = NULL;
+  if (reexpose_filter_create("fast", NULL, 0, &f) != REEXPOSE_OK) return 2;
+  AVFrame *big = grey_frame(4096, 2160, 120, 0);
+  long pages = 0;
+  FILE *statm = fopen("/proc/self/statm", "r");
+  if (!statm || fscanf(statm, "%ld", &pages) != 1) return 3;
+  fclose(statm);
+  struct rlimit lim = {(rlim_t)pages * sysconf(_SC_PAGESIZE) + (256u << 20), RLIM_INFINITY};
+  lim.rlim_max = lim.rlim_cur;
+  if (setrlimit(RLIMIT_AS, &lim) != 0) return 4;
+  int rc = reexpose_filter_send_frame(f, big);
+  fprintf(stderr, "api_test enomem: status %d: %s\n", rc, reexpose_filter_last_error(f));
+  if (rc != REEXPOSE_ENOMEM) return 5;
+  if (!strstr(reexpose_filter_last_error(f), "memory")) return 6;
+  if (strcmp(reexpose_status_string(REEXPOSE_ENOMEM), "out of memory") != 0) return 7;
+  return 0;
+}
+
+extern char **environ;
+
+static void test_out_of_memory(void) {
+  char *argv[] = {"api_test", "enomem", NULL};
+  pid_t pid;
+  CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ) == 0, "spawn");
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "under a memory limit: ENOMEM, not a crash (%s %d)",
+        WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
+/* Deeply nested YAML, as a preset file and as an override, on a thread with a 256 KB stack: a preset
+ * error, not a stack overflow. A normal preset still loads on a 128 KB stack. */
+struct create_job { const char *preset; const char *const *overrides; int count; int rc; char message[16384]; };
+
+static void *create_on_thread(void *arg) {
+  struct create_job *job = arg;
+  ReexposeFilter *f = NULL;
+  job->rc = reexpose_filter_create(job->preset, job->overrides, job->count, &f);
+  snprintf(job->message, sizeof job->message, "%s", reexpose_last_create_error());
+  reexpose_filter_destroy(&f);
+  return NULL;
+}
+
+static int create_with_stack(size_t stack, struct create_job *job) {
+  pthread_attr_t attr;
+  pthread_t t;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack);
+  int rc = pthread_create(&t, &attr, create_on_thread, job);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return rc;
+  return pthread_join(t, NULL);
+}
+
+static void test_deep_nesting(void) {
+  enum { LEVELS = 5000 };
+  static char deep[2 * LEVELS + 64];
+  char *p = deep;
+  p += sprintf(p, "version: 2\ndescription: ");
+  for (int i = 0; i < LEVELS; i++) *p++ = '[';
+  for (int i = 0; i < LEVELS; i++) *p++ = ']';
+  *p++ = '\n';
+  *p = 0;
+  char path[] = "/tmp/rx-api-deep-XXXXXX.yaml";
+  int fd = mkstemps(path, 5);
+  if (fd < 0) { failed++; return; }
+  FILE *tmp = fdopen(fd, "w");
+  fputs(deep, tmp);
+  fclose(tmp);
+  struct create_job job = {path, NULL, 0, 0, ""};
+  CHECK(create_with_stack(256 << 10, &job) == 0, "thread");
+  CHECK(job.rc == REEXPOSE_EPRESET, "5000 levels in a file: EPRESET, got %d (%s)", job.rc, job.message);
+  CHECK(strstr(job.message, "nested deeper") != NULL && strstr(job.message, path) != NULL, "message: %s", job.message);
+  unlink(path);
+  static char set[2 * LEVELS + 64];
+  snprintf(set, sizeof set, "output.peakNits=%s", deep + strlen("version: 2\ndescription: "));
+  const char *overrides[] = {set};
+  struct create_job over = {"fast", overrides, 1, 0, ""};
+  CHECK(create_with_stack(256 << 10, &over) == 0, "thread");
+  CHECK(over.rc == REEXPOSE_EPRESET, "5000 levels in an override: EPRESET, got %d (%s)", over.rc, over.message);
+  CHECK(strstr(over.message, "nested deeper") != NULL, "message: %s", over.message);
+  /* At the limit (31 flow levels under a block key: 32) the parser runs, on a 128 KB stack. */
+  char limit[128];
+  p = limit + sprintf(limit, "output.peakNits=");
+  for (int i = 0; i < 31; i++) *p++ = '[';
+  for (int i = 0; i < 31; i++) *p++ = ']';
+  *p = 0;
+  const char *at_limit[] = {limit};
+  struct create_job near = {"fast", at_limit, 1, 0, ""};
+  CHECK(create_with_stack(128 << 10, &near) == 0, "thread");
+  CHECK(near.rc == REEXPOSE_EPRESET && strstr(near.message, "nested") == NULL, "31 levels parse: %d (%s)", near.rc, near.message);
+  struct create_job fast = {"fast", NULL, 0, 0, ""};
+  CHECK(create_with_stack(128 << 10, &fast) == 0, "thread");
+  CHECK(fast.rc == REEXPOSE_OK, "fast on a 128 KB stack: %d (%s)", fast.rc, fast.message);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "enomem") == 0) return child_enomem();
   test_create_errors();
   test_send_receive("fast");
   test_send_receive("hlg-broadcast");
@@ -179,6 +332,9 @@ int main(void) {
   test_events();
   test_geometry_change();
   test_planar();
+  test_bad_frames();
+  test_out_of_memory();
+  test_deep_nesting();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

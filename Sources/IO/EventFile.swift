@@ -40,6 +40,7 @@ public final class EventFile {
   /// - Throws: ``IOError/events(path:line:reason:)``.
   public init(path: String) throws {
     self.path = path
+    if let problem = RegularFile.problem(path) { throw IOError.events(path: path, line: 0, reason: problem) }
     guard let f = fopen(path, "r") else {
       throw IOError.events(path: path, line: 0, reason: String(cString: strerror(errno)))
     }

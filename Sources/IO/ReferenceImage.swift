@@ -14,6 +14,9 @@ public enum ReferenceImage {
   /// - Throws: ``IOError`` naming the file when it cannot be opened or decoded, or is in a pixel format
   ///   neither path handles.
   public static func load(path: String) throws -> PlanarImage {
+    if let problem = RegularFile.problem(path) {
+      throw IOError.libav(operation: "open", target: path, code: -22, message: problem)
+    }
     let reader = try MediaReader(path: path, anyPixelFormat: true)
     while let item = try reader.next() {
       guard case let .video(frame) = item else { continue }

@@ -15,6 +15,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
   case missingTensor(path: String, tensor: String, available: [String])
   /// A tensor exists but its shape differs from the one the layer was built with.
   case shapeMismatch(path: String, tensor: String, expected: [Int], actual: [Int])
+  /// A tensor holds a NaN or an infinity (damaged weights would turn every output black).
+  case nonFinite(path: String, tensor: String, index: Int)
 
   /// Human-readable text that names the file and tensor involved.
   public var description: String {
@@ -33,6 +35,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
       return "tensor '\(tensor)' not found in '\(path)' (\(available.count) tensors)\(hint)"
     case .shapeMismatch(let path, let tensor, let expected, let actual):
       return "tensor '\(tensor)' in '\(path)' has shape \(actual), expected \(expected)"
+    case .nonFinite(let path, let tensor, let index):
+      return "tensor '\(tensor)' in '\(path)' holds a NaN or infinite value (element \(index)): the weights are damaged"
     }
   }
 

@@ -77,7 +77,8 @@ public final class SafeTensors: @unchecked Sendable {
   /// Decodes tensor `name` to f32, checking its dims against `expected` when given.
   ///
   /// Dims are right-aligned into NCHW (see `Shape(dims:)`).
-  /// - Throws: `.missingTensor`, `.shapeMismatch`, `.unsupportedDType`, `.invalidHeader` (rank > 4).
+  /// - Throws: `.missingTensor`, `.shapeMismatch`, `.unsupportedDType`, `.invalidHeader` (rank > 4),
+  ///   `.nonFinite` (a NaN or infinity among the values).
   public func tensor(_ name: String, shape expected: [Int]? = nil) throws -> Tensor {
     guard let e = entries[name] else { throw NNError.missingTensor(path: path, tensor: name, available: names) }
     if let expected, expected != e.dims {
@@ -99,6 +100,10 @@ public final class SafeTensors: @unchecked Sendable {
       }
     default:
       throw NNError.unsupportedDType(path: path, tensor: name, dtype: e.dtype)
+    }
+    // Damaged weights (NaN/Inf) are refused at load rather than blackening every frame.
+    for i in 0..<n where !dst[i].isFinite {
+      throw NNError.nonFinite(path: path, tensor: name, index: i)
     }
     return t
   }

@@ -15,6 +15,9 @@ public struct ModelLocator: Sendable {
 
   /// Directories searched, in order.
   public var directories: [String]
+  /// `$REEXPOSE_MODEL_DIR` when set and not empty (an empty value counts as unset): it must be a
+  /// directory, so a mistyped value is an error naming it rather than a silent fall-back to the others.
+  public var environmentDirectory: String?
 
   /// A locator over exactly `directories`.
   public init(directories: [String]) { self.directories = directories }
@@ -22,7 +25,10 @@ public struct ModelLocator: Sendable {
   /// The default locator: `$REEXPOSE_MODEL_DIR`, the installed share directory, the repository's `Models/`.
   public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     var directories: [String] = []
-    if let dir = environment[Self.environmentVariable], !dir.isEmpty { directories.append(dir) }
+    if let dir = environment[Self.environmentVariable], !dir.isEmpty {
+      directories.append(dir)
+      environmentDirectory = dir
+    }
     directories += Self.installedDirectories("models")
     directories.append(Self.repositoryModelsDirectory)
     self.directories = directories
@@ -40,13 +46,30 @@ public struct ModelLocator: Sendable {
   /// - Throws: ``PipelineError/modelUnavailable(file:reason:)`` naming the file and where it was looked for.
   public func locate(_ nameOrPath: String) throws -> String {
     let fm = FileManager.default
+    // Only regular files: a FIFO would block open().
+    func usable(_ path: String) throws -> Bool {
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+      let type = (try? fm.attributesOfItem(atPath: path)[.type] as? FileAttributeType) ?? nil
+      if isDirectory.boolValue || type != .typeRegular {
+        throw PipelineError.modelUnavailable(file: path, reason: "not a regular file")
+      }
+      return true
+    }
     if nameOrPath.contains("/") {
-      if fm.fileExists(atPath: nameOrPath) { return nameOrPath }
+      if try usable(nameOrPath) { return nameOrPath }
       throw PipelineError.modelUnavailable(file: nameOrPath, reason: "no such file")
+    }
+    if let dir = environmentDirectory {
+      var isDirectory: ObjCBool = false
+      if !fm.fileExists(atPath: dir, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        throw PipelineError.modelUnavailable(
+          file: nameOrPath, reason: "\(Self.environmentVariable)=\(dir) is not a directory")
+      }
     }
     for dir in directories {
       let candidate = (dir as NSString).appendingPathComponent(nameOrPath)
-      if fm.fileExists(atPath: candidate) { return candidate }
+      if try usable(candidate) { return candidate }
     }
     throw PipelineError.modelUnavailable(
       file: nameOrPath, reason: "not found in \(directories.joined(separator: ", ")) (set \(Self.environmentVariable))")

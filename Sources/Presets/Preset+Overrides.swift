@@ -35,6 +35,12 @@ extension Preset {
 
   /// `text` parsed as one YAML scalar (so `"1000"` stays a string and `1_000` is a number).
   private static func scalar(_ text: String, at location: PresetLocation, key: String) throws -> PresetScalar {
+    if text.utf8.count > PresetLimits.maxBytes {
+      throw PresetError.syntax(location, message: "\(key): value of \(PresetLoader.tooLarge(text.utf8.count))")
+    }
+    if PresetLimits.tooDeep(text) != nil {
+      throw PresetError.syntax(location, message: "\(key): value " + PresetLoader.tooDeepMessage)
+    }
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)

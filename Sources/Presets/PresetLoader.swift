@@ -11,6 +11,16 @@ public enum PresetLoader {
   /// Loads and validates the preset file at `path`; its name is the file's base name.
   /// - Throws: ``PresetError``.
   public static func load(path: String) throws -> Preset {
+    // Checked before opening: a FIFO would block open(), a huge file would be read whole.
+    var info = stat()
+    if stat(path, &info) == 0 {
+      if info.st_mode & S_IFMT != S_IFREG {
+        throw PresetError.unreadable(.file(path), reason: "not a regular file")
+      }
+      if Int(info.st_size) > PresetLimits.maxBytes {
+        throw PresetError.unreadable(.file(path), reason: tooLarge(Int(info.st_size)))
+      }
+    }
     let text: String
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
@@ -25,6 +35,12 @@ public enum PresetLoader {
   /// Loads and validates preset YAML; `file` names it in error messages.
   /// - Throws: ``PresetError``.
   public static func load(yaml: String, file: String, name: String) throws -> Preset {
+    if yaml.utf8.count > PresetLimits.maxBytes {
+      throw PresetError.unreadable(.file(file), reason: tooLarge(yaml.utf8.count))
+    }
+    if let at = PresetLimits.tooDeep(yaml) {
+      throw PresetError.syntax(.file(file, line: at.line, column: at.column), message: tooDeepMessage)
+    }
     let root: Node?
     do {
       root = try Yams.compose(yaml: yaml)
@@ -108,6 +124,12 @@ public enum PresetLoader {
       preset.origins[path] = valueLocation
     }
   }
+
+  static func tooLarge(_ bytes: Int) -> String {
+    "\(bytes) bytes, over the \(PresetLimits.maxBytes >> 20) MiB limit for presets"
+  }
+
+  static let tooDeepMessage = "nested deeper than \(PresetLimits.maxDepth) levels (the limit for presets)"
 
   /// Rejects a key written twice in one mapping (libyaml keeps both; the last would silently win).
   private static func checkDuplicates(_ mapping: Node.Mapping, prefix: String, file: String) throws {

@@ -31,6 +31,8 @@ public enum ErrorStatus: CaseIterable, Sendable {
   case ioFailed
   /// A call out of order, e.g. a frame sent after draining.
   case outOfOrder
+  /// The memory a frame size needs cannot be had (above the machine's memory, or an allocation failed).
+  case outOfMemory
   /// Anything else: a bug or an unexpected failure below; the message says what.
   case `internal`
 
@@ -48,6 +50,7 @@ public enum ErrorStatus: CaseIterable, Sendable {
     case .outputNotWritable:  return (73, -7)  // EX_CANTCREAT    REEXPOSE_EINTERNAL (the C API writes no files)
     case .ioFailed:           return (74, -7)  // EX_IOERR        REEXPOSE_EINTERNAL
     case .outOfOrder:         return (70, -6)  // EX_SOFTWARE     REEXPOSE_ESTATE (the CLI calling out of order is a bug)
+    case .outOfMemory:        return (70, -9)  // EX_SOFTWARE     REEXPOSE_ENOMEM
     case .internal:           return (70, -7)  // EX_SOFTWARE     REEXPOSE_EINTERNAL
     }
   }
@@ -88,6 +91,7 @@ public enum ErrorStatus: CaseIterable, Sendable {
       case let .pipeline(inner): return classify(inner, during: operation)
       case .state: return .outOfOrder
       case .invalidArgument: return .badArgument
+      case .outOfMemory: return .outOfMemory
       case .internal: return .internal
       }
     case is PresetError, is ParameterError:

@@ -18,6 +18,8 @@ public enum FilterError: Error, CustomStringConvertible {
   case state(String)
   /// A bad argument (NULL pointer, wrong planar size).
   case invalidArgument(String)
+  /// The memory a frame needs cannot be allocated (``ErrorStatus/outOfMemory``).
+  case outOfMemory(String)
   /// An error of no known kind from below (a bug or an unexpected failure), with its message.
   case `internal`(String)
 
@@ -29,6 +31,7 @@ public enum FilterError: Error, CustomStringConvertible {
     case let .pipeline(e): return e.description
     case let .state(s): return s
     case let .invalidArgument(s): return s
+    case let .outOfMemory(s): return s
     case let .internal(s): return s
     }
   }

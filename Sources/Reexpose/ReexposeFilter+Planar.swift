@@ -14,6 +14,12 @@ extension ReexposeFilter {
     }
   }
 
+  /// Size of the frame ``receiveSignal()`` returns next, nil when none is ready (a caller checks its
+  /// buffers against it before taking the frame).
+  public var nextFrameSize: (width: Int, height: Int)? {
+    ready.first.map { ($0.image.width, $0.image.height) }
+  }
+
   /// The next finished frame as output-signal R'G'B' planes [3,H,W] (PQ/HLG code values 0...1, or linear
   /// light for `linear` output) with its pts; nil when none is ready.
   public func receiveSignal() throws -> (image: PlanarImage, pts: Int64?)? {

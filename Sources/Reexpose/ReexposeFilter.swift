@@ -42,6 +42,8 @@ public final class ReexposeFilter {
   public private(set) var framesSent = 0
   /// Frames received so far.
   public private(set) var framesReceived = 0
+  /// The frame size ``checkMemory(width:height:)`` last passed.
+  var memoryCheckedSize: (Int, Int)?
 
   /// Builds a filter from a validated preset, running on `threads` workers (nil: all cores).
   public init(preset: Preset, threads: Int? = nil) throws {
@@ -95,6 +97,7 @@ public final class ReexposeFilter {
     if isDraining { throw FilterError.state("frame sent after the filter was drained") }
     let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
     if w <= 0 || h <= 0 { throw FilterError.invalidArgument("frame has no size (\(w)x\(h))") }
+    try checkMemory(width: w, height: h)
     let linear = recycler.take(width: w, height: h)
     // The signal costs a third of the input conversion; only mask/scene-cut stages read it.
     let signal = pipeline.needsSignal ? recycler.take(width: w, height: h) : nil
@@ -117,6 +120,7 @@ public final class ReexposeFilter {
 
   func sendBound(linear: PlanarImage, signal: PlanarImage?, pts: Int64?, duration: Int64?) throws {
     if isDraining { throw FilterError.state("frame sent after the filter was drained") }
+    try checkMemory(width: linear.width, height: linear.height)
     var f = Frame(image: linear, pts: pts, duration: duration, index: framesSent, signal: signal)
     f.events = try eventGrid(pts: pts)
     try push(f)

@@ -99,6 +99,7 @@ public func reexposeFilterLastError(_ filter: OpaquePointer?) -> UnsafePointer<C
 public func reexposeFilterSendFrame(_ filter: OpaquePointer?, _ frame: UnsafePointer<AVFrame>?) -> Int32 {
   guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   do {
+    if let frame { try FrameChecks.check(frame.pointee) }
     try handle.filter.send(frame)
     return StatusCode.ok
   } catch {
@@ -169,6 +170,8 @@ public func reexposeFilterSendPlanar(_ filter: OpaquePointer?, _ frame: UnsafePo
   guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
   guard let frame else { return reexposeFilterSendFrame(filter, nil) }
   do {
+    try PlanarBuffers.check(frame.pointee)
+    try handle.filter.checkMemory(width: Int(frame.pointee.width), height: Int(frame.pointee.height))
     let image = try PlanarBuffers.read(frame.pointee)
     try handle.filter.send(signal: image, pts: frame.pointee.pts)
     return StatusCode.ok
@@ -186,6 +189,11 @@ public func reexposeFilterReceivePlanar(_ filter: OpaquePointer?, _ out: UnsafeM
   }
   do {
     try PlanarBuffers.checkWritable(out.pointee)
+    // A wrong-size buffer is refused before the frame is taken: the next call with the right size gets it.
+    if let next = handle.filter.nextFrameSize, next != (Int(out.pointee.width), Int(out.pointee.height)) {
+      throw FilterError.invalidArgument(
+        "planar output is \(out.pointee.width)x\(out.pointee.height), frame is \(next.width)x\(next.height) (the frame is kept)")
+    }
     guard let (image, pts) = try handle.filter.receiveSignal() else {
       return handle.filter.isDraining ? StatusCode.eof : StatusCode.again
     }

@@ -5,7 +5,7 @@ import Reexpose
 /// Copies between the C API's `ReexposePlanarFrame` (caller-owned, strided) and `PlanarImage`.
 enum PlanarBuffers {
   /// Largest accepted side, to reject garbage sizes before allocating.
-  static let maxSide: Int32 = 16384
+  static let maxSide = Int32(ReexposeFilter.maxSide)
 
   static func plane(_ f: ReexposePlanarFrame, _ i: Int) -> (UnsafeMutablePointer<Float>?, Int) {
     let p = withUnsafeBytes(of: f.planes) { $0.load(fromByteOffset: i * MemoryLayout<UnsafeMutablePointer<Float>?>.stride, as: UnsafeMutablePointer<Float>?.self) }
@@ -13,7 +13,8 @@ enum PlanarBuffers {
     return (p, l)
   }
 
-  /// Throws unless the frame has a sane size, three planes and line sizes of at least width floats.
+  /// Throws unless the frame has a sane size, three planes, line sizes of at least width floats and
+  /// planes whose byte span fits in `Int` (overflow-checked).
   static func check(_ f: ReexposePlanarFrame) throws {
     if f.width <= 0 || f.height <= 0 || f.width > maxSide || f.height > maxSide {
       throw FilterError.invalidArgument("planar frame has a bad size \(f.width)x\(f.height)")
@@ -22,6 +23,10 @@ enum PlanarBuffers {
       let (p, l) = plane(f, i)
       if p == nil { throw FilterError.invalidArgument("planar frame plane \(i) is NULL") }
       if l < Int(f.width) * 4 { throw FilterError.invalidArgument("planar frame linesize[\(i)] = \(l) is below width × 4") }
+      let span = l.multipliedReportingOverflow(by: Int(f.height) - 1)
+      if span.overflow || span.partialValue.addingReportingOverflow(Int(f.width) * 4).overflow {
+        throw FilterError.invalidArgument("planar frame plane \(i) spans more bytes than can be addressed (linesize \(l))")
+      }
     }
   }
 

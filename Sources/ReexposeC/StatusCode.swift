@@ -21,5 +21,6 @@ enum StatusCode {
     REEXPOSE_ESTATE.rawValue: "call out of order",
     REEXPOSE_EINTERNAL.rawValue: "internal error",
     REEXPOSE_EMODEL.rawValue: "model weights missing or invalid",
+    REEXPOSE_ENOMEM.rawValue: "out of memory",
   ]
 }

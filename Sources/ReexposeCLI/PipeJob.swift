@@ -133,8 +133,8 @@ final class PipeJob {
                         framesWritten, seconds, fps, cl.maxCLL, cl.maxFALL))
   }
 
-  /// Writes the `--stats` JSON summary.
-  func writeStats(to path: String, console: Console) {
+  /// Writes the `--stats` JSON summary; false (with a one-line error) when it cannot be written.
+  func writeStats(to path: String, console: Console) -> Bool {
     let cl = filter.contentLight
     let o = filter.params.output
     let json = """
@@ -143,10 +143,10 @@ final class PipeJob {
       "transfer": "\(o.transfer)", "peakNits": \(o.peakNits), "referenceWhiteNits": \(o.referenceWhiteNits)}
 
       """
-    do {
-      try json.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-      console.error("cannot write --stats file \(path): \(error.localizedDescription)")
+    if let failure = Console.writeFile(path, json) {
+      console.error("cannot write --stats file \(path): \(failure)")
+      return false
     }
+    return true
   }
 }

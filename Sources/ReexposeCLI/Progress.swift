@@ -28,13 +28,13 @@ final class Progress {
     } else {
       line += "  \(String(format: "%.1f", fps)) fps"
     }
-    FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+    Console.writeStderr("\r" + line + "\u{1B}[K")
   }
 
   /// Clears the progress line.
   func finish() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    Console.writeStderr("\r\u{1B}[K")
   }
 
   static func clock(_ seconds: Double) -> String {

@@ -28,7 +28,7 @@ struct ReexposeCommand: ParsableCommand {
       EXIT CODES
         0 success (also when the reader of stdout closes the pipe early)   64 usage error
         65 bad input data (truncated, corrupt, wrong geometry, unsupported pixel format)
-        66 input not readable   70 internal error   73 output not writable   74 I/O error
+        66 input not readable   70 internal error or out of memory   73 output not writable   74 I/O error
         78 bad preset or --set override
       Every frame decoded before a fault is written out before exiting.
       """)
@@ -98,17 +98,23 @@ struct ReexposeCommand: ParsableCommand {
   }
 
   func run() throws {
+    // A closed stderr (`2>&-`) is reopened on /dev/null before any file is opened, so no output file can
+    // land on fd 2 and receive messages; writes to a broken stderr are ignored (Console).
+    if fcntl(2, F_GETFD) < 0 && errno == EBADF {
+      let null = open("/dev/null", O_WRONLY)
+      if null >= 0 && null != 2 { dup2(null, 2); close(null) }
+    }
     signal(SIGPIPE, SIG_IGN)
     rx_set_log_level(AV_LOG_QUIET)
     let console = Console(quiet: quiet)
 
     if listCurves {
-      for c in CurveRegistry.all { print("\(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.summary)") }
+      try console.stdout(CurveRegistry.all.map { "\($0.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)\n" }.joined())
       return
     }
     let catalog = PresetCatalog()
     if listPresets {
-      for e in catalog.list() { print("\(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(e.description)") }
+      try console.stdout(catalog.list().map { "\($0.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.description)\n" }.joined())
       return
     }
     let filter: ReexposeFilter
@@ -127,11 +133,11 @@ struct ReexposeCommand: ParsableCommand {
       }
     }
     if printPreset {
-      print(PresetLoader.render(filter.params, name: filter.preset.name, description: filter.preset.description), terminator: "")
+      try console.stdout(PresetLoader.render(filter.params, name: filter.preset.name, description: filter.preset.description))
       return
     }
     if x265Params {
-      print(filter.x265Params)
+      try console.stdout(filter.x265Params + "\n")
       return
     }
     let job = PipeJob(
@@ -141,8 +147,8 @@ struct ReexposeCommand: ParsableCommand {
         return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
       },
       events: events, console: console)
-    let code = job.run()
-    if let stats { job.writeStats(to: stats, console: console) }
+    var code = job.run()
+    if let stats, !job.writeStats(to: stats, console: console), code == 0 { code = ErrorStatus.ioFailed.exitCode }
     if code != 0 { throw ExitCode(code) }
   }
 }

@@ -118,12 +118,26 @@ final class SafeTensorsTests: XCTestCase {
     }
   }
 
+  func testNaNOrInfinityIsRefusedNamingFileAndTensor() throws {
+    for (bits, name) in [(UInt16(0x7E00), "nan"), (0x7C00, "inf"), (0xFC00, "-inf")] {
+      let f16: [UInt16] = [0x3C00, bits, 0x3800]
+      var data: [UInt8] = []
+      for v in f16 { data += [UInt8(v & 0xFF), UInt8(v >> 8)] }
+      write(header: #"{"w": {"dtype": "F16", "shape": [3], "data_offsets": [0, 6]}}"#, data: data, to: tmp)
+      XCTAssertThrowsError(try SafeTensors(path: tmp).tensor("w"), name) { e in
+        XCTAssertEqual(e as? NNError, .nonFinite(path: tmp, tensor: "w", index: 1), name)
+        XCTAssertTrue("\(e)".contains(tmp) && "\(e)".contains("NaN"), "\(e)")
+      }
+    }
+  }
+
   func testEveryErrorDescribesItsContext() {
     let errors: [NNError] = [
       .cannotOpen(path: "w.st", errno: 2), .truncated(path: "w.st", expectedBytes: 10, actualBytes: 4),
       .invalidHeader(path: "w.st", reason: "bad"), .unsupportedDType(path: "w.st", tensor: "a.b", dtype: "I8"),
       .missingTensor(path: "w.st", tensor: "enc1.conv.weight", available: ["enc1.bn.weight"]),
       .shapeMismatch(path: "w.st", tensor: "a.b", expected: [1], actual: [2]),
+      .nonFinite(path: "w.st", tensor: "a.b", index: 3),
     ]
     for e in errors {
       XCTAssertTrue(e.description.contains("w.st"), e.description)

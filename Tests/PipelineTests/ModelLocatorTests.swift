@@ -29,4 +29,17 @@ final class ModelLocatorTests: XCTestCase {
         "\(error)", "cannot load model x.safetensors: not found in \(a.path), \(b.path) (set REEXPOSE_MODEL_DIR)")
     }
   }
+
+  func test_emptyEnvironmentIsUnset_missingDirectoryIsAnError_fifoIsRefused() throws {
+    XCTAssertNil(ModelLocator(environment: ["REEXPOSE_MODEL_DIR": ""]).environmentDirectory)
+    XCTAssertThrowsError(try ModelLocator(environment: ["REEXPOSE_MODEL_DIR": "/nonexistent/m"]).locate("rehdr.safetensors")) {
+      XCTAssertTrue("\($0)".contains("REEXPOSE_MODEL_DIR=/nonexistent/m is not a directory"), "\($0)")
+    }
+    let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("rx-fifo-\(getpid())").path
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    defer { unlink(fifo) }
+    XCTAssertThrowsError(try ModelLocator(directories: []).locate(fifo)) {
+      XCTAssertEqual("\($0)", "cannot load model \(fifo): not a regular file")
+    }
+  }
 }

@@ -59,6 +59,6 @@ final class LearnedPresetTests: EndToEndCase {
     XCTAssertTrue(errorLine(r).contains("./junk.safetensors"), r.stderr)
     r = try Shell.run("REEXPOSE_MODEL_DIR=/nonexistent $RX --preset balanced --set fusion.model=nope.safetensors -i in.nut -o out.mkv", in: dir)
     XCTAssertEqual(r.status, 78, r.stderr)
-    XCTAssertTrue(errorLine(r).contains("nope.safetensors: not found in /nonexistent"), r.stderr)
+    XCTAssertTrue(errorLine(r).contains("nope.safetensors: REEXPOSE_MODEL_DIR=/nonexistent is not a directory"), r.stderr)
   }
 }

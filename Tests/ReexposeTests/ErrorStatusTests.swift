@@ -16,7 +16,7 @@ final class ErrorStatusTests: XCTestCase {
   /// The failure values of `enum ReexposeStatus`, straight from the header.
   let headerErrors: Set<Int32> = [
     REEXPOSE_EINVAL.rawValue, REEXPOSE_EPRESET.rawValue, REEXPOSE_EFRAME.rawValue, REEXPOSE_ESTATE.rawValue,
-    REEXPOSE_EINTERNAL.rawValue, REEXPOSE_EMODEL.rawValue,
+    REEXPOSE_EINTERNAL.rawValue, REEXPOSE_EMODEL.rawValue, REEXPOSE_ENOMEM.rawValue,
   ]
 
   func testEveryClassHasDistinctDocumentedCodes() {
@@ -37,7 +37,7 @@ final class ErrorStatusTests: XCTestCase {
       (.usage, REEXPOSE_EINVAL), (.badArgument, REEXPOSE_EINVAL), (.presetInvalid, REEXPOSE_EPRESET),
       (.modelUnavailable, REEXPOSE_EMODEL), (.inputUnreadable, REEXPOSE_EINVAL), (.frameRejected, REEXPOSE_EFRAME),
       (.outputNotWritable, REEXPOSE_EINTERNAL), (.ioFailed, REEXPOSE_EINTERNAL), (.outOfOrder, REEXPOSE_ESTATE),
-      (.internal, REEXPOSE_EINTERNAL),
+      (.internal, REEXPOSE_EINTERNAL), (.outOfMemory, REEXPOSE_ENOMEM),
     ]
     XCTAssertEqual(expected.count, ErrorStatus.allCases.count)
     for (c, s) in expected { XCTAssertEqual(c.status, s.rawValue, "\(c)") }
@@ -46,7 +46,7 @@ final class ErrorStatusTests: XCTestCase {
   func testExitCodesAreTheDocumentedSysexits() {
     let expected: [(ErrorStatus, Int32)] = [
       (.usage, 64), (.badArgument, 65), (.frameRejected, 65), (.inputUnreadable, 66), (.outOfOrder, 70),
-      (.internal, 70), (.outputNotWritable, 73), (.ioFailed, 74), (.presetInvalid, 78), (.modelUnavailable, 78),
+      (.internal, 70), (.outOfMemory, 70), (.outputNotWritable, 73), (.ioFailed, 74), (.presetInvalid, 78), (.modelUnavailable, 78),
     ]
     XCTAssertEqual(expected.count, ErrorStatus.allCases.count)
     for (c, code) in expected { XCTAssertEqual(c.exitCode, code, "\(c)") }
