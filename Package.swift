@@ -103,7 +103,8 @@ let package = Package(
     .executableTarget(
       name: "ReexposeBench",
       dependencies: [
-        "CShim", "Color", "Denoise", "Fusion", "IO", "Imaging", "Inpaint", "Masks", "Media", "NN", "Pipeline", "Reexpose",
+        "CShim", "Color", "Denoise", "Diffusion", "Execution", "Fusion", "IO", "Imaging", "Inpaint", "Masks", "Media", "NN",
+        "Pipeline", "Reexpose",
       ],
       swiftSettings: release),
     .executableTarget(name: "NNBench", dependencies: ["CShim", "Execution", "NN"], swiftSettings: release),
@@ -119,7 +120,7 @@ let package = Package(
     .testTarget(name: "InpaintTests", dependencies: ["Color", "Imaging", "Inpaint", "TestSupport"]),
     .testTarget(name: "FusionTests", dependencies: ["Fusion", "Imaging", "NN", "TestSupport"]),
     .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "Imaging", "TestSupport"]),
-    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Execution", "Imaging", "NN", "Parameters", "TestSupport"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Imaging", "NN", "Parameters", "TestSupport"]),
     .testTarget(
       name: "PipelineTests",
       dependencies: [

@@ -15,6 +15,7 @@ enum StageBench {
     let width = 1920, height = 1080
     if try HighlightBench.run(frames: frames) { return }
     if try FusionBench.run(frames: frames) { return }
+    if try DiffusionBench.run(frames: frames) { return }
     if try MaskShadowBench.run(frames: frames) { return }
     print("reexpose-bench: per-stage ms/frame at \(width)x\(height), \(frames) frames, \(Parallel.workers) workers")
     let clip = (0..<4).map { SyntheticFrame.make(width: width, height: height, shift: $0 * 8) }

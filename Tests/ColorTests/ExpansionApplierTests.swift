@@ -17,7 +17,7 @@ final class ExpansionApplierTests: XCTestCase {
     return SIMD3(repeating: curve.map(yEff))
   }
 
-  func test_matchesPerPixelDefinition() throws {
+  func testMatchesPerPixelDefinition() throws {
     for exponent: Float in [2.5, 1.7, 3] {
       for withMask in [false, true] {
         var p = ExpansionParams()

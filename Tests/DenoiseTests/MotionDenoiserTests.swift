@@ -54,7 +54,7 @@ final class MotionDenoiserTests: XCTestCase {
     return (s / Float(k)).squareRoot()
   }
 
-  func test_cleanSource_isUntouched() {
+  func testCleanSourceIsUntouched() {
     let clean = edge(96, 64, edgeX: 40)
     let out = PlanarImage(width: 96, height: 64)
     MotionDenoiser().denoise(
@@ -63,7 +63,7 @@ final class MotionDenoiserTests: XCTestCase {
                    Array(UnsafeBufferPointer(start: clean.data, count: clean.count)))
   }
 
-  func test_staticNoise_isReduced_andGrainAndStrengthBlendBack() {
+  func testStaticNoiseIsReducedAndGrainAndStrengthBlendBack() {
     let clean = edge(128, 96, edgeX: 64)
     let center = noisy(clean, seed: 1)
     let neighbours = [noisy(clean, seed: 2), noisy(clean, seed: 3)].map { MotionDenoiser.Neighbour(image: $0, isClean: false) }
@@ -81,7 +81,7 @@ final class MotionDenoiserTests: XCTestCase {
 
   /// A noisy edge panning 6 px a frame: near the edge the result is closer to the truth than the noisy frame
   /// (a ghost of the neighbours' edge positions would be far worse), and flat areas are quieter.
-  func test_panningEdge_doesNotGhost() {
+  func testPanningEdgeDoesNotGhost() {
     let w = 160, h = 96
     let center = noisy(edge(w, h, edgeX: 80), seed: 11)
     let neighbours = [

@@ -71,7 +71,7 @@ final class NoiseEstimatorTests: XCTestCase {
     }
   }
 
-  func test_ramp_eachLevel_within20Percent_fromOneFrame() throws {
+  func testRampEachLevelWithin20PercentFromOneFrame() throws {
     for (i, level) in levels.enumerated() {
       let e = NoiseEstimator()
       e.add(noisy(ramp(480, 272), level, seed: UInt64(i + 1)))
@@ -79,7 +79,7 @@ final class NoiseEstimatorTests: XCTestCase {
     }
   }
 
-  func test_staticTexture_eachLevel_within20Percent_fromTwoFrames() throws {
+  func testStaticTextureEachLevelWithin20PercentFromTwoFrames() throws {
     for (i, level) in levels.enumerated() {
       let e = NoiseEstimator()
       let clean = texture(480, 272)
@@ -89,7 +89,7 @@ final class NoiseEstimatorTests: XCTestCase {
     }
   }
 
-  func test_panningTexture_eachLevel_within20Percent() throws {
+  func testPanningTextureEachLevelWithin20Percent() throws {
     for (i, level) in levels.enumerated() {
       let e = NoiseEstimator()
       for f in 0..<3 { e.add(noisy(texture(480, 272, shift: 3 * f), level, seed: UInt64(30 + 7 * i + f))) }
@@ -97,7 +97,7 @@ final class NoiseEstimatorTests: XCTestCase {
     }
   }
 
-  func test_cleanFrames_staysBelowFloor() throws {
+  func testCleanFramesStaysBelowFloor() throws {
     let e = NoiseEstimator()
     e.add(texture(480, 272))
     e.add(texture(480, 272, shift: 2))
@@ -106,7 +106,7 @@ final class NoiseEstimatorTests: XCTestCase {
     for c in 0..<3 { XCTAssertLessThan(f.sigma(channel: c, level: 0.5), 0.0005, "channel \(c)") }
   }
 
-  func test_reset_forgetsTheShot_andClippedBlocksCarryNoNoise() throws {
+  func testResetForgetsTheShotAndClippedBlocksCarryNoNoise() throws {
     let e = NoiseEstimator()
     e.add(noisy(ramp(480, 272), levels[2], seed: 3))
     e.reset()
@@ -117,7 +117,7 @@ final class NoiseEstimatorTests: XCTestCase {
     XCTAssertNil(e.estimate(), "a clipped frame says nothing about noise")
   }
 
-  func test_fit_recoversLineAndStaysNonNegative() {
+  func testFitRecoversLineAndStaysNonNegative() {
     let (a, b) = NoiseEstimator.fit([(0.1, 0.002 * 0.1 + 1e-5, 50), (0.5, 0.002 * 0.5 + 1e-5, 50), (0.9, 0.002 * 0.9 + 1e-5, 50)])
     XCTAssertEqual(a, 0.002, accuracy: 1e-6)
     XCTAssertEqual(b, 1e-5, accuracy: 1e-7)

@@ -69,7 +69,7 @@ final class ShadowDenoiserReferenceTests: XCTestCase {
     return out
   }
 
-  func test_matchesScalarReference_inPlaceAndOutOfPlace() throws {
+  func testMatchesScalarReferenceInPlaceAndOutOfPlace() throws {
     for (w, h) in [(61, 37), (150, 90), (8, 3)] {
       for r in [0, 1, 3] {
         for frames in [1, 3] {
@@ -109,7 +109,7 @@ final class ShadowDenoiserReferenceTests: XCTestCase {
     }
   }
 
-  func test_emptyMask_copiesExactly() throws {
+  func testEmptyMaskCopiesExactly() throws {
     let img = random(70, 20, 3, seed: 3, scale: 1)
     let out = try ShadowDenoiser().denoise(window: [img], center: 0, underMask: PlanarImage(width: 70, height: 20, channels: 1))
     XCTAssertEqual(Approx.maxAbsDifference(out, img), 0)

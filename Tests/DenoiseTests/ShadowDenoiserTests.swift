@@ -46,7 +46,7 @@ final class ShadowDenoiserTests: XCTestCase {
     return s / n
   }
 
-  func test_staticNoisyDarkClip_varianceReduced_brightRegionBitIdentical() throws {
+  func testStaticNoisyDarkClipVarianceReducedBrightRegionBitIdentical() throws {
     let sigma: Float = 0.004
     let (frames, clean) = noisyFrames(count: 5, sigma: sigma)
     var p = ShadowParams()
@@ -63,7 +63,7 @@ final class ShadowDenoiserTests: XCTestCase {
     }
   }
 
-  func test_motionIsRejected_noGhosting() throws {
+  func testMotionIsRejectedNoGhosting() throws {
     let sigma: Float = 0.004
     let (frames, _) = noisyFrames(count: 3, sigma: 0)
     // The previous and next frames show a different (moved) dark level far beyond the noise.
@@ -75,7 +75,7 @@ final class ShadowDenoiserTests: XCTestCase {
     XCTAssertLessThan(Approx.maxAbsDifference(out, frames[1]), 1e-6)
   }
 
-  func test_zeroStrength_andInvalidParams() throws {
+  func testZeroStrengthAndInvalidParams() throws {
     let (frames, _) = noisyFrames(count: 3, sigma: 0.01)
     var p = ShadowParams()
     p.strength = 0

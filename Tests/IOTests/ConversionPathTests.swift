@@ -34,7 +34,7 @@ final class ConversionPathTests: XCTestCase {
     }
   }
 
-  func test_chroma420_matchesFilteredChromaOf444() throws {
+  func testChroma420MatchesFilteredChromaOf444() throws {
     for (w, h) in [(8, 2), (24, 3), (40, 4), (64, 4), (70, 5), (130, 2), (1920, 2)] {
       var p = OutputParams()
       p.transfer = "hlg"
@@ -67,7 +67,7 @@ final class ConversionPathTests: XCTestCase {
     }
   }
 
-  func test_pooledFrames_stayDistinctWhileAlive_andRecycledBuffersAreRewritten() throws {
+  func testPooledFramesStayDistinctWhileAliveAndRecycledBuffersAreRewritten() throws {
     let conv = try OutputConverter(params: OutputParams())
     let frames = try (0..<4).map { try conv.convert(pattern(width: 64, height: 48, seed: $0), pts: Int64($0)) }
     let bases = Set(frames.map { UInt(bitPattern: $0.pointer.pointee.data.0) })
@@ -79,7 +79,7 @@ final class ConversionPathTests: XCTestCase {
     XCTAssertEqual(rows(again, plane: 0, count: 48, bytes: 128), first)
   }
 
-  func test_writtenRawVideo_isBitExact_packedAndPaddedFrames() throws {
+  func testWrittenRawVideoIsBitExactPackedAndPaddedFrames() throws {
     let t = try ToolRunner()
     for (w, h) in [(64, 48), (70, 30)] {  // 64: pooled packed buffers (zero-copy packets); 70: libav-padded rows
       for format in [ContainerFormat.mkv, .nut, .raw] {
@@ -115,7 +115,7 @@ final class ConversionPathTests: XCTestCase {
     }
   }
 
-  func test_recycledBuffer_isFullyRewritten() throws {
+  func testRecycledBufferIsFullyRewritten() throws {
     let conv = try OutputConverter(params: OutputParams())
     let reference = rows(try conv.convert(pattern(width: 64, height: 48, seed: 1), pts: 0), plane: 1, count: 24, bytes: 64)
     // (that frame is gone now: its buffer is back in the pool)

@@ -32,19 +32,19 @@ final class InputConverterTests: XCTestCase {
     }
   }
 
-  func test_limitedRange8bitWhite_isLinearOne() throws {
+  func testLimitedRange8bitWhiteIsLinearOne() throws {
     let (lin, sig, c) = try convert(FrameFactory.uniform(AV_PIX_FMT_YUV420P, values: [235, 128, 128]))
     assertUniform(lin, [1, 1, 1])
     assertUniform(sig, [1, 1, 1])
     XCTAssertEqual(c.warnings, [])
   }
 
-  func test_limitedRange8bitBlack_isZero() throws {
+  func testLimitedRange8bitBlackIsZero() throws {
     let (lin, _, _) = try convert(FrameFactory.uniform(AV_PIX_FMT_YUV420P, values: [16, 128, 128]))
     assertUniform(lin, [0, 0, 0])
   }
 
-  func test_greyRamp_followsBT1886() throws {
+  func testGreyRampFollowsBT1886() throws {
     let frame = FrameFactory.custom(AV_PIX_FMT_YUV444P, width: 220, height: 2) { p, x, _, _ in p == 0 ? 16 + x : 128 }
     let (lin, _, _) = try convert(frame)
     for x in 0..<220 {
@@ -54,7 +54,7 @@ final class InputConverterTests: XCTestCase {
     }
   }
 
-  func test_10bitAndFullRangeWhite() throws {
+  func test10bitAndFullRangeWhite() throws {
     let (a, _, _) = try convert(FrameFactory.uniform(AV_PIX_FMT_YUV420P10LE, values: [940, 512, 512]))
     assertUniform(a, [1, 1, 1])
     let (b, _, _) = try convert(FrameFactory.uniform(AV_PIX_FMT_YUVJ420P, values: [255, 128, 128],
@@ -64,7 +64,7 @@ final class InputConverterTests: XCTestCase {
     assertUniform(c, [1, 1, 1])
   }
 
-  func test_bt709Red_decodesToPureRed() throws {
+  func testBt709RedDecodesToPureRed() throws {
     // BT.709 limited: R' = 1, G' = B' = 0 → Y = 16 + 219·0.2126, Cb = 128 − 112·0.2126/0.9278, Cr = 240.
     let y = 16 + 219 * 0.2126, cb = 128 - 224 * 0.2126 / (2 * 0.9278)
     let frame = FrameFactory.uniform(AV_PIX_FMT_YUV444P10LE, values: [Int((y * 4).rounded()), Int((cb * 4).rounded()), 960])
@@ -72,7 +72,7 @@ final class InputConverterTests: XCTestCase {
     assertUniform(lin, [1, 0, 0], tol: 6e-3)
   }
 
-  func test_rgb24_gray_gbrp_nv12_matchPlanar() throws {
+  func testRgb24GrayGbrpNv12MatchPlanar() throws {
     let (rgb, _, _) = try convert(FrameFactory.custom(AV_PIX_FMT_RGB24, range: AVCOL_RANGE_UNSPECIFIED) { _, _, _, s in
       [255, 128, 0][s]
     })
@@ -91,7 +91,7 @@ final class InputConverterTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(a, b), 0, accuracy: 1e-6)
   }
 
-  func test_explicitTransfers() throws {
+  func testExplicitTransfers() throws {
     let frame = FrameFactory.uniform(AV_PIX_FMT_GRAY8, values: [128], range: AVCOL_RANGE_JPEG)
     var p = InputParams()
     p.transfer = "srgb"
@@ -102,7 +102,7 @@ final class InputConverterTests: XCTestCase {
     XCTAssertEqual(try convert(tagged).0[2, 0, 0], Float(SRGB.eotf(128.0 / 255)), accuracy: 1e-4)
   }
 
-  func test_bt2020TaggedInput_isConvertedToBT709() throws {
+  func testBt2020TaggedInputIsConvertedToBT709() throws {
     let white = FrameFactory.uniform(AV_PIX_FMT_YUV420P10LE, values: [940, 512, 512], matrix: AVCOL_SPC_BT2020_NCL,
                                      trc: AVCOL_TRC_BT2020_10, primaries: AVCOL_PRI_BT2020)
     let (lin, _, _) = try convert(white)
@@ -116,7 +116,7 @@ final class InputConverterTests: XCTestCase {
     XCTAssertEqual(g[2, 0, 0], 0)
   }
 
-  func test_untaggedInput_warnsOnce() throws {
+  func testUntaggedInputWarnsOnce() throws {
     let frame = FrameFactory.uniform(AV_PIX_FMT_YUV420P, values: [235, 128, 128], range: AVCOL_RANGE_UNSPECIFIED,
                                      matrix: AVCOL_SPC_UNSPECIFIED, trc: AVCOL_TRC_UNSPECIFIED,
                                      primaries: AVCOL_PRI_UNSPECIFIED)
@@ -130,14 +130,14 @@ final class InputConverterTests: XCTestCase {
     assertUniform(lin, [1, 1, 1])
   }
 
-  func test_hdrInput_throwsUnsupported() throws {
+  func testHdrInputThrowsUnsupported() throws {
     let frame = FrameFactory.uniform(AV_PIX_FMT_YUV420P10LE, values: [500, 512, 512], trc: AVCOL_TRC_SMPTE2084)
     XCTAssertThrowsError(try convert(frame)) { e in
       XCTAssertEqual(e as? IOError, .unsupported("input is already HDR (smpte2084)"))
     }
   }
 
-  func test_supportedFormats() {
+  func testSupportedFormats() {
     for f in [AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P10LE, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_NV12, AV_PIX_FMT_P010LE,
               AV_PIX_FMT_RGB24, AV_PIX_FMT_BGRA, AV_PIX_FMT_GRAY8, AV_PIX_FMT_GRAY10LE, AV_PIX_FMT_GBRP, AV_PIX_FMT_YUYV422] {
       XCTAssertTrue(InputConverter.supports(f), String(cString: av_get_pix_fmt_name(f)))
@@ -148,7 +148,7 @@ final class InputConverterTests: XCTestCase {
     }
   }
 
-  func test_makeFrame_keepsTimestampAndSignal() throws {
+  func testMakeFrameKeepsTimestampAndSignal() throws {
     let frame = FrameFactory.uniform(AV_PIX_FMT_YUV420P, values: [126, 128, 128])
     frame.pointer.pointee.pts = 42
     let out = try InputConverter().makeFrame(frame, index: 7)

@@ -13,7 +13,7 @@ final class OutputConverterTests: XCTestCase {
     return img
   }
 
-  func test_pqGreyAtReferenceWhite_lands573() throws {
+  func testPqGreyAtReferenceWhiteLands573() throws {
     let out = try OutputConverter(params: OutputParams())
     let frame = try out.convert(grey(1), pts: 0)
     let signal = PQ.encode(nits: 203)
@@ -32,7 +32,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertNotNil(av_frame_get_side_data(frame.pointer, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL))
   }
 
-  func test_hlgReferenceWhite_lands75Percent() throws {
+  func testHlgReferenceWhiteLands75Percent() throws {
     var p = OutputParams()
     p.transfer = "hlg"
     let frame = try OutputConverter(params: p).convert(grey(1), pts: 0)
@@ -41,7 +41,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(frame.pointer.pointee.color_trc, AVCOL_TRC_ARIB_STD_B67)
   }
 
-  func test_hlgPeak_isFullSignalAndBlackIsZero() throws {
+  func testHlgPeakIsFullSignalAndBlackIsZero() throws {
     var p = OutputParams()
     p.transfer = "hlg"
     p.pixelFormat = .yuv444p10le
@@ -55,7 +55,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(FrameFactory.sample16(frame, plane: 1, x: 40, y: 0), 512)
   }
 
-  func test_linearOutput_isRelativeInBT2020() throws {
+  func testLinearOutputIsRelativeInBT2020() throws {
     var p = OutputParams()
     p.transfer = "linear"
     p.pixelFormat = .gbrpf32le
@@ -70,7 +70,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(frame.pointer.pointee.color_trc, AVCOL_TRC_LINEAR)
   }
 
-  func test_contentLightStats_followCTA861() throws {
+  func testContentLightStatsFollowCTA861() throws {
     let conv = try OutputConverter(params: OutputParams())
     let img = grey(0.5)
     img[0, 10, 10] = 4  // one pixel at 812 cd/m² red
@@ -84,14 +84,14 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(conv.stats.frameCount, 2)
   }
 
-  func test_pqClipsAtPeak() throws {
+  func testPqClipsAtPeak() throws {
     let conv = try OutputConverter(params: OutputParams())
     let frame = try conv.convert(grey(100), pts: 0)
     XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 0, y: 0), Int((64 + PQ.encode(nits: 1000) * 876).rounded()))
     XCTAssertEqual(conv.stats.maxCLL, 1000, accuracy: 0.01)
   }
 
-  func test_chroma420_isLeftSitedAverage() throws {
+  func testChroma420IsLeftSitedAverage() throws {
     var p = OutputParams()
     p.transfer = "hlg"
     let conv = try OutputConverter(params: p)
@@ -109,7 +109,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(c2, 0)
   }
 
-  func test_roundTrip_greyRamp_inputToPQOutput() throws {
+  func testRoundTripGreyRampInputToPQOutput() throws {
     // 8-bit limited grey ramp → linear → PQ 4:4:4 → decode the Y codes back to relative light.
     let frame = FrameFactory.custom(AV_PIX_FMT_YUV444P, width: 220, height: 2) { p, x, _, _ in p == 0 ? 16 + x : 128 }
     let input = try InputConverter().makeFrame(frame, index: 0)
@@ -126,7 +126,7 @@ final class OutputConverterTests: XCTestCase {
     }
   }
 
-  func test_nonFiniteAndNegativePixels_giveValidCodes() throws {
+  func testNonFiniteAndNegativePixelsGiveValidCodes() throws {
     for transfer in ["pq", "hlg"] {
       var p = OutputParams()
       p.transfer = transfer
@@ -151,7 +151,7 @@ final class OutputConverterTests: XCTestCase {
     }
   }
 
-  func test_oddSizes_convertEveryPixel() throws {
+  func testOddSizesConvertEveryPixel() throws {
     let conv = try OutputConverter(params: OutputParams())
     let frame = try conv.convert(grey(1, width: 13, height: 7), pts: 0)
     XCTAssertEqual(FrameFactory.sample16(frame, plane: 0, x: 12, y: 6), 573)
@@ -161,7 +161,7 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertEqual(back.image[2, 6, 12], 1, accuracy: 1e-6)
   }
 
-  func test_x265Params_P3At1000() {
+  func testX265ParamsP3At1000() {
     var p = OutputParams()
     p.masteringPrimaries = .p3d65
     p.peakNits = 1000
@@ -171,7 +171,7 @@ final class OutputConverterTests: XCTestCase {
       "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
   }
 
-  func test_invalidParams_throw() {
+  func testInvalidParamsThrow() {
     var p = OutputParams()
     p.transfer = "linear"
     XCTAssertThrowsError(try OutputConverter(params: p)) { e in

@@ -28,7 +28,7 @@ final class ReaderTests: XCTestCase {
     return (pts, packets, nil)
   }
 
-  func test_containers_deliverAllFramesWithInfo() throws {
+  func testContainersDeliverAllFramesWithInfo() throws {
     let t = try ToolRunner()
     for (name, extra) in [("a.nut", [String]()), ("a.mkv", ["-strict", "-1"]), ("a.y4m", []), ("a.ts", ["-c:v", "mpeg2video"]), ("a.mp4", ["-c:v", "mpeg4"])] {
       let codec = name == "a.y4m" || extra.contains("-c:v") ? [] : ["-c:v", "rawvideo"]
@@ -51,7 +51,7 @@ final class ReaderTests: XCTestCase {
     }
   }
 
-  func test_rawFrames_fromPipe() throws {
+  func testRawFramesFromPipe() throws {
     let t = try ToolRunner()
     let raw = try t.testClip("a.yuv", frames: 4, codec: [], extra: ["-f", "rawvideo"])
     let data = try Data(contentsOf: URL(fileURLWithPath: raw))
@@ -72,7 +72,7 @@ final class ReaderTests: XCTestCase {
     XCTAssertEqual(reader.info.timeBase.num, 1001)
   }
 
-  func test_truncatedRaw_deliversCompleteFramesThenThrows() throws {
+  func testTruncatedRawDeliversCompleteFramesThenThrows() throws {
     let t = try ToolRunner()
     let raw = try t.testClip("a.yuv", frames: 4, codec: [], extra: ["-f", "rawvideo"])
     let data = try Data(contentsOf: URL(fileURLWithPath: raw))
@@ -84,7 +84,7 @@ final class ReaderTests: XCTestCase {
     XCTAssertTrue(detail.contains("frame 4 is partial: 1000 of 4608 bytes"), detail)
   }
 
-  func test_wrongRawSize_throwsAfterWholeFrames() throws {
+  func testWrongRawSizeThrowsAfterWholeFrames() throws {
     let t = try ToolRunner()
     let raw = try t.testClip("a.yuv", frames: 5, codec: [], extra: ["-f", "rawvideo"])
     // 5 × 4608 bytes read as 64×50 frames (4800 bytes): 4 whole frames and a partial one.
@@ -93,7 +93,7 @@ final class ReaderTests: XCTestCase {
     XCTAssertTrue("\(r.error!)".contains("check the raw size and pixel format"), "\(r.error!)")
   }
 
-  func test_truncatedContainers() throws {
+  func testTruncatedContainers() throws {
     let t = try ToolRunner()
     for name in ["a.nut", "a.mkv"] {
       let file = try t.testClip(name, frames: 8, extra: name == "a.mkv" ? ["-strict", "-1"] : [])
@@ -117,7 +117,7 @@ final class ReaderTests: XCTestCase {
     }
   }
 
-  func test_garbage_throwsClearError() throws {
+  func testGarbageThrowsClearError() throws {
     let t = try ToolRunner()
     let file = t.path("garbage.bin")
     var bytes = [UInt8](repeating: 0, count: 5000)
@@ -134,7 +134,7 @@ final class ReaderTests: XCTestCase {
     }
   }
 
-  func test_unsupportedPixelFormats() throws {
+  func testUnsupportedPixelFormats() throws {
     let t = try ToolRunner()
     let pal = try t.testClip("pal.nut", frames: 2, pixFmt: "pal8")
     XCTAssertThrowsError(try MediaReader(path: pal)) { e in
@@ -149,7 +149,7 @@ final class ReaderTests: XCTestCase {
     }
   }
 
-  func test_missingFile_throwsLibavError() {
+  func testMissingFileThrowsLibavError() {
     XCTAssertThrowsError(try MediaReader(path: "/nonexistent/x.mkv")) { e in
       XCTAssertEqual("\(e)", "open input '/nonexistent/x.mkv' failed: No such file or directory")
     }

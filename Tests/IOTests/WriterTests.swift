@@ -35,7 +35,7 @@ final class WriterTests: XCTestCase {
     return (pts, writer, outConv)
   }
 
-  func test_roundTrip_everyFormat_keepsFrameCountAndTimestamps() throws {
+  func testRoundTripEveryFormatKeepsFrameCountAndTimestamps() throws {
     let t = try ToolRunner()
     let input = try t.testClip("in.nut", frames: 7)
     for format in ContainerFormat.allCases {
@@ -56,7 +56,7 @@ final class WriterTests: XCTestCase {
     }
   }
 
-  func test_matroska_carriesColourTagsMasteringAndCLL() throws {
+  func testMatroskaCarriesColourTagsMasteringAndCLL() throws {
     let t = try ToolRunner()
     let input = try t.testClip("in.nut", frames: 2)
     let out = t.path("out.mkv")
@@ -95,7 +95,7 @@ final class WriterTests: XCTestCase {
     XCTAssertEqual(back.info.contentLight, ContentLightLevel(maxCLL: 1000, maxFALL: 400))
   }
 
-  func test_decodedOutput_matchesExpectedPQGrey() throws {
+  func testDecodedOutputMatchesExpectedPQGrey() throws {
     // A flat 8-bit grey at Y = 126 (BT.1886 ≈ 0.187 relative) read back from our Matroska by ffmpeg.
     let t = try ToolRunner()
     try t.ffmpeg(["-f", "lavfi", "-i", "color=c=0x6e6e6e:size=64x48:rate=25", "-frames:v", "2", "-pix_fmt", "yuv444p",
@@ -110,7 +110,7 @@ final class WriterTests: XCTestCase {
     XCTAssertEqual(Double(y), 64 + 876 * PQReference.encode(nits), accuracy: 1.01)
   }
 
-  func test_audioPassthrough_intoMatroska_andDroppedForY4M() throws {
+  func testAudioPassthroughIntoMatroskaAndDroppedForY4M() throws {
     let t = try ToolRunner()
     let input = try t.testClip("in.mkv", frames: 5, extra: ["-strict", "-1"], audio: true)
     let out = t.path("out.mkv")
@@ -129,7 +129,7 @@ final class WriterTests: XCTestCase {
     XCTAssertTrue(writer.warnings[0].contains("cannot carry audio"), writer.warnings[0])
   }
 
-  func test_hlgAndLinearOutputs_areTagged() throws {
+  func testHlgAndLinearOutputsAreTagged() throws {
     let t = try ToolRunner()
     let input = try t.testClip("in.nut", frames: 2)
     var hlg = OutputParams()
@@ -168,7 +168,7 @@ final class WriterTests: XCTestCase {
     }
   }
 
-  func test_matroskaToPipe_keepsTagsAndFrames() throws {
+  func testMatroskaToPipeKeepsTagsAndFrames() throws {
     // The real use: stdout is a pipe, so the muxer cannot seek back; everything must be in the header.
     let t = try ToolRunner()
     let input = try t.testClip("in.nut", frames: 4)
@@ -194,7 +194,7 @@ final class WriterTests: XCTestCase {
     XCTAssertEqual(Set(side), ["Mastering display metadata", "Content light level metadata"])
   }
 
-  func test_closedPipe_isOutputClosed() throws {
+  func testClosedPipeIsOutputClosed() throws {
     signal(SIGPIPE, SIG_IGN)
     let t = try ToolRunner()
     let input = try t.testClip("in.nut", frames: 2)

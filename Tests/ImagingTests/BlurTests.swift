@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 final class BlurTests: XCTestCase {
-  func test_boxBlur_matchesReference_forSeveralRadiiAndOddSizes() {
+  func testBoxBlurMatchesReferenceForSeveralRadiiAndOddSizes() {
     let src = ReferenceKernels.random(width: 37, height: 23, channels: 2)
     for r in [0, 1, 3, 7, 30] {
       let out = PlanarImage(width: 37, height: 23, channels: 2)
@@ -13,7 +13,7 @@ final class BlurTests: XCTestCase {
     }
   }
 
-  func test_boxBlur_inPlace_equalsOutOfPlace() {
+  func testBoxBlurInPlaceEqualsOutOfPlace() {
     let src = ReferenceKernels.random(width: 40, height: 17, channels: 1, seed: 3)
     let out = PlanarImage(width: 40, height: 17, channels: 1)
     BoxBlur.apply(src, radius: 2, into: out)
@@ -21,7 +21,7 @@ final class BlurTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(out, src), 0)
   }
 
-  func test_gaussianBlur_matchesReference() {
+  func testGaussianBlurMatchesReference() {
     let src = ReferenceKernels.random(width: 33, height: 29, channels: 3, seed: 5)
     for sigma: Float in [0.8, 1.7, 4] {
       let out = PlanarImage(width: 33, height: 29, channels: 3)
@@ -32,13 +32,13 @@ final class BlurTests: XCTestCase {
     }
   }
 
-  func test_gaussianWeights_sumToOneAndAreSymmetric() {
+  func testGaussianWeightsSumToOneAndAreSymmetric() {
     let k = GaussianBlur.weights(sigma: 1.7, radius: 4)
     XCTAssertEqual(k.reduce(0, +), 1, accuracy: 1e-6)
     XCTAssertEqual(k.first!, k.last!, accuracy: 1e-9)
   }
 
-  func test_guidedFilter_matchesBoxBlurFormula_andKeepsConstants() {
+  func testGuidedFilterMatchesBoxBlurFormulaAndKeepsConstants() {
     // Constant image stays constant.
     let c = PlanarImage(width: 20, height: 12, channels: 2)
     c.fill(0.4)
@@ -53,7 +53,7 @@ final class BlurTests: XCTestCase {
     XCTAssertLessThan(Approx.maxAbsDifference(single, img), 2e-3)
   }
 
-  func test_guidedFilter_matchesNaiveReference() {
+  func testGuidedFilterMatchesNaiveReference() {
     let g = ReferenceKernels.random(width: 19, height: 14, channels: 1, seed: 21)
     let p = ReferenceKernels.random(width: 19, height: 14, channels: 1, seed: 22)
     let out = PlanarImage(width: 19, height: 14, channels: 1)

@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 final class MorphologyTests: XCTestCase {
-  func test_erodeAndDilate_matchReference() {
+  func testErodeAndDilateMatchReference() {
     let src = ReferenceKernels.random(width: 29, height: 18, channels: 2, seed: 4)
     for r in [1, 2, 4, 12] {
       for op in [Morphology.Operation.erode, .dilate] {
@@ -15,7 +15,7 @@ final class MorphologyTests: XCTestCase {
     }
   }
 
-  func test_closing_fillsOnePixelHole_openingRemovesSpeck() {
+  func testClosingFillsOnePixelHoleOpeningRemovesSpeck() {
     let img = PlanarImage(width: 16, height: 16, channels: 1)
     img.fill(1)
     img[0, 8, 8] = 0

@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 final class ResampleTests: XCTestCase {
-  func test_downsample2x_isMeanOfChildren_withOddSizes() {
+  func testDownsample2xIsMeanOfChildrenWithOddSizes() {
     let src = ReferenceKernels.random(width: 35, height: 21, channels: 2, seed: 7)
     let out = Pyramid.downsample2x(src)
     XCTAssertEqual(out.width, 18)
@@ -19,7 +19,7 @@ final class ResampleTests: XCTestCase {
     }
   }
 
-  func test_upsample2x_fastPath_matchesBilinearReference() {
+  func testUpsample2xFastPathMatchesBilinearReference() {
     let src = ReferenceKernels.random(width: 21, height: 9, channels: 2, seed: 8)
     for (w, h) in [(42, 18), (41, 17)] {
       let out = Pyramid.upsample2x(src, width: w, height: h)
@@ -37,7 +37,7 @@ final class ResampleTests: XCTestCase {
     }
   }
 
-  func test_bilinearResize_matchesReference_upAndDown() {
+  func testBilinearResizeMatchesReferenceUpAndDown() {
     let src = ReferenceKernels.random(width: 30, height: 20, channels: 1, seed: 10)
     for (w, h) in [(45, 31), (13, 7), (30, 20)] {
       let out = BilinearResize.resize(src, width: w, height: h)
@@ -46,7 +46,7 @@ final class ResampleTests: XCTestCase {
     }
   }
 
-  func test_pushPull_keepsKnownPixels_andFillsHoleSmoothly() {
+  func testPushPullKeepsKnownPixelsAndFillsHoleSmoothly() {
     // Ramp v = x/40 known outside a 12×12 hole.
     let w = 40, h = 30
     let values = PlanarImage(width: w, height: h, channels: 1), weights = PlanarImage(width: w, height: h, channels: 1)

@@ -16,7 +16,7 @@ final class DiffusionFillTests: XCTestCase {
     }
   }
 
-  func test_guidedLevelsRaiseTheDomeAbovePlainDiffusion() throws {
+  func testGuidedLevelsRaiseTheDomeAbovePlainDiffusion() throws {
     // Gradient continuation (guided levels) keeps a clipped dome rising; plain diffusion (size 0) fills flat
     // at the rim level. Both stay at or above the clip level; the guided fill is closer to the truth.
     let truth = blob()
@@ -32,7 +32,7 @@ final class DiffusionFillTests: XCTestCase {
       SyntheticHighlights.meanCodeError(guided, truth, clip: clip), SyntheticHighlights.meanCodeError(flat, truth, clip: clip))
   }
 
-  func test_clippedGaussianBlob_fillBeatsClippedByFactor3_staysAboveClip_isContinuous() throws {
+  func testClippedGaussianBlobFillBeatsClippedByFactor3StaysAboveClipIsContinuous() throws {
     let truth = blob()
     let input = SyntheticHighlights.clipped(truth, at: clip)
     let out = input.copy()
@@ -61,7 +61,7 @@ final class DiffusionFillTests: XCTestCase {
   }
 
   /// A ramp rising to the right, clipped on its right third: the fill continues the slope.
-  func test_clippedRamp_touchingBorder_continuesSlope() throws {
+  func testClippedRampTouchingBorderContinuesSlope() throws {
     let truth = SyntheticHighlights.grey(64) { x, _ in 0.30 + 0.0015 * Double(x) }
     let input = SyntheticHighlights.clipped(truth, at: clip)
     let out = input.copy()
@@ -71,7 +71,7 @@ final class DiffusionFillTests: XCTestCase {
     XCTAssertLessThan(errFill, errClip / 3, "fill \(errFill) clipped \(errClip)")
   }
 
-  func test_fillPeak_boundsLargeExtrapolation() throws {
+  func testFillPeakBoundsLargeExtrapolation() throws {
     var p = HighlightParams()
     p.fillPeakLinear = 1.5
     let out = SyntheticHighlights.clipped(blob(), at: clip)
@@ -79,7 +79,7 @@ final class DiffusionFillTests: XCTestCase {
     for i in 0..<out.count { XCTAssertLessThanOrEqual(out.data[i], 1.5 + 1e-4) }
   }
 
-  func test_unclippedImage_isBitIdentical_andDisabledIsNoOp() throws {
+  func testUnclippedImageIsBitIdenticalAndDisabledIsNoOp() throws {
     let img = SyntheticHighlights.grey(40) { x, y in 0.2 + 0.001 * Double(x + y) }
     let out = img.copy()
     try HighlightReconstructor().apply(to: out)
@@ -92,7 +92,7 @@ final class DiffusionFillTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(same, clipped), 0)
   }
 
-  func test_zeroOverMask_leavesImageUntouched() throws {
+  func testZeroOverMaskLeavesImageUntouched() throws {
     let clipped = SyntheticHighlights.clipped(blob(), at: clip)
     let out = clipped.copy()
     let mask = PlanarImage(width: 96, height: 96, channels: 1)
@@ -100,7 +100,7 @@ final class DiffusionFillTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(out, clipped), 0)
   }
 
-  func test_invalidParams_throw() {
+  func testInvalidParamsThrow() {
     var p = HighlightParams()
     p.fillPeakLinear = 0.5
     XCTAssertThrowsError(try HighlightReconstructor(params: p))

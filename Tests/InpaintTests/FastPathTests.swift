@@ -29,7 +29,7 @@ final class FastPathTests: XCTestCase {
   }
 
   /// Small (guided, thorough) levels: exact Jacobi as before; only the converged coarsest solve differs.
-  func test_poissonFill_guidedSize_matchesReference() {
+  func testPoissonFillGuidedSizeMatchesReference() {
     for (w, h) in [(96, 96), (200, 120)] {
       let (v, u) = problem(width: w, height: h)
       let ref = v.copy()
@@ -40,7 +40,7 @@ final class FastPathTests: XCTestCase {
   }
 
   /// Large Laplace levels relax only near known pixels: the interior keeps the upsampled coarse solution.
-  func test_poissonFill_bandLimitedLargeLevels_matchReference() {
+  func testPoissonFillBandLimitedLargeLevelsMatchReference() {
     for iterations in [8, 24] {
       let (v, u) = problem(width: 640, height: 320)
       let ref = v.copy()
@@ -51,7 +51,7 @@ final class FastPathTests: XCTestCase {
   }
 
   /// The same solver reused across frames of changing crop size gives the same result as a fresh one.
-  func test_poissonFill_reusedScratchAcrossShapes_isDeterministic() {
+  func testPoissonFillReusedScratchAcrossShapesIsDeterministic() {
     let scratch = ScratchImages()
     for (w, h) in [(320, 160), (288, 192), (320, 160)] {
       let (v, u) = problem(width: w, height: h)
@@ -62,7 +62,7 @@ final class FastPathTests: XCTestCase {
     }
   }
 
-  func test_logGammaLanes_constantsMatchColor_andRoundTrip() {
+  func testLogGammaLanesConstantsMatchColorAndRoundTrip() {
     XCTAssertTrue(LogGammaLanes.checkConstants())
     for l: Float in [0, 0.01, 0.5, 0.95, 1, 4, 16, 1000] {
       let back = LogGammaLanes.decode(LogGammaLanes.encode(l))
@@ -70,7 +70,7 @@ final class FastPathTests: XCTestCase {
     }
   }
 
-  func test_chromaSampleRowLanes_matchesPointSamples() {
+  func testChromaSampleRowLanesMatchesPointSamples() {
     let w = 70, h = 40
     let img = PlanarImage(width: w, height: h, channels: 3)
     for y in 0..<h {
@@ -97,7 +97,7 @@ final class FastPathTests: XCTestCase {
     }
   }
 
-  func test_clipMap_boxes() {
+  func testClipMapBoxes() {
     let w = 53, h = 21
     let img = PlanarImage(width: w, height: h, channels: 3)
     img[0, 3, 17] = 1  // partly clipped

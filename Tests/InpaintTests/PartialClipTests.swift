@@ -15,7 +15,7 @@ final class PartialClipTests: XCTestCase {
     return p
   }
 
-  func test_saturationBound_keepsAWhiteDiscInABlueSkyNearWhite() throws {
+  func testSaturationBoundKeepsAWhiteDiscInABlueSkyNearWhite() throws {
     // Blue sky (linear 0.2, 0.45, 0.93) with a white disc of 3.0 in the middle: the disc and the sky's
     // brightest blue channel clip. Rebuilt pixels stay within maxChromaRatio of their level.
     let n = 96
@@ -66,7 +66,7 @@ final class PartialClipTests: XCTestCase {
     return s / max(n, 1)
   }
 
-  func test_oneClippedChannel_rebuiltWithin3Percent() throws {
+  func testOneClippedChannelRebuiltWithin3Percent() throws {
     let truth = colouredBlob(tint: [1.5, 1.0, 0.5], peak: 0.85)  // R peaks at 1.35; G, B never clip.
     let input = SyntheticHighlights.clipped(truth, at: clip)
     let out = input.copy()
@@ -76,7 +76,7 @@ final class PartialClipTests: XCTestCase {
     XCTAssertLessThan(e, e0 / 4)
   }
 
-  func test_twoClippedChannels_rebuiltFromTheThird() throws {
+  func testTwoClippedChannelsRebuiltFromTheThird() throws {
     let truth = colouredBlob(tint: [1.6, 1.3, 0.5], peak: 0.9)  // R, G clip; B peaks at 0.475.
     let input = SyntheticHighlights.clipped(truth, at: clip)
     let out = input.copy()
@@ -89,7 +89,7 @@ final class PartialClipTests: XCTestCase {
     for i in 0..<out.count { XCTAssertGreaterThanOrEqual(out.data[i], input.data[i]) }
   }
 
-  func test_chromaCarryZero_usesMeanOfUnclippedChannels() throws {
+  func testChromaCarryZeroUsesMeanOfUnclippedChannels() throws {
     var p = HighlightParams()
     p.chromaCarry = 0
     let truth = colouredBlob(tint: [1.5, 1.0, 0.5], peak: 0.85)

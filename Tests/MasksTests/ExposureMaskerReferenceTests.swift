@@ -74,7 +74,7 @@ final class ExposureMaskerReferenceTests: XCTestCase {
     return s
   }
 
-  func test_matchesTwoPassReference_overAClip() throws {
+  func testMatchesTwoPassReferenceOverAClip() throws {
     var configs: [MaskParams] = []
     var p = MaskParams()
     configs.append(p)
@@ -108,7 +108,7 @@ final class ExposureMaskerReferenceTests: XCTestCase {
   }
 
   /// Masks a caller still holds are never overwritten; dropped ones are recycled (no new buffers per frame).
-  func test_heldMasksAreNeverReused_droppedOnesAre() throws {
+  func testHeldMasksAreNeverReusedDroppedOnesAre() throws {
     let masker = try ExposureMasker()
     let w = 48, h = 32
     let held = masker.compute(signal: signal(0, w: w, h: h))

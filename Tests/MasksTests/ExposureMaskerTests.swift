@@ -15,7 +15,7 @@ final class ExposureMaskerTests: XCTestCase {
     return s
   }
 
-  func test_clippedSquare_overIsOneInside_zeroFarAway() throws {
+  func testClippedSquareOverIsOneInsideZeroFarAway() throws {
     for half in [false, true] {
       var p = MaskParams()
       p.halfResolution = half
@@ -27,14 +27,14 @@ final class ExposureMaskerTests: XCTestCase {
     }
   }
 
-  func test_blackSquare_underIsOneInside() throws {
+  func testBlackSquareUnderIsOneInside() throws {
     let m = try ExposureMasker().compute(signal: squareSignal(96, 28, 68, value: 0))
     XCTAssertGreaterThan(m.under[0, 48, 48], 0.95)
     XCTAssertLessThan(m.under[0, 4, 4], 1e-4)
     XCTAssertLessThan(m.over[0, 48, 48], 1e-4)
   }
 
-  func test_masksStayInUnitRange() throws {
+  func testMasksStayInUnitRange() throws {
     let m = try ExposureMasker().compute(signal: squareSignal(64, 10, 40, value: 0.99, background: 0.02))
     for i in 0..<m.over.count {
       XCTAssert((0...1.0001).contains(m.over.data[i]))
@@ -42,7 +42,7 @@ final class ExposureMaskerTests: XCTestCase {
     }
   }
 
-  func test_halfResolution_closeToFullResolution() throws {
+  func testHalfResolutionCloseToFullResolution() throws {
     var full = MaskParams()
     full.halfResolution = false
     let sig = squareSignal(128, 30, 90, value: 1)
@@ -54,7 +54,7 @@ final class ExposureMaskerTests: XCTestCase {
   }
 
   /// A flat signal flickering between 0.935 and 0.965: the EMA masks vary less frame to frame.
-  func test_temporalEMA_smoothsFlicker_andSceneCutResets() throws {
+  func testTemporalEMASmoothsFlickerAndSceneCutResets() throws {
     func flicker(_ weight: Float) throws -> (variation: Float, masker: ExposureMasker) {
       var p = MaskParams()
       p.temporalWeight = weight
@@ -81,7 +81,7 @@ final class ExposureMaskerTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(afterCut, fresh), 0)
   }
 
-  func test_invalidParams_throwWithKey() {
+  func testInvalidParamsThrowWithKey() {
     var p = MaskParams()
     p.overHighSignal = 0.9
     XCTAssertThrowsError(try ExposureMasker(params: p)) { e in

@@ -14,7 +14,7 @@ final class SquareFilterTests: XCTestCase {
     return img
   }
 
-  func test_morphology_bitIdenticalToTwoPass() {
+  func testMorphologyBitIdenticalToTwoPass() {
     for (w, h) in [(29, 18), (64, 5), (7, 40)] {
       let src = random(w, h, 2, seed: UInt64(w * h))
       for r in [0, 1, 2, 4, 9] {
@@ -28,7 +28,7 @@ final class SquareFilterTests: XCTestCase {
     }
   }
 
-  func test_gaussian_matchesTwoPassWithinRounding() {
+  func testGaussianMatchesTwoPassWithinRounding() {
     for (w, h) in [(29, 18), (64, 5), (7, 40)] {
       let src = random(w, h, 2, seed: UInt64(w + h))
       for r in [1, 2, 5] {
@@ -43,7 +43,7 @@ final class SquareFilterTests: XCTestCase {
     }
   }
 
-  func test_anyPositive() {
+  func testAnyPositive() {
     let p = UnsafeMutablePointer<Float>.allocate(capacity: 21)
     defer { p.deallocate() }
     p.initialize(repeating: 0, count: 21)

@@ -30,11 +30,11 @@ private struct Outer: Equatable {
 }
 
 final class ParameterSetTests: XCTestCase {
-  func test_defaultsValidate() throws {
+  func testDefaultsValidate() throws {
     try Knobs().validate()
   }
 
-  func test_rangeViolation_namesKeyAndRange() {
+  func testRangeViolationNamesKeyAndRange() {
     var k = Knobs()
     k.radiusPixels = 9
     XCTAssertThrowsError(try k.validate()) { error in
@@ -45,7 +45,7 @@ final class ParameterSetTests: XCTestCase {
     XCTAssertThrowsError(try k.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "gain") }
   }
 
-  func test_choiceViolation_andRelation() {
+  func testChoiceViolationAndRelation() {
     var k = Knobs()
     k.curve = "slog3"
     XCTAssertThrowsError(try k.validate()) { error in
@@ -57,7 +57,7 @@ final class ParameterSetTests: XCTestCase {
     XCTAssertThrowsError(try k.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "gain") }
   }
 
-  func test_valuesReadAndWriteThroughDeclarations() {
+  func testValuesReadAndWriteThroughDeclarations() {
     var k = Knobs()
     XCTAssertEqual(Knobs.parameter("radiusPixels")?.value(in: k), .int(2))
     XCTAssertTrue(Knobs.parameter("mode")!.set(.text("hard"), in: &k))
@@ -68,7 +68,7 @@ final class ParameterSetTests: XCTestCase {
     XCTAssertEqual(k.gain, 1)
   }
 
-  func test_lifted_prefixesKeyAndReachesField() {
+  func testLiftedPrefixesKeyAndReachesField() {
     let lifted = Knobs.parameter("gain")!.lifted(through: \Outer.knobs, section: "knobs")
     XCTAssertEqual(lifted.key, "knobs.gain")
     var outer = Outer()
@@ -77,7 +77,7 @@ final class ParameterSetTests: XCTestCase {
     XCTAssertEqual(lifted.kind, .float(0...1))
   }
 
-  func test_everyStoredPropertyDeclaredOnce() {
+  func testEveryStoredPropertyDeclaredOnce() {
     let stored = Mirror(reflecting: Knobs()).children.compactMap(\.label)
     XCTAssertEqual(stored, Knobs.parameters.map(\.key))
   }

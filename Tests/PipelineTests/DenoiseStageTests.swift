@@ -41,7 +41,7 @@ final class DenoiseStageTests: XCTestCase {
     return out + (try stage.flush())
   }
 
-  func test_causal_holdsNoFrameBack_andDenoisesAfterTheFirstFrame() throws {
+  func testCausalHoldsNoFrameBackAndDenoisesAfterTheFirstFrame() throws {
     var p = DenoiseParams()
     p.enabled = true
     p.causal = true
@@ -61,7 +61,7 @@ final class DenoiseStageTests: XCTestCase {
     XCTAssertLessThan(errors[4], 0.5 * errors[0], "\(errors)")
   }
 
-  func test_cleanFrames_passThroughAlmostUnchanged() throws {
+  func testCleanFramesPassThroughAlmostUnchanged() throws {
     var p = DenoiseParams()
     p.enabled = true
     let stage = DenoiseStage(params: p)
@@ -76,7 +76,7 @@ final class DenoiseStageTests: XCTestCase {
     }
   }
 
-  func test_sceneCut_endsTheShot_estimateAndWindow() throws {
+  func testSceneCutEndsTheShotEstimateAndWindow() throws {
     var p = DenoiseParams()
     p.enabled = true
     p.radiusFrames = 2

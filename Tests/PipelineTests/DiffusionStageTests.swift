@@ -53,7 +53,7 @@ final class DiffusionStageTests: XCTestCase {
     return out + (try pipeline.flush())
   }
 
-  func test_chainOrder_contract_andMaskFreeFramesUntouched() throws {
+  func testChainOrderContractAndMaskFreeFramesUntouched() throws {
     let pipeline = try ReexposePipeline(params: params { $0.expansion.enabled = false; $0.shadows.enabled = false }, models: models)
     XCTAssertEqual(pipeline.stageNames, ["masks", "highlights", "diffusion"])
     let out = try run(pipeline, frames: (0..<4).map { frame($0) })
@@ -69,7 +69,7 @@ final class DiffusionStageTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(same, dark), 0)
   }
 
-  func test_needsMasks_andHighlights_andNamesMissingWeights() throws {
+  func testNeedsMasksAndHighlightsAndNamesMissingWeights() throws {
     let stage = try DiffusionStage(params: params().diffusion, locator: models)
     XCTAssertThrowsError(try stage.push(Frame(image: PlanarImage(width: 8, height: 8), pts: 0, index: 3))) { error in
       XCTAssertEqual(
@@ -93,7 +93,7 @@ final class DiffusionStageTests: XCTestCase {
     }
   }
 
-  func test_reference_onlyWithDiffusion() throws {
+  func testReferenceOnlyWithDiffusion() throws {
     let still = PlanarImage(width: 40, height: 20, channels: 3)
     still.fill(2)
     let with = try ReexposePipeline(params: params(), models: models)
@@ -109,7 +109,7 @@ final class DiffusionStageTests: XCTestCase {
   /// frame on its own with fresh noise (a new seed per frame). Feeding the network its own previous
   /// output (`conditionOnPrevious`) is measured too and printed: it drifts after a cut, the reason it is
   /// off by default.
-  func test_staticNoisyClip_hasLowerTemporalErrorThanFrameByFrame() throws {
+  func testStaticNoisyClipHasLowerTemporalErrorThanFrameByFrame() throws {
     // Masks and PDE fill once per frame (the stages before diffusion), shared by every variant.
     var p = params()
     p.window.sceneCutThreshold = 1

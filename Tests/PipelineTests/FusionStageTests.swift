@@ -46,7 +46,7 @@ final class FusionStageTests: XCTestCase {
     return f
   }
 
-  func test_workingSize_keepsAspect_inMultiplesOf8() {
+  func testWorkingSizeKeepsAspectInMultiplesOf8() {
     let p = FusionParams()
     XCTAssertTrue(p.workingSize(width: 1920, height: 1080) == (480, 272))
     XCTAssertTrue(p.workingSize(width: 1280, height: 720) == (480, 272))
@@ -55,7 +55,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertTrue(p.workingSize(width: 7, height: 5) == (8, 8))
   }
 
-  func test_contract_everyFrameOnceInOrder_andStateCarries() throws {
+  func testContractEveryFrameOnceInOrderAndStateCarries() throws {
     let s = try stage()
     var out: [Frame] = []
     for i in 0..<5 { out += try s.push(frame(i, shift: i)) }
@@ -66,7 +66,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertEqual(s.state.steps, 0, "flush resets the recurrent state")
   }
 
-  func test_sceneCut_resetsState_likeAFreshStream() throws {
+  func testSceneCutResetsStateLikeAFreshStream() throws {
     let a = try stage()
     _ = try a.push(frame(0, shift: 0))
     _ = try a.push(frame(1, shift: 3))
@@ -80,7 +80,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertGreaterThan(Approx.maxAbsDifference(noCut, fresh), 1e-4, "without a cut the state carries")
   }
 
-  func test_noChannelExceedsThePeak_andRebuiltHighlightsKeepHue() throws {
+  func testNoChannelExceedsThePeakAndRebuiltHighlightsKeepHue() throws {
     let s = try stage(peakNits: 203 * 1.5)
     let f = frame(0)
     for c in 0..<3 { f.image[c, 30, 40] = [2, 1, 0.5][c] }
@@ -93,7 +93,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertEqual(b / r, 0.25, accuracy: 1e-5)
   }
 
-  func test_fillWeight_keepsTheRebuiltLevelWhereMasked() throws {
+  func testFillWeightKeepsTheRebuiltLevelWhereMasked() throws {
     var f = frame(0)
     for c in 0..<3 { f.image[c, 30, 40] = [3, 1.5, 0.75][c] }
     let mask = PlanarImage(width: 96, height: 64, channels: 1)
@@ -114,7 +114,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertEqual(half, (net * 3).squareRoot(), accuracy: 1e-3 * half)
   }
 
-  func test_events_wrongBinCount_failsWithFrame_andRightOnesChangeTheOutput() throws {
+  func testEventsWrongBinCountFailsWithFrameAndRightOnesChangeTheOutput() throws {
     var f = frame(0)
     f.events = PlanarImage(width: 96, height: 64, channels: 4)
     XCTAssertThrowsError(try stage().push(f)) { error in
@@ -130,7 +130,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertGreaterThan(Approx.maxAbsDifference(with, without), 1e-5)
   }
 
-  func test_missingAndCorruptWeights_nameTheFile() throws {
+  func testMissingAndCorruptWeightsNameTheFile() throws {
     XCTAssertThrowsError(try stage(params { $0.model = "/nonexistent/rehdr.safetensors" })) { error in
       XCTAssertEqual(error as? PipelineError, .modelUnavailable(file: "/nonexistent/rehdr.safetensors", reason: "no such file"))
     }
@@ -161,7 +161,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertEqual(named.modelPath, Self.fixtureWeights)
   }
 
-  func test_params_validation_andExclusiveWithExpansion() throws {
+  func testParamsValidationAndExclusiveWithExpansion() throws {
     var p = PipelineParams()
     p.fusion.enabled = true
     XCTAssertThrowsError(try p.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "expansion.enabled") }
@@ -174,7 +174,7 @@ final class FusionStageTests: XCTestCase {
     XCTAssertThrowsError(try p.validate()) { XCTAssertEqual(($0 as? ParameterError)?.key, "fusion.model") }
   }
 
-  func test_pipeline_runsFusionInPlaceOfExpansion() throws {
+  func testPipelineRunsFusionInPlaceOfExpansion() throws {
     var p = PipelineParams()
     p.expansion.enabled = false
     p.fusion = params()

@@ -3,7 +3,7 @@ import Pipeline
 import XCTest
 
 final class ModelLocatorTests: XCTestCase {
-  func test_defaultSearchOrder_envThenInstalledThenRepository() {
+  func testDefaultSearchOrderEnvThenInstalledThenRepository() {
     let locator = ModelLocator(environment: ["REEXPOSE_MODEL_DIR": "/opt/models"])
     XCTAssertEqual(locator.directories.first, "/opt/models")
     XCTAssertEqual(locator.directories.last, ModelLocator.repositoryModelsDirectory)
@@ -12,7 +12,7 @@ final class ModelLocatorTests: XCTestCase {
     XCTAssertEqual(ModelLocator(environment: [:]).directories.first == "/opt/models", false)
   }
 
-  func test_firstDirectoryHoldingTheFileWins_andPathsAreUsedAsTheyAre() throws {
+  func testFirstDirectoryHoldingTheFileWinsAndPathsAreUsedAsTheyAre() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("rx-models-\(getpid())")
     let a = root.appendingPathComponent("a"), b = root.appendingPathComponent("b")
     for d in [a, b] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
@@ -30,7 +30,7 @@ final class ModelLocatorTests: XCTestCase {
     }
   }
 
-  func test_emptyEnvironmentIsUnset_missingDirectoryIsAnError_fifoIsRefused() throws {
+  func testEmptyEnvironmentIsUnsetMissingDirectoryIsAnErrorFifoIsRefused() throws {
     XCTAssertNil(ModelLocator(environment: ["REEXPOSE_MODEL_DIR": ""]).environmentDirectory)
     XCTAssertThrowsError(try ModelLocator(environment: ["REEXPOSE_MODEL_DIR": "/nonexistent/m"]).locate("rehdr.safetensors")) {
       XCTAssertTrue("\($0)".contains("REEXPOSE_MODEL_DIR=/nonexistent/m is not a directory"), "\($0)")

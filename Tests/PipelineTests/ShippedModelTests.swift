@@ -18,7 +18,7 @@ final class ShippedModelTests: XCTestCase {
   /// Diffuse content well inside SDR range (no over- or under-exposure) is not re-exposed: on a moving
   /// gradient clip the learned gain averages within 0.05 stop (3.5 %) of identity and no pixel moves more
   /// than 0.15 stop (11 %).
-  func test_maskFreeClip_passesThroughWithinTolerance() throws {
+  func testMaskFreeClipPassesThroughWithinTolerance() throws {
     let stage = try shippedStage()
     let w = 192, h = 108
     var worst: Float = 0, sum = 0.0, count = 0

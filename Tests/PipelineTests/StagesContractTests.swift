@@ -33,7 +33,7 @@ final class StagesContractTests: XCTestCase {
     return out
   }
 
-  func test_eachStage_andChain_emitEveryFrameOnceInOrder() throws {
+  func testEachStageAndChainEmitEveryFrameOnceInOrder() throws {
     var shadows = ShadowParams()
     shadows.radiusFrames = 2
     let stages: [Stage] = [
@@ -49,7 +49,7 @@ final class StagesContractTests: XCTestCase {
     }
   }
 
-  func test_lookAhead_values() throws {
+  func testLookAheadValues() throws {
     var p = ShadowParams()
     p.radiusFrames = 3
     XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 3)
@@ -84,7 +84,7 @@ final class StagesContractTests: XCTestCase {
 
   /// Every registered stage, built by its descriptor as the pipeline builds it, keeps the contract: N frames
   /// in → N out, in order, pts kept, never more held than the look-ahead its descriptor declares.
-  func test_everyRegisteredStage_keepsTheContract_andItsDeclaredLookAhead() throws {
+  func testEveryRegisteredStageKeepsTheContractAndItsDeclaredLookAhead() throws {
     for descriptor in StageRegistry.all {
       let p = params(enabling: descriptor)
       XCTAssertTrue(descriptor.isEnabled(p), descriptor.name)
@@ -114,7 +114,7 @@ final class StagesContractTests: XCTestCase {
     }
   }
 
-  func test_maskStage_setsMasks_evenWithoutSignal() throws {
+  func testMaskStageSetsMasksEvenWithoutSignal() throws {
     var f = frame(0, level: 0.5)
     f.signal = nil
     let out = try MaskStage().push(f)
@@ -123,7 +123,7 @@ final class StagesContractTests: XCTestCase {
     XCTAssertGreaterThan(out[0].overMask![0, 1, 1], 0.5)
   }
 
-  func test_invalidParams_throwPrefixedKeys() {
+  func testInvalidParamsThrowPrefixedKeys() {
     var m = MaskParams()
     m.temporalWeight = 2
     XCTAssertThrowsError(try MaskStage(params: m)) { XCTAssertEqual(($0 as? ParameterError)?.key, "masks.temporalWeight") }
@@ -139,7 +139,7 @@ final class StagesContractTests: XCTestCase {
     }
   }
 
-  func test_sceneCutDetector_firesOnLargeChangeOnly() {
+  func testSceneCutDetectorFiresOnLargeChangeOnly() {
     let d = SceneCutDetector(threshold: 0.12)
     var a = frame(0, level: 0.1), b = frame(1, level: 0.1), c = frame(2, level: 0.8)
     d.mark(&a)

@@ -22,7 +22,7 @@ final class StagesShadowReuseTests: XCTestCase {
     return f
   }
 
-  func test_radiusZero_denoisesInPlace_sameAsDenoiser() throws {
+  func testRadiusZeroDenoisesInPlaceSameAsDenoiser() throws {
     var p = ShadowParams()
     p.radiusFrames = 0
     let stage = try ShadowDenoiseStage(params: p)
@@ -34,7 +34,7 @@ final class StagesShadowReuseTests: XCTestCase {
     XCTAssertEqual(Approx.maxAbsDifference(out[0].image, expected), 0)
   }
 
-  func test_radiusOne_outputsNeverAliasHeldImages_andMatchDenoiser() throws {
+  func testRadiusOneOutputsNeverAliasHeldImagesAndMatchDenoiser() throws {
     var p = ShadowParams()
     p.radiusFrames = 1
     let stage = try ShadowDenoiseStage(params: p)

@@ -74,7 +74,7 @@ final class StagesTemporalStabilityTests: XCTestCase {
     return total / Double(pairs)
   }
 
-  func test_panningClippedBlob_EMAMasksHaveLowerTemporalErrorThanFrameByFrame() throws {
+  func testPanningClippedBlobEMAMasksHaveLowerTemporalErrorThanFrameByFrame() throws {
     let ema = try maskTemporalError(temporalWeight: 0.7)
     let frameByFrame = try maskTemporalError(temporalWeight: 1)
     print("mask temporal error: EMA \(ema), frame-by-frame \(frameByFrame)")
@@ -107,7 +107,7 @@ final class StagesTemporalStabilityTests: XCTestCase {
     return total / Double(pairs)
   }
 
-  func test_panningClippedBlob_reconstructionWithEMAMasks_noWorseThanFrameByFrame() throws {
+  func testPanningClippedBlobReconstructionWithEMAMasksNoWorseThanFrameByFrame() throws {
     let ema = try reconstructionTemporalError(temporalWeight: 0.7)
     let frameByFrame = try reconstructionTemporalError(temporalWeight: 1)
     print("reconstruction temporal error: EMA \(ema), frame-by-frame \(frameByFrame)")

@@ -6,7 +6,7 @@ import XCTest
 
 /// Finding presets by name or path along the search path.
 final class PresetCatalogTests: XCTestCase {
-  func test_defaultCatalog_searchOrder() {
+  func testDefaultCatalogSearchOrder() {
     let catalog = PresetCatalog(environment: ["REEXPOSE_PRESET_DIR": "/custom/presets"])
     XCTAssertEqual(catalog.directories.first, "/custom/presets")
     XCTAssertTrue(catalog.directories[1].hasSuffix("/share/reexpose/presets"), catalog.directories[1])
@@ -14,16 +14,16 @@ final class PresetCatalogTests: XCTestCase {
     XCTAssertEqual(PresetCatalog(environment: [:]).directories.count, 2)
   }
 
-  func test_repositoryDirectory_holdsTheShippedPresets() {
+  func testRepositoryDirectoryHoldsTheShippedPresets() {
     XCTAssertTrue(FileManager.default.fileExists(atPath: PresetCatalog.repositoryPresetsDirectory + "/hdr10-pq.yaml"))
   }
 
-  func test_defaultCatalog_findsShippedPresetByName() throws {
+  func testDefaultCatalogFindsShippedPresetByName() throws {
     let preset = try PresetCatalog(environment: [:]).load("hlg-broadcast")
     XCTAssertEqual(preset.params.output.transfer, "hlg")
   }
 
-  func test_environmentDirectory_shadowsShippedPreset() throws {
+  func testEnvironmentDirectoryShadowsShippedPreset() throws {
     let path = try TemporaryPreset.write(
       "version: 1\ndescription: mine\noutput: {peakNits: 4000}\n", name: "hdr10-pq")
     let dir = (path as NSString).deletingLastPathComponent
@@ -35,7 +35,7 @@ final class PresetCatalogTests: XCTestCase {
     XCTAssertEqual(listed.map(\.description), ["mine"])
   }
 
-  func test_loadByPath() throws {
+  func testLoadByPath() throws {
     let path = try TemporaryPreset.write("version: 1\ndescription: by path\n", name: "anything")
     let preset = try PresetCatalog(directories: []).load(path)
     XCTAssertEqual(preset.name, "anything")
@@ -43,7 +43,7 @@ final class PresetCatalogTests: XCTestCase {
     XCTAssertEqual(preset.params, PipelineParams())
   }
 
-  func test_list_marksBrokenFiles() throws {
+  func testListMarksBrokenFiles() throws {
     let path = try TemporaryPreset.write("version: 1\noutput: {peakNits: 5}\n", name: "broken")
     let dir = (path as NSString).deletingLastPathComponent
     let entries = PresetCatalog(directories: [dir]).list()
@@ -52,13 +52,13 @@ final class PresetCatalogTests: XCTestCase {
     XCTAssertTrue(entries[0].description.contains("output.peakNits: must be in"), entries[0].description)
   }
 
-  func test_missingPath_isUnreadable() {
+  func testMissingPathIsUnreadable() {
     XCTAssertThrowsError(try PresetCatalog().load("./nope/missing.yaml")) { error in
       XCTAssertEqual("\(error)", "./nope/missing.yaml: error: no such file")
     }
   }
 
-  func test_notFound_listsSearchedAndAvailable() {
+  func testNotFoundListsSearchedAndAvailable() {
     let catalog = PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory])
     XCTAssertThrowsError(try catalog.load("hdr11")) { error in
       XCTAssertEqual(

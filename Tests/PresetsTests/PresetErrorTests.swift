@@ -19,130 +19,130 @@ final class PresetErrorTests: XCTestCase {
     }
   }
 
-  func test_syntaxError_usesYamlMark() throws {
+  func testSyntaxErrorUsesYamlMark() throws {
     let text = try error("version: 1\noutput:\n  peakNits: 1000\n   transfer: pq\n")
     XCTAssertTrue(text.hasPrefix("F:4:12: error: mapping values are not allowed"), text)
   }
 
-  func test_syntaxError_unclosedFlowSequence() throws {
+  func testSyntaxErrorUnclosedFlowSequence() throws {
     let text = try error("version: 1\noutput: {peakNits: 1000\n")
     XCTAssertTrue(text.hasPrefix("F:3:1: error: "), text)
   }
 
-  func test_unknownKey_pointsAtKeyAndSuggests() throws {
+  func testUnknownKeyPointsAtKeyAndSuggests() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  transfer: pq\n  peakNit: 1000\n"),
       "F:4:3: error: unknown key 'output.peakNit', did you mean 'output.peakNits'?")
   }
 
-  func test_unknownKey_wrongSectionSuggestsRightOne() throws {
+  func testUnknownKeyWrongSectionSuggestsRightOne() throws {
     XCTAssertEqual(
       try error("version: 1\nmasks:\n  peakNits: 1000\n"),
       "F:3:3: error: unknown key 'masks.peakNits', did you mean 'output.peakNits'?")
   }
 
-  func test_unknownSection_isAnError() throws {
+  func testUnknownSectionIsAnError() throws {
     XCTAssertEqual(
       try error("version: 1\ndescription: x\nouptut:\n  peakNits: 1000\n"),
       "F:3:1: error: unknown key 'ouptut', did you mean 'output'?")
   }
 
-  func test_unknownKey_farFromAnything_hasNoSuggestion() throws {
+  func testUnknownKeyFarFromAnythingHasNoSuggestion() throws {
     XCTAssertEqual(
       try error("version: 1\nhighlights:\n  zzzzzzzzzzzzzz: 3\n"),
       "F:3:3: error: unknown key 'highlights.zzzzzzzzzzzzzz'")
   }
 
-  func test_wrongType_number() throws {
+  func testWrongTypeNumber() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  peakNits: abc\n"),
       "F:3:13: error: output.peakNits: expected a number, got 'abc'")
   }
 
-  func test_wrongType_quotedNumberIsAString() throws {
+  func testWrongTypeQuotedNumberIsAString() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  peakNits: \"1000\"\n"),
       "F:3:13: error: output.peakNits: expected a number, got '\"1000\"'")
   }
 
-  func test_wrongType_integer() throws {
+  func testWrongTypeInteger() throws {
     XCTAssertEqual(
       try error("version: 1\nwindow:\n  lookAheadFrames: 1.5\n"),
       "F:3:20: error: window.maxLookAheadFrames: expected an integer, got '1.5'")
   }
 
-  func test_wrongType_bool() throws {
+  func testWrongTypeBool() throws {
     XCTAssertEqual(
       try error("version: 1\nshadows: {enabled: maybe}\n"),
       "F:2:20: error: shadows.enabled: expected true or false, got 'maybe'")
   }
 
-  func test_wrongType_choiceSuggestsNearestName() throws {
+  func testWrongTypeChoiceSuggestsNearestName() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  primaries: bt2021\n"),
       "F:3:14: error: output.primaries: expected one of bt709, bt2020, p3-d65, got 'bt2021', did you mean 'bt2020'?")
   }
 
-  func test_wrongType_sectionNotAMapping() throws {
+  func testWrongTypeSectionNotAMapping() throws {
     XCTAssertEqual(
       try error("version: 1\noutput: 1000\n"),
       "F:2:9: error: output: expected a mapping of output keys, got '1000'")
   }
 
-  func test_wrongType_listValue() throws {
+  func testWrongTypeListValue() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  peakNits: [1, 2]\n"),
       "F:3:13: error: output.peakNits: expected a number, got a list")
   }
 
-  func test_outOfRange_fromValidate_pointsAtValue() throws {
+  func testOutOfRangeFromValidatePointsAtValue() throws {
     XCTAssertEqual(
       try error("version: 1\ndescription: \"x\"\noutput:\n  transfer: pq\n  peakNits: 50\n"),
       "F:5:13: error: output.peakNits: must be in 203.0...10000.0, got 50.0")
   }
 
-  func test_outOfRange_crossFieldOnDefaultKey_pointsAtSection() throws {
+  func testOutOfRangeCrossFieldOnDefaultKeyPointsAtSection() throws {
     // overHighSignal keeps its default 0.97; raising overLowSignal above it is reported on the section.
     XCTAssertEqual(
       try error("version: 1\nmasks:\n  overLowSignal: 0.99\n"),
       "F:2:1: error: masks.overHighSignal: must be greater than overLowSignal (0.99)")
   }
 
-  func test_outOfRange_crossFieldOnWrittenKey_pointsAtThatKey() throws {
+  func testOutOfRangeCrossFieldOnWrittenKeyPointsAtThatKey() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  transfer: linear\n  pixelFormat: yuv420p10le\n"),
       "F:4:16: error: output.pixelFormat: linear output needs gbrpf32le, got yuv420p10le")
   }
 
-  func test_missingVersion() throws {
+  func testMissingVersion() throws {
     XCTAssertEqual(
       try error("description: x\noutput:\n  peakNits: 1000\n"),
       "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
   }
 
-  func test_emptyFile_isMissingVersion() throws {
+  func testEmptyFileIsMissingVersion() throws {
     XCTAssertEqual(try error("# nothing\n"), "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
   }
 
-  func test_unsupportedVersion() throws {
+  func testUnsupportedVersion() throws {
     XCTAssertEqual(
       try error("description: x\nversion: 3\n"),
       "F:2:10: error: unsupported preset version '3' (this reexpose reads version 2)")
   }
 
-  func test_duplicateKey() throws {
+  func testDuplicateKey() throws {
     XCTAssertEqual(
       try error("version: 1\noutput:\n  peakNits: 1000\n  peakNits: 4000\n"),
       "F:4:3: error: duplicate key 'output.peakNits' (first set on line 3)")
   }
 
-  func test_unreadableFile() {
+  func testUnreadableFile() {
     XCTAssertThrowsError(try PresetLoader.load(path: "/nonexistent/x.yaml")) { error in
       XCTAssertEqual("\(error)", "/nonexistent/x.yaml: error: no such file")
     }
   }
 
-  func test_localizedDescription_isTheOneLine() throws {
+  func testLocalizedDescriptionIsTheOneLine() throws {
     let path = try TemporaryPreset.write("version: 1\noutput:\n  peakNits: abc\n")
     XCTAssertThrowsError(try PresetLoader.load(path: path)) { error in
       XCTAssertEqual(error.localizedDescription, "\(error)")

@@ -9,7 +9,7 @@ final class PresetFileTests: XCTestCase {
   private let shipped = ["balanced", "fast", "hdr10-pq", "hlg-broadcast", "linear-exr", "quality", "static"]
   private let repository = PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory])
 
-  func test_everyShippedPreset_loadsAndValidates() throws {
+  func testEveryShippedPresetLoadsAndValidates() throws {
     for name in shipped {
       let preset = try repository.load(name)
       XCTAssertEqual(preset.name, name)
@@ -18,7 +18,7 @@ final class PresetFileTests: XCTestCase {
     }
   }
 
-  func test_list_showsEveryShippedPresetWithDescription() {
+  func testListShowsEveryShippedPresetWithDescription() {
     let entries = repository.list()
     XCTAssertEqual(entries.map(\.name), shipped)
     for entry in entries {
@@ -27,7 +27,7 @@ final class PresetFileTests: XCTestCase {
     }
   }
 
-  func test_renderThenLoad_roundTripsEveryPreset() throws {
+  func testRenderThenLoadRoundTripsEveryPreset() throws {
     for name in shipped {
       let preset = try repository.load(name)
       let text = preset.rendered()
@@ -37,7 +37,7 @@ final class PresetFileTests: XCTestCase {
     }
   }
 
-  func test_renderThenLoad_roundTripsOddDescriptionAndFloats() throws {
+  func testRenderThenLoadRoundTripsOddDescriptionAndFloats() throws {
     var params = PipelineParams()
     params.masks.temporalWeight = 0.1 + 0.2
     params.shadows.noiseSigmaLinear = 0.000_123_4
@@ -50,7 +50,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(back.description, description)
   }
 
-  func test_hlgBroadcast_isHLGBT2020LimitedAt1000() throws {
+  func testHlgBroadcastIsHLGBT2020LimitedAt1000() throws {
     let p = try repository.load("hlg-broadcast").params
     XCTAssertEqual(p.output.transfer, "hlg")
     XCTAssertEqual(p.output.primaries, .bt2020)
@@ -60,7 +60,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertTrue(p.highlights.enabled && p.shadows.enabled && p.expansion.enabled)
   }
 
-  func test_hdr10PQ_isPQWithP3D65Mastering() throws {
+  func testHdr10PQIsPQWithP3D65Mastering() throws {
     let p = try repository.load("hdr10-pq").params
     XCTAssertEqual(p.output.transfer, "pq")
     XCTAssertEqual(p.output.primaries, .bt2020)
@@ -70,7 +70,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertTrue(p.hasRestoration)
   }
 
-  func test_linearEXR_isLinearFloatBT709WithExpansion() throws {
+  func testLinearEXRIsLinearFloatBT709WithExpansion() throws {
     let p = try repository.load("linear-exr").params
     XCTAssertEqual(p.output.transfer, "linear")
     XCTAssertEqual(p.output.primaries, .bt709)
@@ -80,7 +80,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertTrue(p.highlights.enabled && p.shadows.enabled)
   }
 
-  func test_fast_matchesHDR10OutputWithCheaperRestoration() throws {
+  func testFastMatchesHDR10OutputWithCheaperRestoration() throws {
     let fast = try repository.load("fast").params
     let hdr10 = try repository.load("hdr10-pq").params
     XCTAssertEqual(fast.output, hdr10.output)
@@ -89,7 +89,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertTrue(fast.hasRestoration)
   }
 
-  func test_static_isColourConversionOnly() throws {
+  func testStaticIsColourConversionOnly() throws {
     let p = try repository.load("static").params
     XCTAssertFalse(p.hasRestoration)
     XCTAssertEqual(p.output.transfer, "pq")
@@ -97,7 +97,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(p.output.referenceWhiteNits, 203)
   }
 
-  func test_balanced_isFastWithFusionInPlaceOfTheInverseToneMap() throws {
+  func testBalancedIsFastWithFusionInPlaceOfTheInverseToneMap() throws {
     let balanced = try repository.load("balanced").params
     let fast = try repository.load("fast").params
     XCTAssertTrue(balanced.fusion.enabled)
@@ -108,7 +108,7 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(balanced.output, fast.output)
   }
 
-  func test_quality_runsBothLearnedStagesAfterTheFullClassicalFill() throws {
+  func testQualityRunsBothLearnedStagesAfterTheFullClassicalFill() throws {
     let quality = try repository.load("quality").params
     let hdr10 = try repository.load("hdr10-pq").params
     XCTAssertTrue(quality.diffusion.enabled)

@@ -5,7 +5,7 @@ import XCTest
 
 /// Version 1 files keep loading: their renamed keys land on the same fields as version 2's names.
 final class PresetMigrationTests: XCTestCase {
-  func test_version1Keys_loadAsTheirVersion2Names() throws {
+  func testVersion1KeysLoadAsTheirVersion2Names() throws {
     let v1 = try PresetLoader.load(
       yaml: """
         version: 1
@@ -32,7 +32,7 @@ final class PresetMigrationTests: XCTestCase {
     XCTAssertEqual(v1.params.fusion.guideRadiusPixels, 3)
   }
 
-  func test_version1ErrorsPointAtTheOldKey() {
+  func testVersion1ErrorsPointAtTheOldKey() {
     XCTAssertThrowsError(
       try PresetLoader.load(yaml: "version: 1\nhighlights:\n  diffusionIterations: 0\n", file: "F", name: "f")
     ) { error in
@@ -40,7 +40,7 @@ final class PresetMigrationTests: XCTestCase {
     }
   }
 
-  func test_oldNameInAVersion2File_suggestsTheNewName() {
+  func testOldNameInAVersion2FileSuggestsTheNewName() {
     XCTAssertThrowsError(
       try PresetLoader.load(yaml: "version: 2\nwindow:\n  lookAheadFrames: 1\n", file: "F", name: "f")
     ) { error in
@@ -49,7 +49,7 @@ final class PresetMigrationTests: XCTestCase {
     }
   }
 
-  func test_everyRenameTargetsAKeyThatExists() {
+  func testEveryRenameTargetsAKeyThatExists() {
     for (_, renames) in PresetMigration.renames {
       for (old, new) in renames {
         XCTAssertNil(PresetSchema.key(old), "\(old) still exists")

@@ -20,7 +20,7 @@ final class PresetOverrideTests: XCTestCase {
     }
   }
 
-  func test_overrides_setEachType() throws {
+  func testOverridesSetEachType() throws {
     var preset = try hdr10()
     try preset.apply(overrides: [
       "output.peakNits=4000", "window.maxLookAheadFrames=2", "shadows.enabled=false", "output.primaries=p3-d65",
@@ -35,19 +35,19 @@ final class PresetOverrideTests: XCTestCase {
     XCTAssertEqual(preset.description, "custom")
   }
 
-  func test_overrides_laterWins_andYamlScalarSyntax() throws {
+  func testOverridesLaterWinsAndYamlScalarSyntax() throws {
     var preset = try hdr10()
     try preset.apply(overrides: ["output.peakNits=2000", "output.peakNits=4_000", "expansion.enabled=off"])
     XCTAssertEqual(preset.params.output.peakNits, 4000)
     XCTAssertFalse(preset.params.expansion.enabled)
   }
 
-  func test_override_outOfRange() throws {
+  func testOverrideOutOfRange() throws {
     XCTAssertEqual(
       try overrideError(["output.peakNits=50"]), "--set output.peakNits=50: must be in 203.0...10000.0, got 50.0")
   }
 
-  func test_override_crossFieldError_pointsAtTheConflictingFileLine() throws {
+  func testOverrideCrossFieldErrorPointsAtTheConflictingFileLine() throws {
     // pixelFormat was written in the file, so the conflict is reported there.
     let text = try overrideError(["output.transfer=linear"])
     let lines = try String(contentsOfFile: PresetCatalog.repositoryPresetsDirectory + "/hdr10-pq.yaml", encoding: .utf8)
@@ -58,18 +58,18 @@ final class PresetOverrideTests: XCTestCase {
       text)
   }
 
-  func test_override_wrongType() throws {
+  func testOverrideWrongType() throws {
     XCTAssertEqual(
       try overrideError(["output.peakNits=abc"]), "--set output.peakNits=abc: expected a number, got 'abc'")
   }
 
-  func test_override_quotedNumberIsAString() throws {
+  func testOverrideQuotedNumberIsAString() throws {
     XCTAssertEqual(
       try overrideError(["output.peakNits=\"4000\""]),
       "--set output.peakNits=\"4000\": expected a number, got '\"4000\"'")
   }
 
-  func test_override_unknownKey_suggests() throws {
+  func testOverrideUnknownKeySuggests() throws {
     XCTAssertEqual(
       try overrideError(["peakNits=4000"]), "--set peakNits=4000: unknown key 'peakNits', did you mean 'output.peakNits'?")
     XCTAssertEqual(
@@ -77,13 +77,13 @@ final class PresetOverrideTests: XCTestCase {
       "--set output.peaknits=4000: unknown key 'output.peaknits', did you mean 'output.peakNits'?")
   }
 
-  func test_override_malformed() throws {
+  func testOverrideMalformed() throws {
     XCTAssertEqual(
       try overrideError(["output.peakNits"]), "--set output.peakNits: expected key=value, e.g. output.peakNits=4000")
     XCTAssertEqual(try overrideError(["=4000"]), "--set =4000: expected key=value, e.g. output.peakNits=4000")
   }
 
-  func test_override_failure_leavesPresetUnchanged() throws {
+  func testOverrideFailureLeavesPresetUnchanged() throws {
     var preset = try hdr10()
     let before = preset
     XCTAssertThrowsError(try preset.apply(overrides: ["output.peakNits=4000", "output.peakNits=abc"]))
@@ -91,14 +91,14 @@ final class PresetOverrideTests: XCTestCase {
     XCTAssertEqual(preset.params.output.peakNits, 1000)
   }
 
-  func test_overrides_validateOnceAtEnd() throws {
+  func testOverridesValidateOnceAtEnd() throws {
     // A later valid override can repair what an earlier one broke; validation runs once, at the end.
     var preset = try hdr10()
     try preset.apply(overrides: ["output.transfer=linear", "output.pixelFormat=gbrpf32le"])
     XCTAssertEqual(preset.params.output.transfer, "linear")
   }
 
-  func test_schemaSet_publicEntryPoint() throws {
+  func testSchemaSetPublicEntryPoint() throws {
     var params = PipelineParams()
     let key = try XCTUnwrap(PresetSchema.key("output.peakNits"))
     try key.set("4000", in: &params, at: .override("output.peakNits=4000"))

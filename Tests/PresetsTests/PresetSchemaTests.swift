@@ -8,7 +8,7 @@ import XCTest
 
 /// The schema table against `PipelineParams` itself: coverage, key paths, ranges, docs.
 final class PresetSchemaTests: XCTestCase {
-  func test_schemaCoversEveryField() {
+  func testSchemaCoversEveryField() {
     let fields = Set(ParamsLeaves.of(PipelineParams()).keys)
     let keys = Set(PresetSchema.keys.map(\.path))
     XCTAssertEqual(keys.subtracting(fields), [], "schema keys that are not PipelineParams fields")
@@ -16,14 +16,14 @@ final class PresetSchemaTests: XCTestCase {
     XCTAssertEqual(PresetSchema.keys.count, keys.count, "duplicate schema keys")
   }
 
-  func test_renderListsEveryField() {
+  func testRenderListsEveryField() {
     let text = PresetLoader.render(PipelineParams(), name: "defaults")
     let valueLines = text.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("  #") }
     XCTAssertEqual(valueLines.count, ParamsLeaves.of(PipelineParams()).count)
   }
 
   /// Setting each key to a non-default value changes exactly the field of the same dotted name.
-  func test_eachKey_writesItsOwnField() throws {
+  func testEachKeyWritesItsOwnField() throws {
     let defaults = PipelineParams()
     let before = ParamsLeaves.of(defaults)
     for key in PresetSchema.keys {
@@ -39,7 +39,7 @@ final class PresetSchemaTests: XCTestCase {
 
   /// Every documented numeric range is the one `validate()` enforces: just outside either bound fails, with
   /// this key.
-  func test_ranges_matchValidate() throws {
+  func testRangesMatchValidate() throws {
     for key in PresetSchema.keys {
       guard let range = key.range else { continue }
       for outside in outsideValues(key.kind, range) {
@@ -53,7 +53,7 @@ final class PresetSchemaTests: XCTestCase {
   }
 
   /// Range and default are derived from the declaration, never written into its doc a second time.
-  func test_docs_leaveRangeAndDefaultToTheDeclaration() {
+  func testDocsLeaveRangeAndDefaultToTheDeclaration() {
     for key in PresetSchema.keys {
       let doc = key.parameter.doc
       XCTAssertFalse(doc.isEmpty, key.path)
@@ -66,7 +66,7 @@ final class PresetSchemaTests: XCTestCase {
   }
 
   /// Each stage of the registry owns exactly its section's keys, in pipeline order.
-  func test_stageSections_comeFromTheRegistry() {
+  func testStageSectionsComeFromTheRegistry() {
     let stageSections = StageRegistry.all.map(\.name)
     XCTAssertEqual(PresetSchema.sections, ["input", "window"] + stageSections + ["output"])
     for stage in StageRegistry.all {
@@ -74,11 +74,11 @@ final class PresetSchemaTests: XCTestCase {
     }
   }
 
-  func test_defaultParams_validate() {
+  func testDefaultParamsValidate() {
     XCTAssertNoThrow(try PipelineParams().validate())
   }
 
-  func test_suggestion() {
+  func testSuggestion() {
     XCTAssertEqual(PresetSchema.suggestion(for: "output.peakNit"), "output.peakNits")
     XCTAssertEqual(PresetSchema.suggestion(for: "masks.temporalWieght"), "masks.temporalWeight")
     XCTAssertEqual(PresetSchema.suggestion(for: "temporalWeight"), "masks.temporalWeight")
@@ -88,7 +88,7 @@ final class PresetSchemaTests: XCTestCase {
 
   /// `Sources/Presets/README.md`'s key table is `PresetSchema.markdown()`.
   /// Regenerate with `REEXPOSE_UPDATE_README=1 swift test --filter PresetsTests.PresetSchemaTests`.
-  func test_readmeTable_isUpToDate() throws {
+  func testReadmeTableIsUpToDate() throws {
     let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Sources/Presets/README.md")
     let text = try String(contentsOf: readme, encoding: .utf8)

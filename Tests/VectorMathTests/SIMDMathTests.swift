@@ -3,7 +3,7 @@ import VectorMath
 import XCTest
 
 final class SIMDMathTests: XCTestCase {
-  func test_logExpPow_matchFoundation() {
+  func testLogExpPowMatchFoundation() {
     var maxLog: Float = 0, maxExp: Float = 0, maxPow: Float = 0
     for i in 0..<2000 {
       let x = Float(i) * 0.013 + 1e-4
