@@ -87,13 +87,13 @@ let package = Package(
     // MARK: - T6
     .target(
       name: "Reexpose",
-      dependencies: ["CShim", "Color", "Execution", "IO", "Imaging", "Media", "Parameters", "Pipeline", "Presets"],
+      dependencies: ["CShim", "Color", "Denoise", "Execution", "IO", "Imaging", "Media", "Parameters", "Pipeline", "Presets"],
       exclude: docs("Reexpose"), swiftSettings: release),
     // MARK: - T7
     .executableTarget(
       name: "ReexposeCLI",
       dependencies: [
-        "CShim", "Color", "IO", "Imaging", "Pipeline", "Presets", "Reexpose",
+        "CShim", "Color", "Denoise", "IO", "Imaging", "Pipeline", "Presets", "Reexpose",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: release),

@@ -49,13 +49,17 @@ public struct PipelineParams: Equatable, Sendable {
     for section in Self.sections { try section.validate(self) }
     let active = StageRegistry.all.filter { $0.isEnabled(self) }
     // The window bounds how many frames the active stages together may hold (memory and latency).
-    var total = 0
+    var held: [(name: String, frames: Int)] = []
     for stage in active {
       let frames = stage.lookAheadFrames(self)
-      total += frames
+      if frames > 0 { held.append((stage.name, frames)) }
+      let total = held.reduce(0) { $0 + $1.frames }
       if total > window.maxLookAheadFrames, let key = stage.lookAheadKey {
+        let others = held.dropLast().map { "\($0.name) \($0.frames)" }.joined(separator: ", ")
         throw ParameterError(
-          key: key, message: "must not exceed window.maxLookAheadFrames (\(window.maxLookAheadFrames)), got \(total)")
+          key: key,
+          message: "must not exceed window.maxLookAheadFrames (\(window.maxLookAheadFrames)), got \(total)"
+            + (others.isEmpty ? "" : " with the look-ahead of \(others)"))
       }
     }
     for stage in active {

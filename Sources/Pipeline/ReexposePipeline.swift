@@ -1,4 +1,5 @@
 import Execution
+import Denoise
 import Imaging
 import Media
 import Parameters
@@ -16,7 +17,7 @@ public final class ReexposePipeline {
   let sceneCuts: SceneCutDetector
   var size: (width: Int, height: Int)?
   var nextIndex = 0
-  /// The execution context its owner binds while it runs (`ReexposeFilter` binds it around every call).
+  /// The execution context every push and flush runs under (its worker count and kernel choices).
   public let context: ExecutionContext
 
   /// Builds the stages; throws `ParameterError` (dotted key) for invalid parameters and
@@ -36,6 +37,12 @@ public final class ReexposePipeline {
 
   /// The active stages, in order.
   public var stages: [Stage] { chain.stages }
+
+  /// The noise level function the denoise stage measured for each shot so far (empty when it does not run, or
+  /// runs with a fixed σ); complete after `flush()`.
+  public var noiseEstimates: [NoiseLevelFunction] {
+    chain.stages.compactMap { $0 as? DenoiseStage }.flatMap(\.shotEstimates)
+  }
 
   /// Names of the active stages, in order.
   public var stageNames: [String] { chain.stages.map(\.name) }
@@ -68,12 +75,14 @@ public final class ReexposePipeline {
     }
     frame.index = nextIndex
     nextIndex += 1
-    if frame.signal != nil { sceneCuts.mark(&frame) }
-    return try chain.push(frame)
+    return try context.run {
+      if frame.signal != nil { sceneCuts.mark(&frame) }
+      return try chain.push(frame)
+    }
   }
 
   /// Returns every frame still held (end of stream).
   public func flush() throws -> [Frame] {
-    try chain.flush()
+    try context.run { try chain.flush() }
   }
 }

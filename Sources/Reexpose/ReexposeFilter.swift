@@ -1,4 +1,5 @@
 import CShim
+import Denoise
 import Execution
 import IO
 import Imaging
@@ -79,6 +80,9 @@ public final class ReexposeFilter {
 
   /// Measured CTA-861.3 MaxCLL / MaxFALL of the frames received so far.
   public var contentLight: ContentLightStats { outputConverter.stats }
+
+  /// The noise measured in each shot by the denoise stage (see ``ReexposePipeline/noiseEstimates``).
+  public var noiseEstimates: [NoiseLevelFunction] { pipeline.noiseEstimates }
 
   /// Warnings not yet handed out (e.g. the untagged-input assumption), each reported once.
   public func takeWarnings() -> [String] {

@@ -1,4 +1,5 @@
 import CShim
+import Denoise
 import Foundation
 import IO
 import Pipeline
@@ -17,6 +18,8 @@ final class PipeJob {
   /// Event recording for the fusion stage (`--events`).
   let events: String?
   let console: Console
+  /// `--verbose`: per-shot measurements (noise) after the summary.
+  var verbose = false
   var framesWritten = 0
   var seconds = 0.0
   var outputClosed = false
@@ -131,6 +134,21 @@ final class PipeJob {
     let fps = Double(framesWritten) / max(seconds, 1e-9)
     console.note(String(format: "%d frames in %.2f s (%.1f fps); measured MaxCLL %.0f cd/m², MaxFALL %.0f cd/m²",
                         framesWritten, seconds, fps, cl.maxCLL, cl.maxFALL))
+    if verbose {
+      for (i, noise) in filter.noiseEstimates.enumerated() { console.note("shot \(i + 1) noise (linear, R/G/B): \(noise)") }
+    }
+  }
+
+  /// The per-shot noise estimates as a JSON array: shot and read variance terms and σ at the report levels.
+  func noiseJSON() -> String {
+    let shots = filter.noiseEstimates.map { n -> String in
+      func triple(_ v: SIMD3<Float>) -> String { "[\(v[0]), \(v[1]), \(v[2])]" }
+      let sigmas = NoiseLevelFunction.reportLevels.map { x in
+        "\"\(x)\": " + triple(SIMD3((0..<3).map { n.sigma(channel: $0, level: x) }))
+      }.joined(separator: ", ")
+      return "{\"shot\": \(triple(n.shot)), \"read\": \(triple(n.read)), \"sigma\": {\(sigmas)}}"
+    }
+    return "[" + shots.joined(separator: ", ") + "]"
   }
 
   /// Writes the `--stats` JSON summary; false (with a one-line error) when it cannot be written.
@@ -140,7 +158,8 @@ final class PipeJob {
     let json = """
       {"preset": "\(filter.preset.name)", "frames": \(framesWritten), "seconds": \(seconds), \
       "fps": \(Double(framesWritten) / max(seconds, 1e-9)), "maxCLL": \(cl.maxCLL), "maxFALL": \(cl.maxFALL), \
-      "transfer": "\(o.transfer)", "peakNits": \(o.peakNits), "referenceWhiteNits": \(o.referenceWhiteNits)}
+      "transfer": "\(o.transfer)", "peakNits": \(o.peakNits), "referenceWhiteNits": \(o.referenceWhiteNits), \
+      "noise": \(noiseJSON())}
 
       """
     if let failure = Console.writeFile(path, json) {

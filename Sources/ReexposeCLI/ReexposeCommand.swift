@@ -76,6 +76,9 @@ struct ReexposeCommand: ParsableCommand {
   @Flag(name: .shortAndLong, help: "No progress, warnings or summary on stderr (errors still print).")
   var quiet = false
 
+  @Flag(name: .long, help: "After the summary, print per-shot measurements (the denoise stage's noise estimates).")
+  var verbose = false
+
   @Flag(name: .customLong("list-presets"), help: "List the presets and exit.")
   var listPresets = false
 
@@ -147,6 +150,7 @@ struct ReexposeCommand: ParsableCommand {
         return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
       },
       events: events, console: console)
+    job.verbose = verbose
     var code = job.run()
     if let stats, !job.writeStats(to: stats, console: console), code == 0 { code = ErrorStatus.ioFailed.exitCode }
     if code != 0 { throw ExitCode(code) }
