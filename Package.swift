@@ -104,7 +104,7 @@ let package = Package(
       name: "ReexposeBench",
       dependencies: [
         "CShim", "Color", "Denoise", "Diffusion", "Execution", "Fusion", "IO", "Imaging", "Inpaint", "Masks", "Media", "NN",
-        "Pipeline", "Reexpose",
+        "Pipeline", "Reexpose", "TestSupport",
       ],
       swiftSettings: release),
     .executableTarget(name: "NNBench", dependencies: ["CShim", "Execution", "NN"], swiftSettings: release),

@@ -5,6 +5,7 @@ import Foundation
 import Imaging
 import NN
 import Pipeline
+import TestSupport
 
 /// `reexpose-bench N --diffusion [--threads=K]`: one UNet forward on a 64×64 tile (per layer too), a 4-step DDIM
 /// tile, and a whole 1080p frame with a clipped disc at the default params (working 480×270), with the shipped
@@ -97,24 +98,5 @@ enum DiffusionBench {
       "Diffusion UNet 64x64 forward: median \(fwd[3]) ms; DDIM 4 steps/tile: median \(ddim[2]) ms; "
         + "1080p frame (\(String(format: "%.1f", 100 * Double(coverage) / Double(over.planeSize)))% masked, "
         + "\(inp.tilesLastFrame) tiles): median \(frames[1]) ms")
-  }
-
-  /// A frame with a blown disc (radius px) over a pattern, and its over mask.
-  static func clippedFrame(width: Int, height: Int, radius: Float) -> (PlanarImage, PlanarImage) {
-    let img = PlanarImage(width: width, height: height, channels: 3)
-    let over = PlanarImage(width: width, height: height, channels: 1)
-    let cx = Float(width) * 0.6, cy = Float(height) * 0.4
-    for y in 0..<height {
-      for x in 0..<width {
-        let d = ((Float(x) - cx) * (Float(x) - cx) + (Float(y) - cy) * (Float(y) - cy)).squareRoot()
-        let m = min(max((radius + 3 - d) / 6, 0), 1)
-        over[0, y, x] = m
-        let base: [Float] = [
-          0.2 + 0.3 * Float(x % 17) / 17, 0.25 + 0.2 * Float(y % 13) / 13, 0.1 + 0.05 * Float((x + y) % 7),
-        ]
-        for c in 0..<3 { img[c, y, x] = base[c] * (1 - m) + 1.0 * m }
-      }
-    }
-    return (img, over)
   }
 }

@@ -1,23 +1,12 @@
 import Denoise
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// The motion-compensated denoiser: untouched when clean, quieter when noisy, no ghosts at moving edges.
 final class MotionDenoiserTests: XCTestCase {
   let moderate = NoiseLevelFunction(shot: SIMD3(repeating: 1.0 / 400), read: SIMD3(repeating: 0.005 * 0.005))
-
-  struct Rng {
-    var s: UInt64
-    mutating func gaussian() -> Float {
-      func u() -> Float {
-        s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return (Float(s >> 40) + 0.5) / Float(1 << 24)
-      }
-      let a = u(), b = u()
-      return (-2 * log(a)).squareRoot() * cos(2 * .pi * b)
-    }
-  }
 
   /// A dark/bright vertical edge at `edgeX` over a gentle vertical gradient.
   func edge(_ w: Int, _ h: Int, edgeX: Int) -> PlanarImage {
@@ -31,7 +20,7 @@ final class MotionDenoiserTests: XCTestCase {
   }
 
   func noisy(_ clean: PlanarImage, seed: UInt64) -> PlanarImage {
-    var rng = Rng(s: seed)
+    var rng = SeededNoise(seed: seed)
     let out = clean.copy()
     for i in 0..<out.count {
       let c = (i / clean.planeSize)

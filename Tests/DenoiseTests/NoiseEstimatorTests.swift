@@ -1,24 +1,13 @@
 import Denoise
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// The noise estimate against known Poisson–Gaussian noise on ramps and textures, static and panning.
 final class NoiseEstimatorTests: XCTestCase {
   /// Noise levels of the synthetic LDR data: light, moderate, heavy (shot variance a·x, read σ).
   let levels: [(shot: Float, read: Float)] = [(0, 0.002), (1.0 / 400, 0.005), (1.0 / 80, 0.015)]
-
-  struct Rng {
-    var s: UInt64
-    mutating func uniform() -> Float {
-      s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return (Float(s >> 40) + 0.5) / Float(1 << 24)
-    }
-    mutating func gaussian() -> Float {
-      let u = uniform(), v = uniform()
-      return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-  }
 
   /// A smooth horizontal ramp, the same on every channel (scaled per channel).
   func ramp(_ w: Int, _ h: Int) -> PlanarImage {
@@ -31,7 +20,7 @@ final class NoiseEstimatorTests: XCTestCase {
 
   /// A fine texture (blurred uniform noise, features 2–3 px) over a gentle gradient, shifted by `shift` pixels.
   func texture(_ w: Int, _ h: Int, shift: Int = 0) -> PlanarImage {
-    var rng = Rng(s: 7)
+    var rng = SeededNoise(seed: 7)
     let big = PlanarImage(width: w + 32, height: h, channels: 1)
     for i in 0..<big.count { big.data[i] = rng.uniform() }
     let soft = PlanarImage(width: w + 32, height: h, channels: 1)
@@ -50,7 +39,7 @@ final class NoiseEstimatorTests: XCTestCase {
   }
 
   func noisy(_ clean: PlanarImage, _ level: (shot: Float, read: Float), seed: UInt64) -> PlanarImage {
-    var rng = Rng(s: seed)
+    var rng = SeededNoise(seed: seed)
     let out = clean.copy()
     for i in 0..<out.count {
       let x = clean.data[i]

@@ -1,6 +1,7 @@
 import Diffusion
 import Imaging
 import NN
+import TestSupport
 import XCTest
 
 /// End-to-end behaviour of `DiffusionInpainter` with the fixture network.

@@ -3,27 +3,16 @@ import Foundation
 import Imaging
 import Media
 import Pipeline
+import TestSupport
 import XCTest
 
 /// The denoise stage: estimates per shot, leaves clean frames alone, causal mode holds nothing back.
 final class DenoiseStageTests: XCTestCase {
-  struct Rng {
-    var s: UInt64
-    mutating func gaussian() -> Float {
-      func u() -> Float {
-        s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return (Float(s >> 40) + 0.5) / Float(1 << 24)
-      }
-      let a = u(), b = u()
-      return (-2 * log(a)).squareRoot() * cos(2 * .pi * b)
-    }
-  }
-
   /// A gradient with a few bars, shifted `shift` px, plus Gaussian noise of σ `sigma` (0 = clean).
   func frame(_ i: Int, shift: Int = 0, sigma: Float, seed: UInt64) -> Frame {
     let w = 128, h = 96
     let img = PlanarImage(width: w, height: h)
-    var rng = Rng(s: seed)
+    var rng = SeededNoise(seed: seed)
     for c in 0..<3 {
       for y in 0..<h {
         for x in 0..<w {
