@@ -5,7 +5,7 @@ import Imaging
 /// stream shows (a `NoiseLevelFunction`), so a clean source comes out untouched.
 ///
 /// Temporal: each neighbour frame is aligned by `BlockMotion`; a pixel's aligned neighbour joins the average
-/// with weight 1 when the 3×3 mean of their channel-sum difference is within 2 expected standard deviations
+/// with weight 1 when the 3×3 mean of each channel's difference is within 2 expected standard deviations
 /// of pure noise, fading to 0 at 4 (motion the blocks did not follow, occlusions and cuts never ghost).
 /// Spatial: a 5×5 cross-bilateral on the temporal result whose range scale is the noise left after averaging.
 /// Then `strength` blends toward the result and `keepGrain` adds that fraction of the removed noise back.
@@ -47,37 +47,37 @@ public struct MotionDenoiser: Sendable {
     // Start from the centre alone.
     for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
     (tp + 3 * n).update(repeating: 1, count: n)
-    // Variance of the channel sum of one pixel at mean channel level `level` (channels' noise independent).
-    let shotSum = noise.shot.sum(), readSum = noise.read.sum()
     for neighbour in usable {
       let motion = BlockMotion(from: center, to: neighbour.image, radiusPixels: searchRadiusPixels)
       let np = neighbour.image.data
-      // Expected variance of a 3×3 mean of the channel-sum difference under pure noise.
+      // Expected variance of a 3×3 mean of a channel's difference under pure noise, per unit of its variance.
       let factor: Float = (neighbour.isClean ? 1 : 2) / 9
-      let diff = PlanarImage(width: w, height: h, channels: 1), dp = diff.data
+      // Per channel, so a neighbour of another colour but the same brightness is not taken for the same.
+      let diff = PlanarImage(width: w, height: h, channels: 3), dp = diff.data
       Parallel.forRanges(h, minChunk: 4) { y0, y1 in
         for y in y0..<y1 {
           for x in 0..<w {
             let v = motion.vector(x: x, y: y)
             let xs = min(max(x + Int(v.x), 0), w - 1), ys = min(max(y + Int(v.y), 0), h - 1)
             let i = y * w + x, j = ys * w + xs
-            dp[i] = (cp[i] + cp[n + i] + cp[2 * n + i]) - (np[j] + np[n + j] + np[2 * n + j])
+            for c in 0..<3 { dp[c * n + i] = cp[c * n + i] - np[c * n + j] }
           }
         }
       }
-      let mean = PlanarImage(width: w, height: h, channels: 1)
+      let mean = PlanarImage(width: w, height: h, channels: 3)
       BoxBlur.apply(diff, radius: 1, into: mean)
       let mp = mean.data
       Parallel.forRanges(h, minChunk: 4) { y0, y1 in
         for y in y0..<y1 {
           for x in 0..<w {
             let i = y * w + x
-            let level = max((cp[i] + cp[n + i] + cp[2 * n + i]) / 3, 0)
-            let sd = (factor * (shotSum * level + readSum)).squareRoot()
-            guard sd > 1e-12 else { continue }
-            let z = abs(mp[i]) / sd
+            var z: Float = 0
+            for c in 0..<3 {
+              let sd = (factor * (noise.shot[c] * max(cp[c * n + i], 0) + noise.read[c])).squareRoot()
+              z = max(z, sd > 1e-12 ? abs(mp[c * n + i]) / sd : (mp[c * n + i] == 0 ? 0 : .infinity))
+            }
             let weight = min(max((Self.rejectSigmas - z) / (Self.rejectSigmas - Self.acceptSigmas), 0), 1)
-            guard weight > 0 else { continue }
+            guard weight > 0, z.isFinite, noise != .zero else { continue }
             let v = motion.vector(x: x, y: y)
             let j = min(max(y + Int(v.y), 0), h - 1) * w + min(max(x + Int(v.x), 0), w - 1)
             for c in 0..<3 { tp[c * n + i] += weight * np[c * n + j] }

@@ -87,4 +87,25 @@ final class MotionDenoiserTests: XCTestCase {
     XCTAssertLessThan(rms(out, truth, columns: band), 0.03)
     XCTAssertLessThan(rms(out, truth, columns: 8..<60), 0.6 * rms(center, truth, columns: 8..<60), "flat area")
   }
+
+  /// A neighbour of another colour but the same brightness (channel sum) is rejected, so colours never bleed.
+  func testSameBrightnessOtherColourIsNotAveragedIn() {
+    let w = 64, h = 48
+    func flat(_ rgb: SIMD3<Float>) -> PlanarImage {
+      let img = PlanarImage(width: w, height: h)
+      for c in 0..<3 { for i in 0..<img.planeSize { img.data[c * img.planeSize + i] = rgb[c] } }
+      return img
+    }
+    let red = noisy(flat(SIMD3(0.5, 0.2, 0.2)), seed: 41)
+    let green = noisy(flat(SIMD3(0.2, 0.5, 0.2)), seed: 42)
+    let out = PlanarImage(width: w, height: h)
+    MotionDenoiser().denoise(red, neighbours: [.init(image: green, isClean: false)], noise: moderate, into: out)
+    var meanRed: Float = 0, meanGreen: Float = 0
+    for i in 0..<out.planeSize {
+      meanRed += out.data[i]
+      meanGreen += out.data[out.planeSize + i]
+    }
+    XCTAssertEqual(meanRed / Float(out.planeSize), 0.5, accuracy: 0.01)
+    XCTAssertEqual(meanGreen / Float(out.planeSize), 0.2, accuracy: 0.01)
+  }
 }
