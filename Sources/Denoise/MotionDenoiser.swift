@@ -6,7 +6,8 @@ import Imaging
 ///
 /// Temporal: each neighbour frame is aligned by `BlockMotion`; a pixel's aligned neighbour joins the average
 /// with weight 1 when the 3×3 mean of each channel's difference is within 2 expected standard deviations
-/// of pure noise, fading to 0 at 4 (motion the blocks did not follow, occlusions and cuts never ghost).
+/// of pure noise on every channel, fading to 0 at 4 on any (motion the blocks did not follow, occlusions, cuts
+/// and colours of equal brightness never ghost).
 /// Spatial: a 5×5 cross-bilateral on the temporal result whose range scale is the noise left after averaging.
 /// Then `strength` blends toward the result and `keepGrain` adds that fraction of the removed noise back.
 public struct MotionDenoiser: Sendable {
