@@ -87,6 +87,7 @@ public final class NoiseEstimator {
   public func estimate() -> NoiseLevelFunction? {
     var shot = SIMD3<Float>.zero, read = SIMD3<Float>.zero
     var any = false
+    var measured: [Int] = []
     for c in 0..<3 {
       var points: [(x: Float, v: Float, n: Float)] = []
       for bin in samples[c] where bin.count >= Self.minBlocksPerBin {
@@ -97,7 +98,15 @@ public final class NoiseEstimator {
       }
       guard !points.isEmpty else { continue }
       any = true
+      measured.append(c)
       (shot[c], read[c]) = Self.fit(points)
+    }
+    // A channel with no usable block (saturated colours leave one channel clipped or crushed everywhere) takes
+    // the other channels' mean: noise is never absent from one channel alone, and zero would make every
+    // difference in it look like motion.
+    for c in 0..<3 where !measured.contains(c) && !measured.isEmpty {
+      shot[c] = measured.reduce(0) { $0 + shot[$1] } / Float(measured.count)
+      read[c] = measured.reduce(0) { $0 + read[$1] } / Float(measured.count)
     }
     return any ? NoiseLevelFunction(shot: shot, read: read) : nil
   }

@@ -114,4 +114,18 @@ final class NoiseEstimatorTests: XCTestCase {
     XCTAssertEqual(a2, 0)
     XCTAssertGreaterThan(b2, 0)
   }
+
+  /// Saturated colours leave blue crushed everywhere: blue takes the other channels' noise instead of none.
+  func testChannelWithoutUsableBlocksTakesTheOthersNoise() throws {
+    let level = levels[1]
+    let clean = ramp(480, 272)
+    for i in 0..<clean.planeSize { clean.data[2 * clean.planeSize + i] = 0 }
+    let e = NoiseEstimator()
+    let frame = noisy(clean, level, seed: 5)
+    for i in 0..<frame.planeSize { frame.data[2 * frame.planeSize + i] = 0 }
+    e.add(frame)
+    let f = try XCTUnwrap(e.estimate())
+    XCTAssertGreaterThan(f.sigma(channel: 2, level: 0.3), 0.5 * f.sigma(channel: 0, level: 0.3))
+    XCTAssertEqual(f.sigma(channel: 2, level: 0.3), (f.sigma(channel: 0, level: 0.3) + f.sigma(channel: 1, level: 0.3)) / 2, accuracy: 0.002)
+  }
 }
