@@ -34,6 +34,8 @@ public final class NoiseEstimator {
   /// Block variances per channel and bin: (level, variance).
   private var samples: [[[SIMD2<Float>]]]
   private var previous: PlanarImage?
+  /// 3×3 box mean of the previous frame's channel sum (what displacements are ranked on).
+  private var previousGuide: PlanarImage?
   /// Frames measured since the last reset.
   public private(set) var framesMeasured = 0
 
@@ -45,6 +47,7 @@ public final class NoiseEstimator {
   public func reset() {
     samples = Array(repeating: Array(repeating: [], count: Self.binCount), count: 3)
     previous = nil
+    previousGuide = nil
     framesMeasured = 0
   }
 
@@ -54,6 +57,8 @@ public final class NoiseEstimator {
     let w = image.width, h = image.height
     guard image.channels >= 3, w >= b + 2, h >= b + 2 else { return }
     let prev = previous.flatMap { $0.width == w && $0.height == h ? $0 : nil }
+    let guide = Self.guide(image)
+    let prevGuide = prev == nil ? nil : previousGuide
     let cols = (w - 2) / b, rows = (h - 2) / b
     let stride = max(1, Int((Double(cols * rows) / Double(Self.maxBlocksPerFrame)).squareRoot().rounded(.up)))
     var blocks: [(x: Int, y: Int)] = []
@@ -65,7 +70,8 @@ public final class NoiseEstimator {
       let out = out
       Parallel.forRanges(blocks.count, minChunk: 8) { s, e in
         for i in s..<e {
-          let m = Self.measure(image, previous: prev, x: blocks[i].x, y: blocks[i].y)
+          let m = Self.measure(
+            image, previous: prev, guides: prevGuide.map { (guide, $0) }, x: blocks[i].x, y: blocks[i].y)
           for c in 0..<3 { out[i * 3 + c] = m[c] }
         }
       }
@@ -80,6 +86,7 @@ public final class NoiseEstimator {
       }
     }
     previous = image.copy()
+    previousGuide = guide
     framesMeasured += 1
   }
 
@@ -131,9 +138,11 @@ public final class NoiseEstimator {
   }
 
   /// (level, variance, –, valid) of the block at (x, y) per channel; valid ≤ 0 when the block is skipped.
-  static func measure(_ image: PlanarImage, previous: PlanarImage?, x x0: Int, y y0: Int) -> [SIMD4<Float>] {
+  static func measure(
+    _ image: PlanarImage, previous: PlanarImage?, guides: (PlanarImage, PlanarImage)?, x x0: Int, y y0: Int
+  ) -> [SIMD4<Float>] {
     let b = blockSizePixels, w = image.width, h = image.height
-    let displacement = previous.map { bestDisplacement(image, $0, x: x0, y: y0) }
+    let displacement = guides.map { bestDisplacement($0.0, $0.1, x: x0, y: y0) }
     var out: [SIMD4<Float>] = []
     for c in 0..<3 {
       let p = image.plane(c)
@@ -174,32 +183,28 @@ public final class NoiseEstimator {
     return out
   }
 
-  /// The displacement into `previous` that best matches the block, judged on 3×3 box means of the channel sum so
-  /// noise does not steer the choice; zero motion wins unless another is clearly (10 %) better.
-  static func bestDisplacement(_ image: PlanarImage, _ previous: PlanarImage, x x0: Int, y y0: Int) -> (x: Int, y: Int) {
-    let b = blockSizePixels, r = searchRadiusPixels, w = image.width, h = image.height
-    func box(_ img: PlanarImage, _ x: Int, _ y: Int) -> Float {
-      var s: Float = 0
-      for c in 0..<3 {
-        let p = img.plane(c)
-        for yy in max(y - 1, 0)...min(y + 1, h - 1) {
-          for xx in max(x - 1, 0)...min(x + 1, w - 1) { s += p[yy * w + xx] }
-        }
-      }
-      return s
+  /// The 3×3 box mean of the channel sum: displacements are ranked on it so noise does not steer the choice.
+  static func guide(_ image: PlanarImage) -> PlanarImage {
+    let n = image.planeSize, src = image.data
+    let sum = PlanarImage(width: image.width, height: image.height, channels: 1), d = sum.data
+    Parallel.forRanges(n, minChunk: 16384) { s, e in
+      for i in s..<e { d[i] = src[i] + src[n + i] + src[2 * n + i] }
     }
-    // Every other pixel of the block is enough to rank displacements.
-    var current: [Float] = []
-    for y in Swift.stride(from: y0, to: y0 + b, by: 2) {
-      for x in Swift.stride(from: x0, to: x0 + b, by: 2) { current.append(box(image, x, y)) }
-    }
+    let out = PlanarImage(width: image.width, height: image.height, channels: 1)
+    BoxBlur.apply(sum, radius: 1, into: out)
+    return out
+  }
+
+  /// The displacement into the previous frame that best matches the block, ranked on the two frames' guides
+  /// (``guide(_:)``), every other pixel; zero motion wins unless another is clearly (10 %) better.
+  static func bestDisplacement(_ current: PlanarImage, _ previous: PlanarImage, x x0: Int, y y0: Int) -> (x: Int, y: Int) {
+    let b = blockSizePixels, r = searchRadiusPixels, w = current.width, h = current.height
+    let pc = current.data, pp = previous.data
     func cost(_ dx: Int, _ dy: Int) -> Float {
-      var s: Float = 0, i = 0
+      var s: Float = 0
       for y in Swift.stride(from: y0, to: y0 + b, by: 2) {
-        for x in Swift.stride(from: x0, to: x0 + b, by: 2) {
-          s += abs(current[i] - box(previous, min(max(x + dx, 0), w - 1), min(max(y + dy, 0), h - 1)))
-          i += 1
-        }
+        let ys = min(max(y + dy, 0), h - 1)
+        for x in Swift.stride(from: x0, to: x0 + b, by: 2) { s += abs(pc[y * w + x] - pp[ys * w + min(max(x + dx, 0), w - 1)]) }
       }
       return s
     }
