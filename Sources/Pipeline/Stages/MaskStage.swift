@@ -28,7 +28,7 @@ public final class MaskStage: Stage {
 
   public func push(_ frame: Frame) throws -> [Frame] {
     var f = frame
-    let signal = frame.signal ?? Self.signal(fromLinear: frame.image)
+    let signal = frame.signal ?? SRGB.encode(frame.image)
     if signal.width != frame.width || signal.height != frame.height || signal.channels < 3 {
       throw PipelineError.stageFailed(
         stage: name, frameIndex: frame.index,
@@ -43,16 +43,6 @@ public final class MaskStage: Stage {
   public func flush() throws -> [Frame] {
     masker.reset()
     return []
-  }
-
-  /// sRGB-coded copy of a linear [3, H, W] image (IEC 61966-2-1 inverse EOTF, clamped to 0...1).
-  static func signal(fromLinear image: PlanarImage) -> PlanarImage {
-    let out = PlanarImage(width: image.width, height: image.height, channels: 3)
-    let n = out.count
-    Parallel.forRanges(n, minChunk: 16384) { s, e in
-      for i in s..<e { out.data[i] = Float(SRGB.inverseEOTF(Double(min(max(image.data[i], 0), 1)))) }
-    }
-    return out
   }
 }
 
