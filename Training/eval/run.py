@@ -306,7 +306,7 @@ def main(argv=None):
     res = evaluate(clip_dirs, methods, args.out, args.plot_clips, notes, context,
                    args.flip_frames)
     sweep = res.get("hqdn3d_sweep")
-    if args.hqdn3d_sweep and sweep and sweep.get("best_strength"):
+    if sweep and sweep.get("best_strength"):
         with open(os.path.join(args.out, "hqdn3d_best.txt"), "w") as f:
             f.write(sweep["best_strength"] + "\n")
         print(f"eval: best hqdn3d strength by mean PU21-PSNR: {sweep['best_strength']} "
