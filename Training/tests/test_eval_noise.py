@@ -108,6 +108,12 @@ def test_hqdn3d_sweep_on_a_tiny_set(tmp_path, fake_hdris, monkeypatch):
     monkeypatch.setenv("REEXPOSE_BIN", str(tmp_path / "missing-binary"))
     val = str(tmp_path / "val")
     run.ensure_val_set(val, 2, 3, (48, 32), 0, 1)
+    # clip 1 as a clip written by an older tool: none of the noise fields, no ldr_model.
+    meta_path = os.path.join(val, "clip_00001", "meta.json")
+    meta = json.load(open(meta_path))
+    for k in ("ldr_model", "clean", "full_well", "read_sigma", "sigma_grey", "mpeg2_bpp"):
+        meta["ldr"].pop(k, None)
+    json.dump(meta, open(meta_path, "w"))
     out = str(tmp_path / "eval")
     run.main(["--presets", "", "--baselines", "zscale-static", "--hqdn3d-sweep",
               "2:1.5:3:2.25,16:12:24:18", "--val-dir", val, "--clips", "2", "--frames", "3",
@@ -123,3 +129,6 @@ def test_hqdn3d_sweep_on_a_tiny_set(tmp_path, fake_hdris, monkeypatch):
     assert "## hqdn3d strength sweep" in text and "## By noise level" in text
     assert all(c["noise"] in metrics.NOISE_GROUPS for c in res["clips"])
     assert sum(g["clips"] for g in res["groups"].values()) == 2
+    assert res["clips"][1]["noise"] == "unknown" and "unknown" in res["groups"]
+    assert np.isfinite(res["groups"]["unknown"]["averages"]["zscale-static"]["pu_psnr"])
+    assert any("old LDR model" in n for n in res["notes"])
