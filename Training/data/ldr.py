@@ -3,14 +3,28 @@
 Order of operations, all per clip with parameters drawn once (see draw_ldr_params):
   1. exposure shift: x = hdr * 2**ev (hdr already normalised, 1.0 = SDR white);
   2. sensor noise in linear light: shot noise with variance x / full_well (Gaussian
-     approximation of Poisson) plus read noise with standard deviation read_sigma;
+     approximation of Poisson) plus read noise with standard deviation read_sigma; a clean
+     clip (full_well null, read_sigma 0) gets none;
   3. clipping to [0, 1] (sensor saturation at SDR white);
   4. camera response (CRF): srgb, bt1886 (x ** (1/2.4)), bt709 (BT.709 OETF) or
      smooth (x ** (1/gamma) bent by a monotone S/inverse-S term, see crf);
   5. 8-bit quantisation (rounding) to R'G'B' codes;
-  6. conversion to Y'CbCr 4:2:0 BT.709 limited range by ffmpeg, either lossless (FFV1) or
-     through libx264 at the clip's CRF; the decoded video is the LDR the model sees.
+  6. conversion to Y'CbCr 4:2:0 BT.709 limited range by ffmpeg, either lossless (FFV1),
+     through libx264 at the clip's CRF, or through an MPEG-2 archive encode (mpeg2video,
+     4:2:0, progressive, GOP 12 with B-frames, at a broadcast-like bitrate); the decoded video
+     is the LDR the model sees.
 The ground truth stays linear: hdr * 2**ev, without noise or clipping.
+
+The draw (draw_ldr_params, "ldr_model": 2 in the parameters) aims at real footage:
+  * CLEAN_PROB of the clips are clean: no sensor noise and, when lossy, x264 at CRF 16-20;
+  * the others are noisy: full_well log-uniform over FULL_WELL_RANGE (shot-noise variance up
+    to x/80) and read_sigma log-uniform over READ_SIGMA_RANGE (up to 0.015), both linear with
+    1.0 = SDR white; lossy clips go through x264 at a CRF uniform over X264_CRF_RANGE (16-35)
+    or, for MPEG2_PROB of them, through MPEG-2 at MPEG2_BPP_RANGE bits per pixel and frame.
+Every parameter is recorded, plus sigma_grey: the noise sigma at 18 % grey in linear light,
+sqrt(0.18 / full_well + read_sigma**2), which the evaluation groups clips by
+(Training/eval/metrics.py noise_group). Clips drawn before (no "ldr_model") had full_well
+300-5000, read_sigma 2e-4-3e-3, no clean share, x264 CRF 16-32 and no MPEG-2.
 """
 
 import math
@@ -19,10 +33,38 @@ import subprocess
 import numpy as np
 
 CRFS = ("srgb", "bt1886", "bt709", "smooth")
+CODECS = ("ffv1", "libx264", "mpeg2video")
+
+LDR_MODEL = 2
+CLEAN_PROB = 0.2                    # share of clean clips (no sensor noise, high-quality encode)
+FULL_WELL_RANGE = (80.0, 20000.0)   # shot-noise variance x / full_well: up to x / 80
+READ_SIGMA_RANGE = (2e-4, 0.015)    # read-noise sigma, linear (1.0 = SDR white)
+X264_CRF_RANGE = (16, 35)           # inclusive, noisy clips
+CLEAN_X264_CRF_RANGE = (16, 20)     # inclusive, clean clips
+MPEG2_PROB = 0.3                    # share of the lossy noisy clips encoded as MPEG-2
+# Bits per pixel and frame of the MPEG-2 archive setting: 0.25-0.6 is 2.6-6.2 Mbit/s at
+# 720x576, 25 fps, the range of SD broadcast and DVD-era archive encodes.
+MPEG2_BPP_RANGE = (0.25, 0.6)
+GREY = 0.18
 
 
-def draw_ldr_params(rng, codec_prob=0.5):
-    """Random LDR-formation parameters for one clip, as a JSON-ready dict."""
+def sigma_at(x, full_well, read_sigma):
+    """Noise sigma in linear light at signal level x for a clip's noise parameters
+    (full_well None or 0: no shot noise)."""
+    shot = x / full_well if full_well else 0.0
+    return math.sqrt(shot + (read_sigma or 0.0) ** 2)
+
+
+def _log_uniform(rng, lo, hi):
+    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+def draw_ldr_params(rng, codec_prob=0.5, clean_prob=CLEAN_PROB, mpeg2_prob=MPEG2_PROB):
+    """Random LDR-formation parameters for one clip, as a JSON-ready dict.
+
+    codec_prob: share of clips sent through a lossy encode (x264 or MPEG-2), the rest FFV1;
+    clean_prob: share of clean clips; mpeg2_prob: share of the lossy noisy clips that are
+    MPEG-2 rather than x264. The number of draws is the same whatever the outcome."""
     r = rng.random()
     # At ev = 0 (median at 18 % grey) about 12 % of a training view clips already.
     if r < 0.45:
@@ -36,14 +78,32 @@ def draw_ldr_params(rng, codec_prob=0.5):
     if kind == "smooth":
         crf["gamma"] = float(rng.uniform(1.8, 2.6))
         crf["bend"] = float(rng.uniform(-0.6, 0.6))
-    use_codec = bool(rng.random() < codec_prob)
+    # Draw everything, then pick, so that one choice does not shift the stream of the others.
+    clean = bool(rng.random() < clean_prob)
+    lossy = bool(rng.random() < codec_prob)
+    mpeg2 = bool(rng.random() < mpeg2_prob)
+    full_well = _log_uniform(rng, *FULL_WELL_RANGE)
+    read_sigma = _log_uniform(rng, *READ_SIGMA_RANGE)
+    x264_crf = int(rng.integers(X264_CRF_RANGE[0], X264_CRF_RANGE[1] + 1))
+    clean_crf = int(rng.integers(CLEAN_X264_CRF_RANGE[0], CLEAN_X264_CRF_RANGE[1] + 1))
+    bpp = float(rng.uniform(*MPEG2_BPP_RANGE))
+    if clean:
+        full_well, read_sigma = None, 0.0
+        codec = "libx264" if lossy else "ffv1"
+        x264_crf = clean_crf
+    else:
+        codec = ("mpeg2video" if mpeg2 else "libx264") if lossy else "ffv1"
     return {
+        "ldr_model": LDR_MODEL,
         "ev": ev,
-        "full_well": float(np.exp(rng.uniform(np.log(300.0), np.log(5000.0)))),
-        "read_sigma": float(np.exp(rng.uniform(np.log(2e-4), np.log(3e-3)))),
+        "clean": clean,
+        "full_well": full_well,
+        "read_sigma": read_sigma,
+        "sigma_grey": sigma_at(GREY, full_well, read_sigma),
         "crf": crf,
-        "codec": "libx264" if use_codec else "ffv1",
-        "x264_crf": int(rng.integers(16, 33)) if use_codec else None,
+        "codec": codec,
+        "x264_crf": x264_crf if codec == "libx264" else None,
+        "mpeg2_bpp": bpp if codec == "mpeg2video" else None,
     }
 
 
@@ -72,9 +132,11 @@ def form_codes(hdr, params, rng):
     """Steps 1-5: normalised linear HDR [T, H, W, 3] (before the exposure shift) -> 8-bit
     R'G'B' codes uint8 [T, H, W, 3]."""
     x = hdr.astype(np.float32) * np.float32(2.0 ** params["ev"])
-    shot = np.sqrt(np.maximum(x, 0.0) / np.float32(params["full_well"]))
-    x = x + shot * rng.standard_normal(x.shape, dtype=np.float32)
-    x = x + np.float32(params["read_sigma"]) * rng.standard_normal(x.shape, dtype=np.float32)
+    if params.get("full_well"):
+        shot = np.sqrt(np.maximum(x, 0.0) / np.float32(params["full_well"]))
+        x = x + shot * rng.standard_normal(x.shape, dtype=np.float32)
+    if params.get("read_sigma"):
+        x = x + np.float32(params["read_sigma"]) * rng.standard_normal(x.shape, dtype=np.float32)
     y = crf(np.clip(x, 0.0, 1.0), params["crf"])
     return np.round(y * 255.0).astype(np.uint8)
 
@@ -103,9 +165,23 @@ def encode_video(codes, path, params, fps=30):
     if params["codec"] == "libx264":
         cmd += ["-c:v", "libx264", "-preset", "medium", "-crf", str(params["x264_crf"]),
                 "-threads", "1", "-x264-params", "log=-1"]
+    elif params["codec"] == "mpeg2video":
+        cmd += mpeg2_args(params["mpeg2_bpp"], w, h, fps)
+    elif params["codec"] != "ffv1":
+        raise ValueError(f"unknown codec '{params['codec']}', expected one of {CODECS}")
     else:
         cmd += ["-c:v", "ffv1", "-level", "3", "-threads", "1", "-slices", "4"]
     _run(cmd + _BITEXACT + [path], np.ascontiguousarray(codes).tobytes())
+
+
+def mpeg2_args(bpp, width, height, fps):
+    """ffmpeg arguments of the MPEG-2 archive setting: constant-ish bitrate of bpp bits per pixel
+    and frame (with a floor so tiny test frames still encode), GOP 12 with two B-frames,
+    4:2:0 progressive, single-threaded."""
+    rate = max(int(round(bpp * width * height * fps)), 100_000)
+    return ["-c:v", "mpeg2video", "-b:v", str(rate), "-minrate", str(rate // 2),
+            "-maxrate", str(rate * 3 // 2), "-bufsize", str(rate), "-g", "12", "-bf", "2",
+            "-threads", "1"]
 
 
 def decode_video_rgb24(path):

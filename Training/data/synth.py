@@ -6,10 +6,12 @@ Each clip is a folder clip_NNNNN/ with (T frames of H x W):
   hdr.npy     float16 [T, H, W, 3]  linear BT.709 ground truth, 1.0 = SDR white, matched to the
                                     LDR exposure (= normalised scene * 2**ev), clamped to 65504
   ldr.npy     uint8   [T, H, W, 3]  the 8-bit R'G'B' frames decoded from ldr.mkv (BT.709 matrix)
-  ldr.mkv     8-bit yuv420p BT.709 limited-range video (FFV1, or H.264 after an x264 round trip)
+  ldr.mkv     8-bit yuv420p BT.709 limited-range video (FFV1, or H.264 / MPEG-2 after a lossy
+              round trip; see ldr.py for the draw: clean share, noise and codec ranges)
   events.npy  structured [N] (t uint32 us, x uint16, y uint16, p int8), sorted by time
   voxels.npy  float16 [T, 5, H, W]  event voxel grid per frame interval (slot 0 empty)
-  meta.json   every parameter of the clip (camera path, normalisation, LDR, events)
+  meta.json   every parameter of the clip (camera path, normalisation, LDR incl. noise
+              parameters and sigma_grey, events)
 and the folder gets index.json listing the clips and the generator arguments.
 
 Determinism: a clip's random stream is SeedSequence([seed, split, index]) only, ffmpeg runs
@@ -56,7 +58,8 @@ def write_npy(path, arr):
     os.replace(tmp, path)
 
 
-def make_clip(samples, stride, out_dir, rng, meta, codec_prob=0.5, ldr_override=None):
+def make_clip(samples, stride, out_dir, rng, meta, codec_prob=0.5, ldr_override=None,
+              clean_prob=ldr.CLEAN_PROB, mpeg2_prob=ldr.MPEG2_PROB):
     """Turn normalised linear samples into one clip folder.
 
     samples: float32 [N, H, W, 3], normalised (1.0 = SDR white before the exposure shift);
@@ -66,9 +69,10 @@ def make_clip(samples, stride, out_dir, rng, meta, codec_prob=0.5, ldr_override=
     os.makedirs(out_dir, exist_ok=True)
     frames = samples[::stride]
     t, h, w, _ = frames.shape
-    ldr_p = ldr.draw_ldr_params(rng, codec_prob)
+    ldr_p = ldr.draw_ldr_params(rng, codec_prob, clean_prob, mpeg2_prob)
     ev_p = events.draw_event_params(rng)
     ldr_p.update(ldr_override or {})
+    ldr_p["sigma_grey"] = ldr.sigma_at(ldr.GREY, ldr_p.get("full_well"), ldr_p.get("read_sigma"))
     gt = frames * np.float32(2.0 ** ldr_p["ev"])
     codes = ldr.form_codes(frames, ldr_p, rng)   # applies the same exposure shift
     mkv = os.path.join(out_dir, "ldr.mkv")
@@ -136,7 +140,9 @@ def synth_clip(job):
             "camera": path, "supersampling": a["ss"], "event_substeps": sub,
             "exposure_normalisation": {"rule": f"median luminance of frame 0 -> {KEY}",
                                        "scale": scale}}
-    return make_clip(samples, sub, out, rng, meta, a["codec_prob"])
+    return make_clip(samples, sub, out, rng, meta, a["codec_prob"],
+                     clean_prob=a.get("clean_prob", ldr.CLEAN_PROB),
+                     mpeg2_prob=a.get("mpeg2_prob", ldr.MPEG2_PROB))
 
 
 def parse_size(s):
@@ -145,13 +151,15 @@ def parse_size(s):
 
 
 def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", workers=2,
-          ss=2, substeps=2, codec_prob=0.5, label=None):
+          ss=2, substeps=2, codec_prob=0.5, label=None, clean_prob=ldr.CLEAN_PROB,
+          mpeg2_prob=ldr.MPEG2_PROB):
     """Generate `clips` clips into `out`; returns the index dict (also written to index.json)."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {sorted(SPLITS)}")
     os.makedirs(out, exist_ok=True)
     a = {"out": out, "frames": frames, "sizes": [list(s) for s in sizes], "seed": seed,
-         "split": split, "ss": ss, "substeps": substeps, "codec_prob": codec_prob}
+         "split": split, "ss": ss, "substeps": substeps, "codec_prob": codec_prob,
+         "clean_prob": clean_prob, "mpeg2_prob": mpeg2_prob, "ldr_model": ldr.LDR_MODEL}
     jobs = [(a, i) for i in range(clips)]
     bar = Progress(clips, label or f"synth {split}")
     metas = []
@@ -168,7 +176,8 @@ def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", wor
     index = {"generator": {k: v for k, v in a.items() if k != "out"} | {"clips": clips},
              "clips": [{"dir": f"clip_{m['index']:05d}", "hdri": m["hdri"],
                         "motion": m["camera"]["motion"], "ev": m["ldr"]["ev"],
-                        "codec": m["ldr"]["codec"]} for m in metas]}
+                        "codec": m["ldr"]["codec"],
+                        "sigma_grey": m["ldr"].get("sigma_grey")} for m in metas]}
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump(index, f, indent=1, sort_keys=True)
     return index
@@ -190,11 +199,18 @@ def main(argv=None):
     ap.add_argument("--substeps", type=int, default=2,
                     help="renders per frame interval for the event simulation (default 2)")
     ap.add_argument("--codec-prob", type=float, default=0.5,
-                    help="fraction of clips sent through an x264 round trip (default 0.5)")
+                    help="fraction of clips sent through a lossy (x264 or MPEG-2) round trip "
+                         "(default 0.5)")
+    ap.add_argument("--clean-prob", type=float, default=ldr.CLEAN_PROB,
+                    help=f"fraction of clean clips: no sensor noise, FFV1 or x264 CRF 16-20 "
+                         f"(default {ldr.CLEAN_PROB})")
+    ap.add_argument("--mpeg2-prob", type=float, default=ldr.MPEG2_PROB,
+                    help=f"fraction of the lossy noisy clips encoded as MPEG-2 rather than x264 "
+                         f"(default {ldr.MPEG2_PROB})")
     args = ap.parse_args(argv)
     build(args.out, int(round(args.clips * args.scale)), args.frames,
           args.size or [(256, 256)], args.seed, args.split, args.workers, args.ss,
-          args.substeps, args.codec_prob)
+          args.substeps, args.codec_prob, clean_prob=args.clean_prob, mpeg2_prob=args.mpeg2_prob)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import colour
+from ..data import ldr as ldrmod
 
 OVER_CODE = 250
 UNDER_CODE = 10
@@ -109,3 +110,55 @@ def paired(clips, method, base, key):
             continue
         diffs.append(a - b)
     return sum(d > 0 for d in diffs), len(diffs), float(np.median(diffs)) if diffs else float("nan")
+
+
+# Noise groups by the clip's recorded sensor noise: sigma_grey, the noise standard deviation at
+# 18 % grey in linear light (1.0 = SDR white), sqrt(0.18 / full_well + read_sigma**2).
+#   clean     sigma_grey < 0.002: below a code value's worth at grey (BT.1886 8-bit: ~0.6 code)
+#   moderate  0.002 <= sigma_grey < 0.015: up to ~4 codes at grey (8 % of the grey level)
+#   heavy     sigma_grey >= 0.015
+#   unknown   no noise parameters recorded (e.g. meta written by another tool)
+# Clips drawn before the widened LDR model (full_well 300-5000, read_sigma <= 3e-3) have
+# sigma_grey 0.006-0.025: moderate or heavy, never clean.
+NOISE_GROUPS = ("clean", "moderate", "heavy", "unknown")
+NOISE_CLEAN_BELOW = 0.002
+NOISE_HEAVY_FROM = 0.015
+
+
+def clip_sigma_grey(ldr_meta):
+    """sigma_grey of a clip's LDR parameters (meta.json "ldr"), or None when not recorded."""
+    if not isinstance(ldr_meta, dict):
+        return None
+    s = ldr_meta.get("sigma_grey")
+    if isinstance(s, (int, float)) and math.isfinite(s):
+        return float(s)
+    if "read_sigma" not in ldr_meta or "full_well" not in ldr_meta:
+        return None
+    fw, rs = ldr_meta.get("full_well"), ldr_meta.get("read_sigma")
+    if not (fw is None or isinstance(fw, (int, float))) or not (rs is None or isinstance(rs, (int, float))):
+        return None
+    return ldrmod.sigma_at(ldrmod.GREY, fw, rs)
+
+
+def noise_group(ldr_meta):
+    """'clean', 'moderate', 'heavy' or 'unknown' for a clip's LDR parameters."""
+    s = clip_sigma_grey(ldr_meta)
+    if s is None:
+        return "unknown"
+    if s < NOISE_CLEAN_BELOW:
+        return "clean"
+    return "moderate" if s < NOISE_HEAVY_FROM else "heavy"
+
+
+def group_averages(clips, methods, keys):
+    """Per noise group (clips carry "noise"), {group: {"clips": n, "averages": {method: {key: mean}}}},
+    groups in NOISE_GROUPS order, only those holding clips."""
+    out = {}
+    for g in NOISE_GROUPS:
+        members = [c for c in clips if c.get("noise", "unknown") == g]
+        if not members:
+            continue
+        out[g] = {"clips": len(members),
+                  "averages": {m: average([c["metrics"][m] for c in members if m in c["metrics"]], keys)
+                               for m in methods}}
+    return out

@@ -18,13 +18,58 @@ import numpy as np
 
 from . import colour
 
-# ffmpeg's zscale as a stand-in for a `static` preset: BT.709 SDR (BT.1886 display light,
-# SDR white = 203 cd/m^2 through npl) -> PQ BT.2020 yuv420p10le limited range, in Matroska.
+# Baseline `zscale-static`: the BT.1886 display-referred static conversion, ffmpeg's zscale as a
+# stand-in for a `static` preset. zimg linearises tin=bt709 display-referred, i.e. with the
+# BT.1886 EOTF (pure 2.4 power, black 0), not the inverse BT.709 OETF (checked in test_eval:
+# code 0.5 -> 0.5**2.4 x 203 cd/m^2). BT.709 SDR, SDR white = 203 cd/m^2 through npl ->
+# PQ BT.2020 yuv420p10le limited range, in Matroska.
 ZSCALE_FILTER = ("zscale=tin=bt709:pin=bt709:min=bt709:rin=limited:"
                  "t=smpte2084:p=bt2020:m=bt2020nc:r=limited:npl=203,format=yuv420p10le")
-ZSCALE_CMD = ["ffmpeg", "-v", "error", "-f", "nut", "-i", "-", "-vf", ZSCALE_FILTER,
-              "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc",
-              "-color_range", "tv", "-c:v", "rawvideo", "-strict", "-1", "-f", "matroska", "-"]
+_ZSCALE_OUT = ["-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc",
+               "-color_range", "tv", "-c:v", "rawvideo", "-strict", "-1", "-f", "matroska", "-"]
+ZSCALE_CMD = ["ffmpeg", "-v", "error", "-f", "nut", "-i", "-", "-vf", ZSCALE_FILTER] + _ZSCALE_OUT
+
+# Baseline `hqdn3d-zscale@LS:CS:LT:CT`: what a user can type today, ffmpeg's hqdn3d at 16 bits
+# (luma spatial, chroma spatial, luma temporal, chroma temporal strengths) then the same static
+# conversion. HQDN3D_DEFAULT is used for a bare `hqdn3d-zscale`; `make eval-hqdn3d-sweep` scores
+# HQDN3D_SWEEP on data/tune and names the best (Training/README.md).
+HQDN3D_DEFAULT = "16:12:24:18"
+HQDN3D_SWEEP = ("2:1.5:3:2.25", "4:3:6:4.5", "8:6:12:9", "16:12:24:18")
+HQDN3D_PREFIX = "hqdn3d-zscale"
+
+
+def parse_hqdn3d(strength):
+    """'LS:CS:LT:CT' -> its four non-negative floats; ValueError otherwise."""
+    parts = strength.split(":")
+    try:
+        vals = [float(x) for x in parts]
+    except ValueError:
+        vals = []
+    if len(vals) != 4 or any(not (v >= 0.0 and v < 1e4) for v in vals):
+        raise ValueError(f"hqdn3d strength '{strength}': expected LS:CS:LT:CT, four numbers >= 0")
+    return vals
+
+
+def hqdn3d_strength(method):
+    """The strength of a `hqdn3d-zscale[@LS:CS:LT:CT]` method name, or None for other methods."""
+    name, _, strength = method.partition("@")
+    if name != HQDN3D_PREFIX:
+        return None
+    strength = strength or HQDN3D_DEFAULT
+    parse_hqdn3d(strength)
+    return strength
+
+
+def hqdn3d_filter(strength=HQDN3D_DEFAULT):
+    """The -vf chain of the hqdn3d baseline: 16-bit 4:2:0, hqdn3d, then the zscale conversion."""
+    parse_hqdn3d(strength)
+    return f"format=yuv420p16le,hqdn3d={strength}," + ZSCALE_FILTER
+
+
+def hqdn3d_cmd(strength=HQDN3D_DEFAULT):
+    """The pipe command of `hqdn3d-zscale@strength` (single-threaded filtering: repeatable)."""
+    return (["ffmpeg", "-v", "error", "-f", "nut", "-i", "-", "-filter_threads", "1",
+             "-vf", hqdn3d_filter(strength)] + _ZSCALE_OUT)
 
 
 class PipeError(RuntimeError):

@@ -147,7 +147,11 @@ def write_report(path, results, context):
               "(an LDR channel ≥ 250) and under-exposed (all channels ≤ 10) masks, mean ΔE_ITP "
               "(BT.2124), temporal error tPU-RMSE and flicker in PU21 units, fps of the whole "
               "pipe (decode + method) over the clip; HDR-FLIP (mean, middle frame, when "
-              "flip-evaluator is installed). Absolute scale: SDR white = 203 cd/m².", ""]
+              "flip-evaluator is installed). Absolute scale: SDR white = 203 cd/m².", "",
+              "Baselines: `zscale-static` is the BT.1886 display-referred static conversion "
+              "(ffmpeg zscale: BT.1886 EOTF, SDR white at 203 cd/m², PQ BT.2020); "
+              "`hqdn3d-zscale@LS:CS:LT:CT` is ffmpeg `format=yuv420p16le,hqdn3d=LS:CS:LT:CT,` "
+              "then the same conversion; `bt2446a` is BT.2446 method A.", ""]
     cols = [c for c in METRIC_COLUMNS if c[0] != "hdr_flip" or results.get("flip", True)]
     lines += ["## Average over clips", ""]
     lines += _table(["method"] + [c[1] for c in cols],
@@ -156,6 +160,8 @@ def write_report(path, results, context):
     for note in results.get("notes", []):
         lines += ["", f"> {note}"]
     lines += _paired_section(results)
+    lines += _groups_section(results, cols)
+    lines += _sweep_section(results)
     lines += ["", "## Per clip", ""]
     rows = []
     for c in results["clips"]:
@@ -204,3 +210,39 @@ def _table(header, rows):
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]
     return out
+
+
+GROUP_TITLES = {"clean": "clean (σ₁₈ < 0.002)", "moderate": "moderate (0.002 ≤ σ₁₈ < 0.015)",
+                "heavy": "heavy (σ₁₈ ≥ 0.015)", "unknown": "unknown (no noise parameters recorded)"}
+
+
+def _groups_section(results, cols):
+    """Per-method means within each noise group (metrics.noise_group), same columns as the overall table."""
+    groups = results.get("groups") or {}
+    if not groups:
+        return []
+    lines = ["", "## By noise level", "",
+             "Clips grouped by their recorded sensor noise: σ₁₈ is the noise standard deviation at "
+             "18 % grey in linear light (1.0 = SDR white), √(0.18 / full_well + read_sigma²); "
+             "per-method means of per-clip values within each group.", ""]
+    for g, gr in groups.items():
+        lines += [f"### {GROUP_TITLES.get(g, g)}: {gr['clips']} clip{'s' if gr['clips'] != 1 else ''}", ""]
+        lines += _table(["method"] + [c[1] for c in cols],
+                        [[m] + [_fmt(gr["averages"].get(m, {}).get(c[0])) for c in cols]
+                         for m in results["methods"]])
+        lines += [""]
+    return lines[:-1]
+
+
+def _sweep_section(results):
+    sweep = results.get("hqdn3d_sweep")
+    if not sweep:
+        return []
+    groups = list((results.get("groups") or {}).keys())
+    rows = [[m, _fmt(v)] + [("best" if sweep["by_group"].get(g) == m else "") for g in groups]
+            for m, v in sweep["overall"].items()]
+    return (["", "## hqdn3d strength sweep", "",
+             f"Mean PU21-PSNR over all clips; best overall: **{sweep['best']}** "
+             f"(strength `{sweep['best_strength']}`, written to hqdn3d_best.txt, which `make eval` "
+             "uses as the hqdn3d peer). Best per noise group marked.", ""]
+            + _table(["method", "PU21-PSNR dB ↑"] + groups, rows))

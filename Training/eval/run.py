@@ -10,13 +10,18 @@ deg; training starts in those at 0, 60, ..., 300 deg). The panoramas themselves 
 this measures generalisation to new views, not to new scenes.
 
 Methods: `reexpose:<preset>` through $REEXPOSE_BIN in a real pipe (skipped with a note when
-the binary is missing), the ffmpeg zscale static SDR->PQ baseline at 203 cd/m^2 (a pipe too),
-and BT.2446 method A in numpy. Ground truth: the clip's hdr.npy x 203 cd/m^2.
+the binary is missing); baselines: `zscale-static`, the BT.1886 display-referred static
+SDR->PQ conversion at 203 cd/m^2 (ffmpeg zscale, a pipe too); `hqdn3d-zscale@LS:CS:LT:CT`,
+ffmpeg's hqdn3d at 16 bits then the same conversion (bare `hqdn3d-zscale`: strength
+pipes.HQDN3D_DEFAULT); and BT.2446 method A in numpy. Ground truth: the clip's hdr.npy x
+203 cd/m^2. Clips are also grouped by their recorded sensor noise (clean / moderate / heavy,
+metrics.noise_group). --hqdn3d-sweep runs several hqdn3d strengths and names the best.
 """
 
 import argparse
 import glob
 import json
+import math
 import os
 import sys
 import tempfile
@@ -80,6 +85,35 @@ def build_user_clip(path, out_dir, seed, max_frames, max_width, ev):
     return kind
 
 
+def codec_desc(ldr_p):
+    """The clip's encode in a few words: ffv1, libx264 crf 28, mpeg2video 0.40 bpp."""
+    codec = ldr_p.get("codec", "?")
+    if codec == "libx264" and ldr_p.get("x264_crf") is not None:
+        return f"libx264 crf {ldr_p['x264_crf']}"
+    if codec == "mpeg2video" and ldr_p.get("mpeg2_bpp") is not None:
+        return f"mpeg2video {ldr_p['mpeg2_bpp']:.2f} bpp"
+    return codec
+
+
+def noise_desc(ldr_p, group):
+    s = metrics.clip_sigma_grey(ldr_p)
+    return group if s is None else f"{group} σ {s:.3f}"
+
+
+def hqdn3d_sweep_summary(results, methods, key="pu_psnr"):
+    """The hqdn3d strengths ranked by mean `key` over all clips and per noise group:
+    {"key", "best", "overall": {method: mean}, "by_group": {group: best method}}."""
+    def best(avgs):
+        scored = [(v, m) for m, v in avgs.items() if v is not None and math.isfinite(v)]
+        return max(scored)[1] if scored else None
+    overall = {m: results["averages"][m].get(key) for m in methods}
+    by_group = {g: best({m: gr["averages"][m].get(key) for m in methods})
+                for g, gr in results.get("groups", {}).items()}
+    b = best(overall)
+    return {"key": key, "best": b, "best_strength": pipes.hqdn3d_strength(b) if b else None,
+            "overall": overall, "by_group": by_group}
+
+
 def run_method(method, clip_dir, work):
     """Run one method on a clip; returns (output nits2020 [T,H,W,3], wall seconds, tool fps)."""
     ldr_mkv = os.path.join(clip_dir, "ldr.mkv")
@@ -92,6 +126,8 @@ def run_method(method, clip_dir, work):
     stats = None
     if method == "zscale-static":
         cmd = pipes.ZSCALE_CMD
+    elif pipes.hqdn3d_strength(method) is not None:
+        cmd = pipes.hqdn3d_cmd(pipes.hqdn3d_strength(method))
     else:
         stats = os.path.join(work, "stats.json")
         if os.path.exists(stats):
@@ -136,10 +172,14 @@ def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frame
             gt = np.load(os.path.join(clip_dir, "hdr.npy")).astype(np.float64)
             gt = (gt @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS).astype(np.float32)
             codes = np.load(os.path.join(clip_dir, "ldr.npy"))
+            noise = metrics.noise_group(meta.get("ldr"))
             desc = (f"{meta.get('hdri', meta.get('kind', 'user'))}"
                     f"{'/' + meta['camera']['motion'] if 'camera' in meta else ''}, "
-                    f"ev {meta['ldr']['ev']:+.1f}, {meta['ldr']['codec']}")
-            entry = {"clip": name, "dir": clip_dir, "desc": desc, "metrics": {}}
+                    f"ev {meta['ldr']['ev']:+.1f}, {codec_desc(meta['ldr'])}, "
+                    f"{noise_desc(meta['ldr'], noise)}")
+            entry = {"clip": name, "dir": clip_dir, "desc": desc, "noise": noise,
+                     "sigma_grey": metrics.clip_sigma_grey(meta.get("ldr")),
+                     "ldr_model": meta["ldr"].get("ldr_model", 1), "metrics": {}}
             outputs, per_frame = {}, {}
             for m in methods:
                 if m in failed:
@@ -178,6 +218,16 @@ def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frame
     for m in results["methods"]:
         rows = [c["metrics"][m] for c in results["clips"] if m in c["metrics"]]
         results["averages"][m] = metrics.average(rows, keys)
+    old = sum(c.get("ldr_model", 1) < 2 for c in results["clips"])
+    if old:
+        results["notes"].append(
+            f"{old} of {len(results['clips'])} clips were drawn with the old LDR model (no clean "
+            "clips, no MPEG-2, narrower noise and CRF ranges); delete the data folder and rerun to "
+            "draw them with the widened one (Training/data/ldr.py)")
+    results["groups"] = metrics.group_averages(results["clips"], results["methods"], keys)
+    sweep = [m for m in results["methods"] if pipes.hqdn3d_strength(m) is not None]
+    if len(sweep) > 1:
+        results["hqdn3d_sweep"] = hqdn3d_sweep_summary(results, sweep)
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump(results, f, indent=1, sort_keys=True, default=float)
     report.write_report(os.path.join(out_dir, "report.md"), results, context)
@@ -190,7 +240,13 @@ def main(argv=None):
                     help="comma-separated reexpose presets (default fast; '' for none); "
                          "NAME+events also feeds the clip's simulated events (--events)")
     ap.add_argument("--baselines", default="zscale-static,bt2446a",
-                    help="comma-separated baselines: zscale-static, bt2446a")
+                    help="comma-separated baselines: zscale-static (BT.1886 display-referred "
+                         "static conversion), hqdn3d-zscale[@LS:CS:LT:CT] (hqdn3d at 16 bits "
+                         f"+ zscale, default strength {pipes.HQDN3D_DEFAULT}), bt2446a")
+    ap.add_argument("--hqdn3d-sweep", nargs="?", const=",".join(pipes.HQDN3D_SWEEP),
+                    help="also run hqdn3d-zscale at each of these comma-separated strengths "
+                         f"(default {','.join(pipes.HQDN3D_SWEEP)}) and report the best; its "
+                         "strength is written to OUT/hqdn3d_best.txt")
     ap.add_argument("--out", default="eval", help="report folder (default eval)")
     ap.add_argument("--val-dir", default="data/val")
     ap.add_argument("--clips", type=int, default=32, help="validation clips (default 32)")
@@ -219,9 +275,16 @@ def main(argv=None):
         presets = []
     methods += [f"reexpose:{p}" for p in presets]
     methods += [b for b in args.baselines.split(",") if b]
+    if args.hqdn3d_sweep:
+        methods += [f"{pipes.HQDN3D_PREFIX}@{s}" for s in args.hqdn3d_sweep.split(",") if s]
     for m in methods:
-        if not m.startswith("reexpose:") and m not in ("zscale-static", "bt2446a"):
+        try:
+            hq = pipes.hqdn3d_strength(m)
+        except ValueError as e:
+            raise SystemExit(str(e))
+        if not m.startswith("reexpose:") and hq is None and m not in ("zscale-static", "bt2446a"):
             raise SystemExit(f"unknown baseline '{m}'")
+    methods = list(dict.fromkeys(methods))
 
     clip_dirs = []
     if not args.user_only:
@@ -242,6 +305,12 @@ def main(argv=None):
     start = time.monotonic()
     res = evaluate(clip_dirs, methods, args.out, args.plot_clips, notes, context,
                    args.flip_frames)
+    sweep = res.get("hqdn3d_sweep")
+    if sweep and sweep.get("best_strength"):
+        with open(os.path.join(args.out, "hqdn3d_best.txt"), "w") as f:
+            f.write(sweep["best_strength"] + "\n")
+        print(f"eval: best hqdn3d strength by mean PU21-PSNR: {sweep['best_strength']} "
+              f"(-> {os.path.join(args.out, 'hqdn3d_best.txt')})", file=sys.stderr)
     print(f"eval: {len(res['clips'])} clips, {len(res['methods'])} methods in "
           f"{time.monotonic() - start:.1f}s -> {os.path.join(args.out, 'report.md')}",
           file=sys.stderr)
