@@ -23,7 +23,7 @@ final class PresetLimitsTests: XCTestCase {
     XCTAssertNil(PresetLimits.tooDeep("a:\n  b:\n    c: 1\nd:\n  e: 2\n"))
   }
 
-  func testBracketsInQuotesAndCommentsDoNotCount_butStrayQuotesDoNotHideNesting() {
+  func testBracketsInQuotesAndCommentsDoNotCountButStrayQuotesDoNotHideNesting() {
     XCTAssertNil(PresetLimits.tooDeep("description: '\(String(repeating: "[", count: 100))'\n# \(String(repeating: "{", count: 100))\n"))
     XCTAssertNil(PresetLimits.tooDeep("description: \"a \\\" \(String(repeating: "[", count: 100))\""))
     // `it's` is not a quote: the brackets after it are real.

@@ -59,7 +59,7 @@ final class HardeningTests: EndToEndCase {
     XCTAssertTrue(errorLine(r).contains("not a regular file"), r.stderr)
   }
 
-  func testModelDirectory_emptyIsUnset_missingIsAnError() throws {
+  func testModelDirectoryEmptyIsUnsetMissingIsAnError() throws {
     try makeClip("in.nut", frames: 2)
     try ok("REEXPOSE_MODEL_DIR= $RX --preset balanced --quiet -i in.nut -o out.mkv")
     let r = try Shell.run("REEXPOSE_MODEL_DIR=/nonexistent/models $RX --preset balanced --quiet -i in.nut -o out.mkv", in: dir)

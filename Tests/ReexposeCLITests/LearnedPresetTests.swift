@@ -8,7 +8,7 @@ final class LearnedPresetTests: EndToEndCase {
     XCTAssertEqual(try framePTS("out.mkv"), try framePTS("in.nut"))
   }
 
-  func testQualityKeepsEveryFrame_andTakesAReferenceStill() throws {
+  func testQualityKeepsEveryFrameAndTakesAReferenceStill() throws {
     try ok("ffmpeg -v error -y -f lavfi -i \"color=c=white:s=64x48:r=25,drawbox=x=0:y=24:w=64:h=24:c=0x304060:t=fill\" -frames:v 5 -c:v rawvideo -pix_fmt yuv420p in.nut")
     try ok("$RX --preset quality --quiet -i in.nut -o plain.mkv")
     XCTAssertEqual(try framePTS("plain.mkv"), try framePTS("in.nut"))
@@ -23,7 +23,7 @@ final class LearnedPresetTests: EndToEndCase {
     XCTAssertTrue(errorLine(r).contains("quality"), r.stderr)
   }
 
-  func testEventsFileGuidesBalanced_andItsErrorsNameFileAndLine() throws {
+  func testEventsFileGuidesBalancedAndItsErrorsNameFileAndLine() throws {
     try makeClip("in.nut", frames: 4)
     var events = "# t x y p\n64 48\n"
     for i in 0..<300 { events += "\(Double(i) * 0.0005) \(i % 64) \((i / 64) % 48) \(i % 2 == 0 ? 1 : -1)\n" }
