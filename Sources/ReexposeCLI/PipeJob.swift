@@ -65,9 +65,9 @@ final class PipeJob {
     let progress = Progress(enabled: !console.quiet, total: reader.info.estimatedFrameCount)
     var fault: (Error, ErrorStatus)?
 
-    // Read and filter until EOF or the first fault.
+    // Read and filter until EOF, the first fault or a stop signal.
     do {
-      while let item = try nextItem(reader) {
+      while StopSignals.pending == 0, let item = try nextItem(reader) {
         switch item {
         case let .video(frame):
           try filter.send(UnsafePointer(frame.pointer))
@@ -105,6 +105,11 @@ final class PipeJob {
       console.error(error)
       console.note("wrote \(framesWritten) frames before the error")
       return failure.exitCode
+    }
+    let stop = StopSignals.pending
+    if stop != 0 {
+      console.error("interrupted by \(StopSignals.name(stop)): wrote \(framesWritten) frames and closed the output")
+      return 128 + stop
     }
     summarize()
     return 0

@@ -29,8 +29,8 @@ struct ReexposeCommand: ParsableCommand {
         0 success (also when the reader of stdout closes the pipe early)   64 usage error
         65 bad input data (truncated, corrupt, wrong geometry, unsupported pixel format)
         66 input not readable   70 internal error or out of memory   73 output not writable   74 I/O error
-        78 bad preset or --set override
-      Every frame decoded before a fault is written out before exiting.
+        78 bad preset or --set override   130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (a second one exits at once)
+      Every frame decoded before a fault or a stop signal is written out before exiting.
       """)
 
   @Option(name: .long, help: "Preset name (see --list-presets) or path to a YAML preset file.")
@@ -151,6 +151,7 @@ struct ReexposeCommand: ParsableCommand {
       },
       events: events, console: console)
     job.verbose = verbose
+    StopSignals.install()
     var code = job.run()
     if let stats, !job.writeStats(to: stats, console: console), code == 0 { code = ErrorStatus.ioFailed.exitCode }
     if code != 0 { throw ExitCode(code) }
