@@ -122,7 +122,9 @@ public enum ErrorStatus: CaseIterable, Sendable {
       return operation == .setReference ? .badArgument : .frameRejected
     case let .libav(_, _, code, _):
       switch operation {
-      case .openInput: return code == -2 /* AVERROR(ENOENT) */ ? .inputUnreadable : .frameRejected
+      // AVERROR(errno) codes (small negatives: ENOENT, EBADF for a closed stdin, EACCES, EISDIR, …) mean the
+      // system could not read the input at all; libav's own tags (AVERROR_INVALIDDATA, …) mean bad data.
+      case .openInput: return code < 0 && code > -4096 ? .inputUnreadable : .frameRejected
       case .setReference, .attachEvents: return .inputUnreadable
       default: return .ioFailed
       }

@@ -23,6 +23,15 @@ final class BadInputTests: EndToEndCase {
     XCTAssertLessThan(try frameCount("out.mkv"), 20)
   }
 
+  /// A closed stdin or a directory is an input that cannot be read (66), not bad data (65).
+  func testClosedStdinAndDirectoryAreUnreadableInput() throws {
+    var r = try Shell.run("$RX --preset static <&- > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 66, r.stderr)
+    XCTAssertFalse(errorLine(r).isEmpty, r.stderr)
+    r = try Shell.run("mkdir -p d && $RX --preset static -i d -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 66, r.stderr)
+  }
+
   func testGarbageBytes() throws {
     try ok("head -c 20000 /dev/urandom > junk.bin")
     let r = try Shell.run("$RX --quiet < junk.bin > out.mkv", in: dir)

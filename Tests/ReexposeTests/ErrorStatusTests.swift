@@ -72,6 +72,8 @@ final class ErrorStatusTests: XCTestCase {
       (FilterError.io(.events(path: "ev.txt", line: 2, reason: "outside the sensor")), .process, .badArgument),
       (IOError.events(path: "ev.txt", line: 0, reason: "no such file"), .attachEvents, .inputUnreadable),
       (IOError.libav(operation: "open input", target: "x", code: -2, message: "ENOENT"), .openInput, .inputUnreadable),
+      (IOError.libav(operation: "open input", target: "-", code: -9, message: "EBADF"), .openInput, .inputUnreadable),
+      (IOError.libav(operation: "open input", target: "d", code: -21, message: "EISDIR"), .openInput, .inputUnreadable),
       (IOError.libav(operation: "open input", target: "x", code: -1094995529, message: "invalid data"), .openInput, .frameRejected),
       (IOError.libav(operation: "read frame", target: "x", code: -5, message: "EIO"), .readInput, .ioFailed),
       (FilterError.io(.libav(operation: "open", target: "s.exr", code: -2, message: "ENOENT")), .setReference, .inputUnreadable),
