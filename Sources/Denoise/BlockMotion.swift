@@ -24,11 +24,27 @@ public struct BlockMotion: Sendable {
     vectors = Array(repeating: .zero, count: blocksX * blocksY)
   }
 
+  /// What the search reads of one frame: its channel sum (R + G + B) and that at half resolution. Build it
+  /// once for a frame matched against several others.
+  public struct Levels: @unchecked Sendable {
+    let full: PlanarImage
+    let half: PlanarImage
+
+    public init(_ image: PlanarImage) {
+      full = BlockMotion.channelSum(image)
+      half = BlockMotion.halve(full)
+    }
+  }
+
   /// Motion from `from` to `to` (same size, ≥ 1 channel; the first three are summed).
   public init(from: PlanarImage, to: PlanarImage, radiusPixels: Int) {
-    self.init(width: from.width, height: from.height)
-    let a = Self.channelSum(from), b = Self.channelSum(to)
-    let ha = Self.halve(a), hb = Self.halve(b)
+    self.init(from: Levels(from), to: Levels(to), radiusPixels: radiusPixels)
+  }
+
+  /// Motion between two frames' prepared ``Levels``.
+  public init(from: Levels, to: Levels, radiusPixels: Int) {
+    self.init(width: from.full.width, height: from.full.height)
+    let a = from.full, b = to.full, ha = from.half, hb = to.half
     let bx = blocksX, b2 = Self.blockSizePixels / 2, coarse = max(1, radiusPixels / 2)
     var out = vectors
     out.withUnsafeMutableBufferPointer { buf in

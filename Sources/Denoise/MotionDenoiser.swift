@@ -42,14 +42,17 @@ public struct MotionDenoiser: Sendable {
   /// Denoises `center` ([3, H, W] linear) into `out` (same size; may not be `center`).
   public func denoise(_ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage) {
     let w = center.width, h = center.height, n = center.planeSize
-    let usable = neighbours.filter { $0.image.width == w && $0.image.height == h && $0.image.channels >= 3 }
+    // Without noise no difference is noise: nothing is averaged (and the spatial pass leaves every pixel).
+    let usable = noise == .zero ? [] : neighbours.filter { $0.image.width == w && $0.image.height == h && $0.image.channels >= 3 }
     let temporal = PlanarImage(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
     let cp = center.data, tp = temporal.data
     // Start from the centre alone.
     for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
     (tp + 3 * n).update(repeating: 1, count: n)
+    let centreLevels = usable.isEmpty ? nil : BlockMotion.Levels(center)
     for neighbour in usable {
-      let motion = BlockMotion(from: center, to: neighbour.image, radiusPixels: searchRadiusPixels)
+      let motion = BlockMotion(
+        from: centreLevels!, to: BlockMotion.Levels(neighbour.image), radiusPixels: searchRadiusPixels)
       // Expected variance of a 3×3 mean of a channel's difference under pure noise, per unit of its variance.
       let factor: Float = (neighbour.isClean ? 1 : 2) / 9
       // The neighbour moved onto the centre's grid, block by block.
@@ -72,7 +75,7 @@ public struct MotionDenoiser: Sendable {
               z = max(z, sd > 1e-12 ? abs(mp[c * n + i]) / sd : (mp[c * n + i] == 0 ? 0 : .infinity))
             }
             let weight = min(max((Self.rejectSigmas - z) / (Self.rejectSigmas - Self.acceptSigmas), 0), 1)
-            guard weight > 0, z.isFinite, noise != .zero else { continue }
+            guard weight > 0, z.isFinite else { continue }
             for c in 0..<3 { tp[c * n + i] += weight * ap[c * n + i] }
             tp[3 * n + i] += weight
           }

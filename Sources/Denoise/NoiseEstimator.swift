@@ -65,7 +65,7 @@ public final class NoiseEstimator {
     for by in Swift.stride(from: 0, to: rows, by: stride) {
       for bx in Swift.stride(from: 0, to: cols, by: stride) { blocks.append((1 + bx * b, 1 + by * b)) }
     }
-    var found = [SIMD4<Float>](repeating: SIMD4(repeating: -1), count: blocks.count * 3)
+    var found = [SIMD2<Float>?](repeating: nil, count: blocks.count * 3)
     found.withUnsafeMutableBufferPointer { out in
       let out = out
       Parallel.forRanges(blocks.count, minChunk: 8) { s, e in
@@ -78,8 +78,7 @@ public final class NoiseEstimator {
     }
     for (i, _) in blocks.enumerated() {
       for c in 0..<3 {
-        let m = found[i * 3 + c]
-        guard m.w > 0 else { continue }
+        guard let m = found[i * 3 + c] else { continue }
         let bin = min(Self.binCount - 1, Int(m.x.squareRoot() * Float(Self.binCount)))
         samples[c][bin].append(SIMD2(m.x, m.y))
         if samples[c][bin].count > Self.maxSamplesPerBin { samples[c][bin].removeFirst(Self.maxSamplesPerBin / 4) }
@@ -137,13 +136,13 @@ public final class NoiseEstimator {
     return (0, Float(sv / sw))
   }
 
-  /// (level, variance, –, valid) of the block at (x, y) per channel; valid ≤ 0 when the block is skipped.
+  /// (level, variance) of the block at (x, y) per channel; nil where the block is clipped or crushed.
   static func measure(
     _ image: PlanarImage, previous: PlanarImage?, guides: (PlanarImage, PlanarImage)?, x x0: Int, y y0: Int
-  ) -> [SIMD4<Float>] {
+  ) -> [SIMD2<Float>?] {
     let b = blockSizePixels, w = image.width, h = image.height
     let displacement = guides.map { bestDisplacement($0.0, $0.1, x: x0, y: y0) }
-    var out: [SIMD4<Float>] = []
+    var out: [SIMD2<Float>?] = []
     for c in 0..<3 {
       let p = image.plane(c)
       var sum: Float = 0, lo = Float.infinity, hi = -Float.infinity, lap: Float = 0
@@ -163,7 +162,7 @@ public final class NoiseEstimator {
       let n = Float(b * b)
       let level = sum / n
       if hi >= clippedLinear || lo <= crushedLinear {
-        out.append(SIMD4(level, 0, 0, 0))
+        out.append(nil)
         continue
       }
       let meanLap = lap / n
@@ -178,18 +177,14 @@ public final class NoiseEstimator {
         let meanDiff = diff / n
         variance = min(variance, Float.pi / 4 * meanDiff * meanDiff)
       }
-      out.append(SIMD4(level, variance, 0, 1))
+      out.append(SIMD2(level, variance))
     }
     return out
   }
 
   /// The 3×3 box mean of the channel sum: displacements are ranked on it so noise does not steer the choice.
   static func guide(_ image: PlanarImage) -> PlanarImage {
-    let n = image.planeSize, src = image.data
-    let sum = PlanarImage(width: image.width, height: image.height, channels: 1), d = sum.data
-    Parallel.forRanges(n, minChunk: 16384) { s, e in
-      for i in s..<e { d[i] = src[i] + src[n + i] + src[2 * n + i] }
-    }
+    let sum = BlockMotion.channelSum(image)
     let out = PlanarImage(width: image.width, height: image.height, channels: 1)
     BoxBlur.apply(sum, radius: 1, into: out)
     return out
