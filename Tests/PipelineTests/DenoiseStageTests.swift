@@ -83,4 +83,26 @@ final class DenoiseStageTests: XCTestCase {
     XCTAssertEqual(first, 0.02, accuracy: 0.004)
     XCTAssertEqual(second, 0.005, accuracy: 0.001)
   }
+
+  /// A frame emitted before any estimate exists goes out as its own image: later stages change it in place,
+  /// and the raw frame must stay as it was for its neighbours.
+  func testFrameEmittedWithoutEstimateDoesNotShareItsImageWithTheWindow() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    let stage = DenoiseStage(params: p)
+    func white(_ i: Int) -> Frame {
+      let img = PlanarImage(width: 128, height: 96)
+      img.fill(1)
+      return Frame(image: img, pts: Int64(i), index: i)
+    }
+    XCTAssertTrue(try stage.push(white(0)).isEmpty)
+    let first = try stage.push(white(1))
+    XCTAssertEqual(first.count, 1)
+    first[0].image.fill(0.999)  // what an in-place stage after this one might do
+    let second = try stage.push(frame(2, sigma: 0.02, seed: 7))
+    XCTAssertEqual(second.map(\.index), [1])
+    var maxDiff: Float = 0
+    for k in 0..<second[0].image.count { maxDiff = max(maxDiff, abs(second[0].image.data[k] - 1)) }
+    XCTAssertLessThan(maxDiff, 1e-6, "frame 1 averaged with the changed copy of frame 0")
+  }
 }

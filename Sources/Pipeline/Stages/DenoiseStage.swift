@@ -105,7 +105,11 @@ public final class DenoiseStage: Stage {
 
   private func emitWindowed(at index: Int) -> Frame {
     var f = window[index]
-    guard let noise else { return f }
+    guard let noise else {
+      // Later stages work on the emitted image in place, and the raw frame stays here as a past neighbour.
+      if params.radiusFrames > 0 { f.image = f.image.copy() }
+      return f
+    }
     let lo = max(0, index - params.radiusFrames), hi = min(window.count - 1, index + params.radiusFrames)
     let neighbours = (lo...hi).filter { $0 != index }.map { MotionDenoiser.Neighbour(image: window[$0].image, isClean: false) }
     let out = PlanarImage(width: f.width, height: f.height)
