@@ -105,4 +105,26 @@ final class DenoiseStageTests: XCTestCase {
     for k in 0..<second[0].image.count { maxDiff = max(maxDiff, abs(second[0].image.data[k] - 1)) }
     XCTAssertLessThan(maxDiff, 1e-6, "frame 1 averaged with the changed copy of frame 0")
   }
+
+  /// In causal mode the next frame averages with this stage's own output, not with what later stages made
+  /// of it in place.
+  func testCausalNeighbourIsTheStagesOwnOutput() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    p.causal = true
+    let untouched = DenoiseStage(params: p), changed = DenoiseStage(params: p)
+    var last: [PlanarImage] = []
+    for stage in [untouched, changed] {
+      var kept: PlanarImage?
+      for i in 0..<4 {
+        let f = try stage.push(frame(i, sigma: 0.02, seed: UInt64(50 + i)))
+        kept = f[0].image.copy()
+        if stage === changed { f[0].image.fill(0.4) }  // an in-place stage after this one
+      }
+      last.append(try XCTUnwrap(kept))
+    }
+    var maxDiff: Float = 0
+    for k in 0..<last[0].count { maxDiff = max(maxDiff, abs(last[0].data[k] - last[1].data[k])) }
+    XCTAssertEqual(maxDiff, 0, "frame 3 depends on what a later stage did to frame 2")
+  }
 }

@@ -97,7 +97,8 @@ public final class DenoiseStage: Stage {
     let out = PlanarImage(width: frame.width, height: frame.height)
     let neighbours = previousOutput.map { [MotionDenoiser.Neighbour(image: $0, isClean: true)] } ?? []
     denoiser.denoise(frame.image, neighbours: neighbours, noise: noise, into: out)
-    previousOutput = out
+    // Later stages work on the emitted image in place; the next frame needs this stage's own output.
+    previousOutput = out.copy()
     var f = frame
     f.image = out
     return f
