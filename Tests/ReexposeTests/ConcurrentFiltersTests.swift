@@ -31,15 +31,7 @@ final class ConcurrentFiltersTests: XCTestCase {
   static func makeFrame(seed: Int, index: Int) -> LibavFrame {
     let f = LibavFrame()
     let p = f.pointer
-    p.pointee.width = Int32(width)
-    p.pointee.height = Int32(height)
-    p.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-    p.pointee.pts = Int64(index * 40)
-    p.pointee.color_range = AVCOL_RANGE_MPEG
-    p.pointee.colorspace = AVCOL_SPC_BT709
-    p.pointee.color_trc = AVCOL_TRC_BT709
-    p.pointee.color_primaries = AVCOL_PRI_BT709
-    precondition(av_frame_get_buffer(p, 0) >= 0)
+    precondition(allocateTaggedYUV420P(p, width: width, height: height, pts: Int64(index * 40)) >= 0)
     let cx = 20 + 9 * seed + 6 * index, cy = 18 + 5 * seed
     let y = p.pointee.data.0!, ys = Int(p.pointee.linesize.0)
     for r in 0..<height {

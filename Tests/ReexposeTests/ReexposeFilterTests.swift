@@ -12,15 +12,7 @@ final class ReexposeFilterTests: XCTestCase {
   /// A yuv420p frame of constant luma `y` (limited range, neutral chroma).
   func makeFrame(width: Int = 32, height: Int = 16, y: UInt8, pts: Int64) -> UnsafeMutablePointer<AVFrame> {
     let frame = av_frame_alloc()!
-    frame.pointee.width = Int32(width)
-    frame.pointee.height = Int32(height)
-    frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-    frame.pointee.pts = pts
-    frame.pointee.color_range = AVCOL_RANGE_MPEG
-    frame.pointee.colorspace = AVCOL_SPC_BT709
-    frame.pointee.color_trc = AVCOL_TRC_BT709
-    frame.pointee.color_primaries = AVCOL_PRI_BT709
-    XCTAssertGreaterThanOrEqual(av_frame_get_buffer(frame, 0), 0)
+    XCTAssertGreaterThanOrEqual(allocateTaggedYUV420P(frame, width: width, height: height, pts: pts), 0)
     let planes = [frame.pointee.data.0!, frame.pointee.data.1!, frame.pointee.data.2!]
     let strides = [Int(frame.pointee.linesize.0), Int(frame.pointee.linesize.1), Int(frame.pointee.linesize.2)]
     for p in 0..<3 {
