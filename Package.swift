@@ -128,7 +128,7 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(name: "IOTests", dependencies: ["CShim", "Color", "IO", "Imaging", "Media", "TestSupport"]),
-    .testTarget(name: "PresetsTests", dependencies: ["Color", "Imaging", "Parameters", "Pipeline", "Presets"]),
+    .testTarget(name: "PresetsTests", dependencies: ["Color", "Imaging", "Media", "Parameters", "Pipeline", "Presets"]),
     .testTarget(
       name: "ReexposeTests", dependencies: ["CShim", "Execution", "IO", "Imaging", "Parameters", "Pipeline", "Presets", "Reexpose"]),
     .testTarget(name: "ReexposeCLITests"),

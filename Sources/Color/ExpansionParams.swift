@@ -1,8 +1,25 @@
 import Parameters
 
-/// Parameters of inverse tone mapping (highlight expansion), see ``InverseToneMap``.
+/// How the expansion stage lifts highlights (`expansion.style`).
+public enum ExpansionStyle: String, CaseIterable, Sendable {
+  /// Unclipped pixels keep their linearised level; only what the highlight stage rebuilt above SDR white is
+  /// scaled, and clipped pixels get a lift in proportion to their over-exposure mask (``RecoverExpansion``).
+  case recover
+  /// The knee curve of ``InverseToneMap``: everything above the knee is pushed toward the peak (the look of
+  /// presets before version 3).
+  case knee
+  /// ITU-R BT.2446-1 method A's SDR → HDR expansion on luminance (SDR white → 1000 cd/m², brighter mid-tones).
+  case bt2446a
+  /// The inverse of ITU-R BT.2446-1 method C's tone curve on luminance (SDR 100 cd/m² → ≈ 332 cd/m²).
+  case bt2446c
+}
+
+/// Parameters of highlight expansion: ``RecoverExpansion``, ``InverseToneMap`` or ``BT2446Expansion`` by `style`.
 public struct ExpansionParams: ParameterSet {
   public var enabled: Bool = true
+  public var style: ExpansionStyle = .recover
+  public var recoverGain: Float = 4
+  public var clippedLiftLinear: Float = 0
   public var kneeLinear: Float = 0.5
   public var exponent: Float = 2.5
   public var maskDrive: Float = 1
@@ -13,15 +30,28 @@ public struct ExpansionParams: ParameterSet {
     .bool(
       "enabled", \.enabled,
       doc: "Whether highlights are expanded at all; false keeps SDR white at reference white (BT.2408)."),
+    .choice(
+      "style", \.style,
+      doc: "`recover`: unclipped pixels keep their linearised level and only clipped regions are lifted (by what "
+        + "`highlights` rebuilt, `recoverGain`, `clippedLiftLinear`); `knee`: the knee curve pushes everything "
+        + "above `kneeLinear` toward the peak (presets of version ≤ 2); `bt2446a` / `bt2446c`: ITU-R BT.2446-1 "
+        + "method A / inverse method C on luminance, a brighter display look (SDR taken at 100 cd/m²)."),
+    .float(
+      "recoverGain", \.recoverGain, 0...8,
+      doc: "`recover`: factor on the part of a rebuilt highlight above SDR white (1 keeps the rebuilt level)."),
+    .float(
+      "clippedLiftLinear", \.clippedLiftLinear, 0...16, unit: "linear, 1 = SDR white",
+      doc: "`recover`: added to a clipped pixel's luminance in proportion to its over-exposure mask (0 adds "
+        + "nothing), for clipped regions whose surroundings give no slope to continue."),
     .float(
       "kneeLinear", \.kneeLinear, 0.05...0.95, unit: "relative linear luminance, 1 = SDR white",
-      doc: "Where expansion starts; below it output = input."),
+      doc: "`knee`: where expansion starts; below it output = input."),
     .float(
       "exponent", \.exponent, 1...8,
-      doc: "Exponent of the power segment above the knee; larger keeps mid-highlights lower."),
+      doc: "`knee`: exponent of the power segment above the knee; larger keeps mid-highlights lower."),
     .float(
       "maskDrive", \.maskDrive, 0...1,
-      doc: "How far over-exposure masks push a pixel toward SDR white before the curve (1 = fully clipped "
-        + "pixels reach the peak)."),
+      doc: "`knee`: how far over-exposure masks push a pixel toward SDR white before the curve (1 = fully "
+        + "clipped pixels reach the peak)."),
   ]
 }

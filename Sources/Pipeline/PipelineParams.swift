@@ -9,7 +9,7 @@ import Parameters
 /// Each stage has its own params type; a section never written reads as that type's defaults.
 public struct PipelineParams: Equatable, Sendable {
   /// Preset format version this struct corresponds to (`PresetMigration` upgrades older files).
-  public static let version = 2
+  public static let version = 3
 
   public var input = InputParams()
   public var window = WindowParams()

@@ -60,6 +60,9 @@ public enum PresetLoader {
     preset.origins[""] = at(root)
     try checkDuplicates(document, prefix: "", file: file)
     let version = try checkVersion(document, root: root, file: file)
+    for (path, value) in PresetMigration.implied(from: version) {
+      try PresetSchema.key(path)?.set(value, in: &preset.params, at: at(root))
+    }
 
     for (keyNode, value) in document {
       let key = keyNode.string ?? ""

@@ -7,6 +7,9 @@ import Pipeline
 ///   diffusion-model steps)
 /// - `window.lookAheadFrames` → `window.maxLookAheadFrames` (a cap on the stages' look-ahead, not a window)
 /// - `fusion.guideRadius` → `fusion.guideRadiusPixels` (its unit)
+///
+/// Version 3 changed a default: `expansion.style` became `recover` (unclipped pixels keep their level); files of
+/// version ≤ 2 meant the knee curve, so they read as `expansion.style: knee` unless they set the key.
 public enum PresetMigration {
   /// Renames made by the step from version `n` to `n + 1`, keyed by `n`.
   public static let renames: [Int: [String: String]] = [
@@ -16,6 +19,25 @@ public enum PresetMigration {
       "fusion.guideRadius": "fusion.guideRadiusPixels",
     ]
   ]
+
+  /// Values a file of version `n` implied by leaving a key out, which the step to `n + 1` changed the default
+  /// of; applied before the file's own keys (current names), keyed by `n`.
+  public static let impliedValues: [Int: [String: String]] = [
+    2: ["expansion.style": "knee"]
+  ]
+
+  /// The implied values of a file of `version`, oldest step first (a later step's value wins).
+  public static func implied(from version: Int) -> [(key: String, value: String)] {
+    var merged: [String: String] = [:]
+    var order: [String] = []
+    for step in version..<PipelineParams.version {
+      for (key, value) in (impliedValues[step] ?? [:]).sorted(by: { $0.key < $1.key }) {
+        if merged[key] == nil { order.append(key) }
+        merged[key] = value
+      }
+    }
+    return order.map { ($0, merged[$0]!) }
+  }
 
   /// The oldest version still read.
   public static let oldestVersion = 1

@@ -36,7 +36,7 @@ final class PresetCatalogTests: XCTestCase {
   }
 
   func testLoadByPath() throws {
-    let path = try TemporaryPreset.write("version: 1\ndescription: by path\n", name: "anything")
+    let path = try TemporaryPreset.write("version: 3\ndescription: by path\n", name: "anything")
     let preset = try PresetCatalog(directories: []).load(path)
     XCTAssertEqual(preset.name, "anything")
     XCTAssertEqual(preset.description, "by path")

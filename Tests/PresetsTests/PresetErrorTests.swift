@@ -117,17 +117,17 @@ final class PresetErrorTests: XCTestCase {
   func testMissingVersion() throws {
     XCTAssertEqual(
       try error("description: x\noutput:\n  peakNits: 1000\n"),
-      "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
+      "F:1:1: error: missing 'version:' (this reexpose reads version 3)")
   }
 
   func testEmptyFileIsMissingVersion() throws {
-    XCTAssertEqual(try error("# nothing\n"), "F:1:1: error: missing 'version:' (this reexpose reads version 2)")
+    XCTAssertEqual(try error("# nothing\n"), "F:1:1: error: missing 'version:' (this reexpose reads version 3)")
   }
 
   func testUnsupportedVersion() throws {
     XCTAssertEqual(
-      try error("description: x\nversion: 3\n"),
-      "F:2:10: error: unsupported preset version '3' (this reexpose reads version 2)")
+      try error("description: x\nversion: 4\n"),
+      "F:2:10: error: unsupported preset version '4' (this reexpose reads version 3)")
   }
 
   func testDuplicateKey() throws {

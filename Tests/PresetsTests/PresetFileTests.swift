@@ -57,7 +57,8 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(p.output.pixelFormat, .yuv420p10le)
     XCTAssertFalse(p.output.fullRange)
     XCTAssertEqual(p.output.peakNits, 1000)
-    XCTAssertTrue(p.highlights.enabled && p.shadows.enabled && p.expansion.enabled)
+    XCTAssertTrue(p.denoise.enabled && !p.denoise.causal && p.highlights.enabled && p.expansion.enabled)
+    XCTAssertEqual(p.expansion.style, .recover)
   }
 
   func testHdr10PQIsPQWithP3D65Mastering() throws {
@@ -77,7 +78,8 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(p.output.pixelFormat, .gbrpf32le)
     XCTAssertTrue(p.expansion.enabled)
     XCTAssertEqual(p.output.peakNits, 1000)
-    XCTAssertTrue(p.highlights.enabled && p.shadows.enabled)
+    XCTAssertTrue(p.highlights.enabled && p.denoise.enabled)
+    XCTAssertEqual(p.expansion.style, .recover)
   }
 
   func testFastMatchesHDR10OutputWithCheaperRestoration() throws {
@@ -87,6 +89,8 @@ final class PresetFileTests: XCTestCase {
     XCTAssertLessThanOrEqual(fast.window.maxLookAheadFrames, 1)
     XCTAssertLessThan(fast.highlights.jacobiSweepsPerLevel, hdr10.highlights.jacobiSweepsPerLevel)
     XCTAssertTrue(fast.hasRestoration)
+    XCTAssertTrue(fast.denoise.enabled && fast.denoise.causal, "no look-ahead: the causal denoise")
+    XCTAssertEqual(fast.expansion, hdr10.expansion)
   }
 
   func testStaticIsColourConversionOnly() throws {
@@ -116,7 +120,6 @@ final class PresetFileTests: XCTestCase {
     XCTAssertFalse(quality.expansion.enabled)
     XCTAssertEqual(quality.diffusion.model, "diffusion.safetensors")
     XCTAssertEqual(quality.highlights, hdr10.highlights)
-    XCTAssertEqual(quality.shadows, hdr10.shadows)
     XCTAssertEqual(quality.output, hdr10.output)
   }
 }

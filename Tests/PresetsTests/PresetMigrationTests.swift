@@ -3,7 +3,8 @@ import XCTest
 
 @testable import Presets
 
-/// Version 1 files keep loading: their renamed keys land on the same fields as version 2's names.
+/// Older files keep loading: version 1's renamed keys land on the same fields as version 2's names, and a
+/// version 2 file keeps the expansion style it meant.
 final class PresetMigrationTests: XCTestCase {
   func testVersion1KeysLoadAsTheirVersion2Names() throws {
     let v1 = try PresetLoader.load(
@@ -46,6 +47,26 @@ final class PresetMigrationTests: XCTestCase {
     ) { error in
       XCTAssertEqual(
         "\(error)", "F:3:3: error: unknown key 'window.lookAheadFrames', did you mean 'window.maxLookAheadFrames'?")
+    }
+  }
+
+  func testVersion2FilesKeepTheKneeExpansionUnlessTheySetAStyle() throws {
+    let v2 = try PresetLoader.load(yaml: "version: 2\nexpansion:\n  kneeLinear: 0.6\n", file: "F", name: "f")
+    XCTAssertEqual(v2.params.expansion.style, .knee, "version 2 meant the knee curve")
+    XCTAssertEqual(v2.params.expansion.kneeLinear, 0.6)
+    let chosen = try PresetLoader.load(yaml: "version: 2\nexpansion:\n  style: bt2446c\n", file: "F", name: "f")
+    XCTAssertEqual(chosen.params.expansion.style, .bt2446c, "a key the file sets wins over the implied value")
+    let v3 = try PresetLoader.load(yaml: "version: 3\n", file: "F", name: "f")
+    XCTAssertEqual(v3.params.expansion.style, .recover)
+  }
+
+  func testEveryImpliedValueIsAValidValueOfAKeyThatExists() throws {
+    for (_, values) in PresetMigration.impliedValues {
+      for (key, value) in values {
+        let k = try XCTUnwrap(PresetSchema.key(key), "\(key) is not a key")
+        var params = PipelineParams()
+        XCTAssertNoThrow(try k.set(value, in: &params, at: .file("F")), "\(key): \(value)")
+      }
     }
   }
 
