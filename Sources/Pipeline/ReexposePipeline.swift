@@ -5,7 +5,7 @@ import Media
 import Parameters
 
 /// The whole restoration pipeline built from `PipelineParams`: scene-cut marking, then the active stages of
-/// ``StageRegistry`` in its order (masks → highlights → diffusion → shadows → expansion or fusion).
+/// ``StageRegistry`` in its order (denoise → masks → highlights → diffusion → expansion or fusion).
 ///
 /// It owns the stream's invariants: every frame keeps its size (the first frame sets it), indexes are
 /// assigned in arrival order, and each pushed frame comes out exactly once, in order. Stages that nothing

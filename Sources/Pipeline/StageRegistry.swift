@@ -7,7 +7,6 @@ public enum StageRegistry {
     MaskStage.descriptor,
     HighlightStage.descriptor,
     DiffusionStage.descriptor,
-    ShadowDenoiseStage.descriptor,
     ExpansionStage.descriptor,
     FusionStage.descriptor,
   ]

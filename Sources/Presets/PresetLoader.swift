@@ -74,7 +74,7 @@ public enum PresetLoader {
           throw PresetError.wrongType(at(value), key: key, expected: "a string", got: describe(value), suggestion: nil)
         }
         preset.description = isNull(value) ? "" : scalar.string
-      case _ where PresetSchema.sections.contains(key):
+      case _ where PresetSchema.sections.contains(key) || PresetMigration.isRemovedSection(key, from: version):
         preset.origins[key] = at(keyNode)
         try applySection(key, value, to: &preset, file: file, version: version)
       default:
@@ -113,7 +113,9 @@ public enum PresetLoader {
     }
     try checkDuplicates(mapping, prefix: section + ".", file: file)
     for (keyNode, value) in mapping {
-      let path = PresetMigration.currentKey(section + "." + (keyNode.string ?? ""), from: version)
+      let written = section + "." + (keyNode.string ?? "")
+      if PresetMigration.isDropped(written, from: version) { continue }
+      let path = PresetMigration.currentKey(written, from: version)
       guard let key = PresetSchema.key(path) else {
         throw PresetError.unknownKey(
           location(of: keyNode, in: file), key: path, suggestion: PresetSchema.suggestion(for: path))

@@ -9,7 +9,12 @@ import Pipeline
 /// - `fusion.guideRadius` → `fusion.guideRadiusPixels` (its unit)
 ///
 /// Version 3 changed a default: `expansion.style` became `recover` (unclipped pixels keep their level); files of
-/// version ≤ 2 meant the knee curve, so they read as `expansion.style: knee` unless they set the key.
+/// version ≤ 2 meant the knee curve, so they read as `expansion.style: knee` unless they set the key. It also
+/// merged the shadow-only denoiser into the whole-frame `denoise` stage: `shadows.enabled`, `radiusFrames` and
+/// `strength` become the `denoise` keys of the same name (a version 2 file without `shadows:` had it on, so it
+/// reads as `denoise.enabled: true`); `shadows.noiseSigmaLinear` (a fixed σ for motion rejection in the
+/// shadows, where the new stage measures the noise) and `shadows.spatialRadiusPixels` have no counterpart and
+/// are read and ignored.
 public enum PresetMigration {
   /// Renames made by the step from version `n` to `n + 1`, keyed by `n`.
   public static let renames: [Int: [String: String]] = [
@@ -17,13 +22,43 @@ public enum PresetMigration {
       "highlights.diffusionIterations": "highlights.jacobiSweepsPerLevel",
       "window.lookAheadFrames": "window.maxLookAheadFrames",
       "fusion.guideRadius": "fusion.guideRadiusPixels",
-    ]
+    ],
+    2: [
+      "shadows.enabled": "denoise.enabled",
+      "shadows.radiusFrames": "denoise.radiusFrames",
+      "shadows.strength": "denoise.strength",
+    ],
   ]
+
+  /// Keys a file of version `n` could write that the step to `n + 1` removed without a counterpart; they are
+  /// read and ignored. Keyed by `n`.
+  public static let dropped: [Int: Set<String>] = [
+    2: ["shadows.noiseSigmaLinear", "shadows.spatialRadiusPixels"]
+  ]
+
+  /// Whether `name` is a section a file of `version` could write that a later version removed (its keys are
+  /// renamed or dropped).
+  public static func isRemovedSection(_ name: String, from version: Int) -> Bool {
+    (version..<PipelineParams.version).contains { step in
+      let keys = Array(renames[step]?.keys ?? [:].keys) + Array(dropped[step] ?? [])
+      return keys.contains { $0.hasPrefix(name + ".") }
+    }
+  }
+
+  /// Whether `key` (as written in a file of `version`, after earlier steps' renames) is read and ignored.
+  public static func isDropped(_ key: String, from version: Int) -> Bool {
+    var key = key
+    for step in version..<PipelineParams.version {
+      if dropped[step]?.contains(key) == true { return true }
+      key = renames[step]?[key] ?? key
+    }
+    return false
+  }
 
   /// Values a file of version `n` implied by leaving a key out, which the step to `n + 1` changed the default
   /// of; applied before the file's own keys (current names), keyed by `n`.
   public static let impliedValues: [Int: [String: String]] = [
-    2: ["expansion.style": "knee"]
+    2: ["expansion.style": "knee", "denoise.enabled": "true"]
   ]
 
   /// The implied values of a file of `version`, oldest step first (a later step's value wins).

@@ -16,14 +16,14 @@ enum StageBench {
     if try HighlightBench.run(frames: frames) { return }
     if try FusionBench.run(frames: frames) { return }
     if try DiffusionBench.run(frames: frames) { return }
-    if try MaskShadowBench.run(frames: frames) { return }
+    if try MaskDenoiseBench.run(frames: frames) { return }
     print("reexpose-bench: per-stage ms/frame at \(width)x\(height), \(frames) frames, \(Parallel.workers) workers")
     let clip = (0..<4).map { SyntheticFrame.make(width: width, height: height, shift: $0 * 8) }
 
     let runs: [(String, [String])] = [
       ("static", []), ("fast", []), ("hdr10-pq", []),
-      ("fast", ["highlights.enabled=false"]), ("fast", ["highlights.enabled=false", "shadows.enabled=false"]),
-      ("fast", ["highlights.enabled=false", "shadows.enabled=false", "expansion.maskDrive=0"]),
+      ("fast", ["highlights.enabled=false"]), ("fast", ["highlights.enabled=false", "denoise.enabled=false"]),
+      ("fast", ["highlights.enabled=false", "denoise.enabled=false", "expansion.enabled=false"]),
     ]
     for (name, overrides) in runs {
       let filter = try ReexposeFilter(preset: name, overrides: overrides)

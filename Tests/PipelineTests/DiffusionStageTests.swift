@@ -15,7 +15,7 @@ final class DiffusionStageTests: XCTestCase {
     var p = PipelineParams()
     p.diffusion.enabled = true
     p.window.maxLookAheadFrames = 0
-    p.shadows.radiusFrames = 0
+    p.denoise.radiusFrames = 0
     p.diffusion.workingScale = 0.5
     p.diffusion.tileSizePixels = 32
     edit(&p)
@@ -54,7 +54,7 @@ final class DiffusionStageTests: XCTestCase {
   }
 
   func testChainOrderContractAndMaskFreeFramesUntouched() throws {
-    let pipeline = try ReexposePipeline(params: params { $0.expansion.enabled = false; $0.shadows.enabled = false }, models: models)
+    let pipeline = try ReexposePipeline(params: params { $0.expansion.enabled = false; $0.denoise.enabled = false }, models: models)
     XCTAssertEqual(pipeline.stageNames, ["masks", "highlights", "diffusion"])
     let out = try run(pipeline, frames: (0..<4).map { frame($0) })
     XCTAssertEqual(out.map(\.index), [0, 1, 2, 3])

@@ -179,7 +179,7 @@ final class FusionStageTests: XCTestCase {
     p.expansion.enabled = false
     p.fusion = params()
     let pipeline = try ReexposePipeline(params: p)
-    XCTAssertEqual(pipeline.stageNames, ["masks", "highlights", "shadows", "fusion"])
+    XCTAssertEqual(pipeline.stageNames, ["masks", "highlights", "fusion"])
     var out: [Frame] = []
     for i in 0..<3 {
       var f = frame(i)

@@ -34,11 +34,12 @@ final class StagesContractTests: XCTestCase {
   }
 
   func testEachStageAndChainEmitEveryFrameOnceInOrder() throws {
-    var shadows = ShadowParams()
-    shadows.radiusFrames = 2
+    var denoise = DenoiseParams()
+    denoise.enabled = true
+    denoise.radiusFrames = 2
     let stages: [Stage] = [
-      try MaskStage(), try HighlightStage(), try ShadowDenoiseStage(params: shadows),
-      StageChain([try MaskStage(), try HighlightStage(), try ShadowDenoiseStage(params: shadows)]),
+      try MaskStage(), try HighlightStage(), DenoiseStage(params: denoise),
+      StageChain([DenoiseStage(params: denoise), try MaskStage(), try HighlightStage()]),
     ]
     for stage in stages {
       for n in [1, 2, 7] {
@@ -50,11 +51,11 @@ final class StagesContractTests: XCTestCase {
   }
 
   func testLookAheadValues() throws {
-    var p = ShadowParams()
+    var p = DenoiseParams()
     p.radiusFrames = 3
-    XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 3)
-    p.enabled = false
-    XCTAssertEqual(try ShadowDenoiseStage(params: p).lookAheadFrames, 0)
+    XCTAssertEqual(DenoiseStage(params: p).lookAheadFrames, 3)
+    p.causal = true
+    XCTAssertEqual(DenoiseStage(params: p).lookAheadFrames, 0)
     XCTAssertEqual(try MaskStage().lookAheadFrames, 0)
     XCTAssertEqual(try HighlightStage().lookAheadFrames, 0)
   }
@@ -132,10 +133,10 @@ final class StagesContractTests: XCTestCase {
     XCTAssertThrowsError(try HighlightStage(params: h)) {
       XCTAssertEqual(($0 as? ParameterError)?.key, "highlights.clipLinear")
     }
-    var s = ShadowParams()
-    s.strength = -1
-    XCTAssertThrowsError(try ShadowDenoiseStage(params: s)) {
-      XCTAssertEqual(($0 as? ParameterError)?.key, "shadows.strength")
+    var s = PipelineParams()
+    s.denoise.strength = -1
+    XCTAssertThrowsError(try ReexposePipeline(params: s)) {
+      XCTAssertEqual(($0 as? ParameterError)?.key, "denoise.strength")
     }
   }
 

@@ -74,7 +74,7 @@ final class PresetErrorTests: XCTestCase {
   func testWrongTypeBool() throws {
     XCTAssertEqual(
       try error("version: 1\nshadows: {enabled: maybe}\n"),
-      "F:2:20: error: shadows.enabled: expected true or false, got 'maybe'")
+      "F:2:20: error: denoise.enabled: expected true or false, got 'maybe'")
   }
 
   func testWrongTypeChoiceSuggestsNearestName() throws {

@@ -40,7 +40,7 @@ final class PresetFileTests: XCTestCase {
   func testRenderThenLoadRoundTripsOddDescriptionAndFloats() throws {
     var params = PipelineParams()
     params.masks.temporalWeight = 0.1 + 0.2
-    params.shadows.noiseSigmaLinear = 0.000_123_4
+    params.denoise.noiseSigmaLinear = 0.000_123_4
     params.output.masteringMinNits = 1e-7
     params.fusion.model = "dir \"x\"\\w\u{1}\u{7F}: #.safetensors"  // text keys share the description's quoting
     let description = "quote \" backslash \\ colon: # hash\ttab é"

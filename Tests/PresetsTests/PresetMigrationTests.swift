@@ -60,6 +60,21 @@ final class PresetMigrationTests: XCTestCase {
     XCTAssertEqual(v3.params.expansion.style, .recover)
   }
 
+  func testVersion2ShadowsKeysReadAsTheDenoiseStage() throws {
+    let off = try PresetLoader.load(yaml: "version: 2\nshadows:\n  enabled: false\n", file: "F", name: "f")
+    XCTAssertFalse(off.params.denoise.enabled)
+    let on = try PresetLoader.load(
+      yaml: "version: 2\nshadows:\n  radiusFrames: 0\n  strength: 0.5\n  noiseSigmaLinear: 0.02\n  spatialRadiusPixels: 2\n",
+      file: "F", name: "f")
+    XCTAssertTrue(on.params.denoise.enabled, "a version 2 file without shadows.enabled had the stage on")
+    XCTAssertEqual(on.params.denoise.radiusFrames, 0)
+    XCTAssertEqual(on.params.denoise.strength, 0.5)
+    XCTAssertEqual(on.params.denoise.noiseSigmaLinear, 0, "the old fixed σ is not the whole-frame noise")
+    XCTAssertThrowsError(try PresetLoader.load(yaml: "version: 3\nshadows:\n  enabled: true\n", file: "F", name: "f")) {
+      XCTAssertEqual("\($0)", "F:2:1: error: unknown key 'shadows'")
+    }
+  }
+
   func testEveryImpliedValueIsAValidValueOfAKeyThatExists() throws {
     for (_, values) in PresetMigration.impliedValues {
       for (key, value) in values {

@@ -23,12 +23,12 @@ final class PresetOverrideTests: XCTestCase {
   func testOverridesSetEachType() throws {
     var preset = try hdr10()
     try preset.apply(overrides: [
-      "output.peakNits=4000", "window.maxLookAheadFrames=2", "shadows.enabled=false", "output.primaries=p3-d65",
+      "output.peakNits=4000", "window.maxLookAheadFrames=2", "denoise.enabled=true", "output.primaries=p3-d65",
       "output.transfer=hlg", "masks.temporalWeight=0.5", "description=custom",
     ])
     XCTAssertEqual(preset.params.output.peakNits, 4000)
     XCTAssertEqual(preset.params.window.maxLookAheadFrames, 2)
-    XCTAssertFalse(preset.params.shadows.enabled)
+    XCTAssertTrue(preset.params.denoise.enabled)
     XCTAssertEqual(preset.params.output.primaries, .p3d65)
     XCTAssertEqual(preset.params.output.transfer, "hlg")
     XCTAssertEqual(preset.params.masks.temporalWeight, 0.5)

@@ -6,14 +6,14 @@ import Masks
 import Media
 import Pipeline
 
-/// Per-stage in-process timings of the mask, shadow-denoise and expansion stages at 1080p on synthetic frames
+/// Per-stage in-process timings of the mask, denoise and expansion stages at 1080p on synthetic frames
 /// (a sky gradient clipping toward the horizon, a clipped disc, mid-tones, and a dark noisy band over the bottom
 /// eighth of the frame: the under mask covers ≈ 13 %). Frames are built once; each iteration restores the
 /// image from a master copy outside the timed region.
-enum MaskShadowBench {
+enum MaskDenoiseBench {
   /// Runs the stage timings; returns true when `--stages-only` asks to skip the whole-filter runs.
   static func run(frames: Int, width: Int = 1920, height: Int = 1080) throws -> Bool {
-    print("mask/shadow/expansion stages: ms/frame at \(width)x\(height), \(frames) frames, \(Parallel.workers) workers")
+    print("mask/denoise/expansion stages: ms/frame at \(width)x\(height), \(frames) frames, \(Parallel.workers) workers")
     let clip = (0..<4).map { synthetic(width: width, height: height, shift: $0 * 8, darkAll: false) }
     let dark = (0..<4).map { synthetic(width: width, height: height, shift: $0 * 8, darkAll: true) }
 
@@ -57,16 +57,17 @@ enum MaskShadowBench {
       print(line + " ms")
     }
 
-    var s0 = ShadowParams()
-    s0.radiusFrames = 0
-    var s1 = ShadowParams()
-    s1.radiusFrames = 1
+    var causal = DenoiseParams()
+    causal.enabled = true
+    causal.causal = true
+    var windowed = DenoiseParams()
+    windowed.enabled = true
     let expansion = ExpansionStage(params: ExpansionParams(), output: OutputParams())
     for _ in 0..<2 {
-      try bench("fast (shadows r0) + expansion", clip, [try ShadowDenoiseStage(params: s0), expansion])
-      try bench("shadows r1, partial coverage", clip, [try ShadowDenoiseStage(params: s1)])
-      try bench("shadows r0, full coverage", dark, [try ShadowDenoiseStage(params: s0)])
-      try bench("shadows r1, full coverage", dark, [try ShadowDenoiseStage(params: s1)])
+      try bench("expansion (recover)", clip, [expansion])
+      try bench("denoise causal", clip, [DenoiseStage(params: causal)])
+      try bench("denoise ±1", clip, [DenoiseStage(params: windowed)])
+      try bench("denoise ±1, dark noisy frame", dark, [DenoiseStage(params: windowed)])
     }
     return CommandLine.arguments.contains("--stages-only")
   }
