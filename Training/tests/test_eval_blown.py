@@ -1,12 +1,12 @@
-"""The report's blown-highlight analysis: the region finder and the radial profile, on
-synthetic arrays (no data set, no ffmpeg)."""
+"""The report's blown-highlight figures: the region finder, the radial profile and plot_clip's
+two files, on synthetic arrays (no data set, no ffmpeg)."""
 
 import os
 
 import numpy as np
 import pytest
 
-from Training.eval import blown
+from Training.eval import blown, colour, report
 
 
 def _flood_labels(mask):
@@ -106,3 +106,47 @@ def test_crop_box_pads_a_quarter_keeps_32_px_and_stays_inside():
     assert blown.crop_box((10, 12, 10, 12), (200, 300)) == (0, 32, 0, 32)      # grown, then shifted in
     assert blown.crop_box((100, 104, 290, 300), (200, 300)) == (86, 118, 268, 300)
     assert blown.crop_box((0, 20, 0, 20), (24, 24)) == (0, 24, 0, 24)
+
+
+def _sun_clip(peak):
+    """A 3-frame 48×64 clip: a sun of `peak` cd/m² (Gaussian) on a 40 cd/m² background, the LDR
+    codes of the truth clipped at SDR white, and two 'methods'."""
+    yy, xx = np.indices((48, 64))
+    lum = 40.0 + peak * np.exp(-((yy - 20) ** 2 + (xx - 30) ** 2) / (2 * 5.0 ** 2))
+    gt = np.repeat(np.repeat(lum[None, :, :, None], 3, axis=-1), 3, axis=0).astype(np.float32)
+    codes = np.round(255 * np.clip(gt / colour.SDR_WHITE_NITS, 0, 1) ** (1 / 2.4)).astype(np.uint8)
+    outputs = {"flat": np.minimum(gt, colour.SDR_WHITE_NITS), "half": gt * 0.5}
+    per_frame = {m: {"pu_psnr": [30.0] * 3, "de_itp": [1.0] * 3, "tpu_rmse": [float("nan"), 1, 1]}
+                 for m in outputs}
+    return codes, gt, outputs, per_frame
+
+
+def test_plot_clip_writes_and_the_report_embeds_the_blown_figures(tmp_path):
+    codes, gt, outputs, per_frame = _sun_clip(peak=5000.0)
+    files = report.plot_clip(str(tmp_path), "sun", codes, gt, outputs, per_frame)
+    assert files["blown_crops"] == "sun_blown_crops.png"
+    assert files["radial_profile"] == "sun_radial_profile.png"
+    for key in ("blown_crops", "radial_profile"):
+        assert os.path.getsize(tmp_path / files[key]) > 5000
+    results = {"methods": ["flat"], "averages": {"flat": {}},
+               "clips": [{"clip": "sun", "desc": "synthetic", "metrics": {"flat": {}}, "plots": files}]}
+    report.write_report(str(tmp_path / "report.md"), results, {})
+    text = (tmp_path / "report.md").read_text()
+    assert "![blown_crops](plots/sun_blown_crops.png)" in text
+    assert "![radial_profile](plots/sun_radial_profile.png)" in text
+
+
+def test_plot_clip_without_blown_pixels_writes_neither(tmp_path):
+    codes, gt, outputs, per_frame = _sun_clip(peak=100.0)    # 140 cd/m² at most: nothing clips
+    assert codes.max() < 250
+    files = report.plot_clip(str(tmp_path), "dim", codes, gt, outputs, per_frame)
+    assert "blown_crops" not in files and "radial_profile" not in files
+    assert "frames" in files                                # the other figures are still written
+    assert not (tmp_path / "dim_blown_crops.png").exists()
+    assert not (tmp_path / "dim_radial_profile.png").exists()
+
+
+def test_crop_colour_scale_tops_at_the_truths_peak():
+    assert report.crop_log_range(np.array([100.0, 3500.0])) == (report.CROP_FLOOR_NITS, 5000.0)
+    assert report.crop_log_range(np.array([30000.0])) == (report.CROP_FLOOR_NITS, 50000.0)
+    assert report.crop_log_range(np.array([300.0])) == (report.CROP_FLOOR_NITS, 5000.0)   # ≥ 10× SDR white
