@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from . import colour, metrics
+from . import blown, colour, metrics
 
 METRIC_COLUMNS = [("pu_psnr", "PU21-PSNR dB ↑"), ("pu_psnr_over", "PU-PSNR over ↑"),
                   ("pu_psnr_under", "PU-PSNR under ↑"), ("de_itp", "ΔE_ITP ↓"),
@@ -55,7 +55,8 @@ def _plt():
 
 
 def plot_clip(plot_dir, clip, ldr_codes, gt, outputs, per_frame):
-    """Write the four figures of one clip; returns their file names (relative to plot_dir)."""
+    """Write the figures of one clip; returns their file names (relative to plot_dir) by kind.
+    Clips with blown pixels also get "highlights", "blown_crops" and "radial_profile"."""
     plt = _plt()
     os.makedirs(plot_dir, exist_ok=True)
     k = gt.shape[0] // 2
@@ -94,6 +95,8 @@ def plot_clip(plot_dir, clip, ldr_codes, gt, outputs, per_frame):
         files["highlights"] = f"{clip}_highlights.png"
         fig.savefig(os.path.join(plot_dir, files["highlights"]), dpi=100, bbox_inches="tight")
         plt.close(fig)
+
+    files.update(plot_blown(plot_dir, clip, k, ldr_codes[k], gt[k], {m: outputs[m][k] for m in names}))
 
     # Error heat maps: deltaE ITP per pixel, one colour scale for all methods.
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.3), squeeze=False)
@@ -139,6 +142,113 @@ def plot_clip(plot_dir, clip, ldr_codes, gt, outputs, per_frame):
     return files
 
 
+# The false-colour crops' scale starts here (cd/m^2, about SDR white / 20): dark enough for the
+# surroundings of a blown area, and every clip's crops share it.
+CROP_FLOOR_NITS = 10.0
+
+
+def plot_blown(plot_dir, clip, k, codes, gt, outputs):
+    """The blown-highlight figures of frame k (codes uint8 [H, W, 3], gt and outputs {method:
+    [H, W, 3]} in absolute BT.2020 cd/m^2): false-colour crops of the largest blown region and
+    the radial profile through the brightest clipped pixel. Returns {"blown_crops": file,
+    "radial_profile": file}, or {} when nothing is blown (there is nothing to show)."""
+    region = blown.largest_blown_region(codes)
+    bright = blown.brightest_clipped(codes, gt)
+    if region is None or bright is None:
+        return {}
+    files = {"blown_crops": f"{clip}_blown_crops.png", "radial_profile": f"{clip}_radial_profile.png"}
+    fig = _blown_crops_figure(clip, k, codes, gt, outputs, region, bright[0])
+    _save(fig, os.path.join(plot_dir, files["blown_crops"]), dpi=100)
+    fig = _radial_profile_figure(clip, k, codes, gt, outputs, *bright)
+    _save(fig, os.path.join(plot_dir, files["radial_profile"]), dpi=100)
+    return files
+
+
+def _save(fig, path, dpi):
+    """Write a figure and free it (pyplot keeps every open figure alive otherwise)."""
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    _plt().close(fig)
+
+
+def crop_log_range(gt_lum, floor=CROP_FLOOR_NITS):
+    """(vmin, vmax) cd/m^2 of the crops' colour scale: from `floor` to the 1-2-5 step at or above
+    the truth's peak in the crop, at least a decade above SDR white. The truth sets the top so
+    that its peak is near the end of the colour map (rings and ridges change colour) and a
+    method's overshoot shows as saturated colour, not as a rescaled map."""
+    peak = max(float(np.nanmax(gt_lum)), 10.0 * colour.SDR_WHITE_NITS)
+    decade = 10.0 ** math.floor(math.log10(peak))
+    vmax = next(decade * s for s in (1.0, 2.0, 5.0, 10.0) if decade * s >= peak * (1 - 1e-9))
+    return floor, vmax
+
+
+def _blown_crops_figure(clip, k, codes, gt, outputs, region, centre):
+    """LDR input, each method and the truth over the largest blown region's padded bounding box;
+    the outputs as false-colour luminance on one log scale; the region's outline on the input only,
+    so that it hides nothing a method rebuilt."""
+    import matplotlib.colors
+    plt = _plt()
+    y0, y1, x0, x1 = blown.crop_box(region.bbox, codes.shape[:2])
+    crop = lambda img: img[y0:y1, x0:x1]
+    lums = [(m, blown.luminance(crop(o))) for m, o in outputs.items()]
+    lums.append(("ground truth", blown.luminance(crop(gt))))
+    vmin, vmax = crop_log_range(lums[-1][1])
+    norm = matplotlib.colors.LogNorm(vmin=vmin, vmax=vmax, clip=False)
+    n = len(lums) + 1
+    fig, axes = plt.subplots(1, n, figsize=(2.6 * n + 0.8, 2.9), squeeze=False)
+    axes = list(axes[0])
+    axes[0].imshow(crop(codes), interpolation="nearest")
+    axes[0].set_title("LDR input", fontsize=7)
+    cmap = plt.get_cmap("turbo").with_extremes(under="black", over="white")
+    for ax, (title, lum) in zip(axes[1:], lums):
+        im = ax.imshow(np.maximum(lum, vmin * 1e-3), cmap=cmap, norm=norm, interpolation="nearest")
+        ax.set_title(title, fontsize=7)
+    axes[0].contour(crop(region.mask).astype(float), levels=[0.5], colors="magenta", linewidths=0.7)
+    cy, cx = centre
+    for ax in axes:
+        if y0 <= cy < y1 and x0 <= cx < x1:
+            ax.plot(cx - x0, cy - y0, marker="+", color="magenta", markersize=7)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    bar = fig.colorbar(im, ax=axes, shrink=0.85, extend="both", pad=0.02)
+    bar.set_label("luminance (cd/m²)", fontsize=7)
+    bar.ax.tick_params(labelsize=6)
+    fig.suptitle(f"{clip}, frame {k}: largest blown region ({region.area} px, outlined on "
+                 f"the input), rows {y0}-{y1}, columns {x0}-{x1}; + brightest clipped pixel", fontsize=8)
+    return fig
+
+
+def _radial_profile_figure(clip, k, codes, gt, outputs, centre, region):
+    """Mean luminance in 1-px rings around the brightest clipped pixel, out to
+    blown.profile_radius: the truth in black, each method, the linearised LDR input, and the
+    SDR clip level the input cannot exceed."""
+    plt = _plt()
+    radius = blown.profile_radius(centre, region, codes.shape[:2])
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    floor = 1e-3    # log axis: a black ring would vanish, draw it at the floor instead
+    for m, out in outputs.items():
+        r, lum = blown.radial_profile(blown.luminance(out), centre, radius)
+        ax.plot(r, np.maximum(lum, floor), marker=".", markersize=3, linewidth=1.2, label=m)
+    ldr_nits = colour.bt1886_to_linear(codes / 255.0) @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS
+    r, lum = blown.radial_profile(blown.luminance(ldr_nits), centre, radius)
+    ax.plot(r, np.maximum(lum, floor), color="0.3", linestyle=":", linewidth=1.6,
+            label="LDR input (BT.1886, white = 203)")
+    r, lum = blown.radial_profile(blown.luminance(gt), centre, radius)
+    ax.plot(r, np.maximum(lum, floor), color="black", linewidth=2.2, label="ground truth")
+    ax.axhline(colour.SDR_WHITE_NITS, color="tab:red", linestyle="--", linewidth=1.0,
+               label=f"SDR clip level ({colour.SDR_WHITE_NITS:g} cd/m²)")
+    ax.axvline(region.equivalent_radius, color="0.4", linestyle="-.", linewidth=0.8,
+               label=f"blown region's equivalent radius ({region.equivalent_radius:.1f} px)")
+    ax.set_yscale("log")
+    ax.set_xlim(0, radius)
+    ax.set_xlabel("distance from the brightest clipped pixel (px)")
+    ax.set_ylabel("mean luminance in 1-px ring (cd/m²)", fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(f"{clip}, frame {k}: radial profile around (row {centre[0]}, column {centre[1]}), "
+                 f"blown component of {region.area} px", fontsize=8)
+    return fig
+
+
 def write_report(path, results, context):
     """Write report.md from results = {"methods": [...], "clips": [...], "averages": {...}}."""
     lines = ["# reexpose evaluation", ""]
@@ -176,7 +286,8 @@ def write_report(path, results, context):
         if not c.get("plots"):
             continue
         lines += [f"### {c['clip']} ({c['desc']})", ""]
-        for key in ("frames", "highlights", "errors", "curves", "hist"):
+        for key in ("frames", "highlights", "blown_crops", "radial_profile", "errors", "curves",
+                    "hist"):
             if key in c["plots"]:
                 lines += [f"![{key}](plots/{c['plots'][key]})", ""]
     with open(path, "w") as f:
