@@ -29,72 +29,77 @@ public struct MotionDenoiser: Sendable {
   }
 
   /// A neighbour frame and whether it is already denoised (a previous output: its own noise is then not
-  /// counted in the expected difference).
+  /// counted in the expected difference), with its search levels where the caller keeps them per frame.
   public struct Neighbour {
     public var image: PlanarImage
     public var isClean: Bool
-    public init(image: PlanarImage, isClean: Bool) {
+    public var levels: BlockMotion.Levels?
+    public init(image: PlanarImage, isClean: Bool, levels: BlockMotion.Levels? = nil) {
       self.image = image
       self.isClean = isClean
+      self.levels = levels
     }
   }
 
   /// Denoises `center` ([3, H, W] linear) into `out` (same size; may not be `center`).
-  public func denoise(_ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage) {
+  /// - Parameters:
+  ///   - centreLevels: `center`'s ``BlockMotion/Levels`` if the caller has them (built here otherwise).
+  ///   - scratch: where the working images come from; a caller denoising a stream keeps one, so that 1080p
+  ///     frames do not allocate (and page-fault) a hundred megabytes each. Not shared between threads.
+  public func denoise(
+    _ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage,
+    centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
+  ) {
+    let pool = scratch ?? RecyclingPool()
     let w = center.width, h = center.height, n = center.planeSize
     // Without noise no difference is noise: nothing is averaged (and the spatial pass leaves every pixel).
     let usable = noise == .zero ? [] : neighbours.filter { $0.image.width == w && $0.image.height == h && $0.image.channels >= 3 }
-    let temporal = PlanarImage(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
+    let temporal = pool.take(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
     let cp = center.data, tp = temporal.data
     // Start from the centre alone.
     for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
     (tp + 3 * n).update(repeating: 1, count: n)
-    let centreLevels = usable.isEmpty ? nil : BlockMotion.Levels(center)
+    let centreLevels = usable.isEmpty ? nil : centreLevels ?? BlockMotion.Levels(center, pool: pool)
     for neighbour in usable {
       let motion = BlockMotion(
-        from: centreLevels!, to: BlockMotion.Levels(neighbour.image), radiusPixels: searchRadiusPixels)
-      // Expected variance of a 3×3 mean of a channel's difference under pure noise, per unit of its variance.
-      let factor: Float = (neighbour.isClean ? 1 : 2) / 9
-      // The neighbour moved onto the centre's grid, block by block.
-      let aligned = Self.align(neighbour.image, by: motion), ap = aligned.data
-      // Per channel, so a neighbour of another colour but the same brightness is not taken for the same.
-      let diff = PlanarImage(width: w, height: h, channels: 3), dp = diff.data
-      Parallel.forRanges(3 * n, minChunk: 16384) { s, e in
-        for i in s..<e { dp[i] = cp[i] - ap[i] }
-      }
-      let mean = PlanarImage(width: w, height: h, channels: 3)
-      BoxBlur.apply(diff, radius: 1, into: mean)
-      let mp = mean.data
-      Parallel.forRanges(h, minChunk: 4) { y0, y1 in
-        for y in y0..<y1 {
-          for x in 0..<w {
-            let i = y * w + x
-            var z: Float = 0
-            for c in 0..<3 {
-              let sd = (factor * (noise.shot[c] * max(cp[c * n + i], 0) + noise.read[c])).squareRoot()
-              z = max(z, sd > 1e-12 ? abs(mp[c * n + i]) / sd : (mp[c * n + i] == 0 ? 0 : .infinity))
-            }
-            let weight = min(max((Self.rejectSigmas - z) / (Self.rejectSigmas - Self.acceptSigmas), 0), 1)
-            guard weight > 0, z.isFinite else { continue }
-            for c in 0..<3 { tp[c * n + i] += weight * ap[c * n + i] }
-            tp[3 * n + i] += weight
-          }
-        }
-      }
+        from: centreLevels!, to: neighbour.levels ?? BlockMotion.Levels(neighbour.image, pool: pool),
+        radiusPixels: searchRadiusPixels)
+      let aligned = pool.take(width: w, height: h, channels: 3), diff = pool.take(width: w, height: h, channels: 3)
+      let mean = pool.take(width: w, height: h, channels: 3), blur = pool.take(width: w, height: h, channels: 3)
+      // The neighbour moved onto the centre's grid, block by block, and its difference from the centre per
+      // channel (so a neighbour of another colour but the same brightness is not taken for the same).
+      Self.align(neighbour.image, by: motion, into: aligned, differenceFrom: center, into: diff)
+      BoxBlur.apply(diff, radius: 1, into: mean, scratch: blur)
+      let decision = TemporalWeight(
+        acceptSigmas: Self.acceptSigmas, rejectSigmas: Self.rejectSigmas, factor: (neighbour.isClean ? 1 : 2) / 9,
+        shot: noise.shot, read: noise.read)
+      decision.accumulate(centre: center, aligned: aligned, mean: mean, into: temporal)
     }
-    for c in 0..<3 {
-      Parallel.forRanges(n, minChunk: 16384) { s, e in
-        for i in s..<e { tp[c * n + i] /= tp[3 * n + i] }
+    Parallel.forRanges(h, minChunk: 8) { y0, y1 in
+      for c in 0..<3 {
+        var i = y0 * w
+        while i + 8 <= y1 * w {
+          SIMDLoad.store8(SIMDLoad.load8(tp + c * n + i) / SIMDLoad.load8(tp + 3 * n + i), tp + c * n + i)
+          i += 8
+        }
+        while i < y1 * w {
+          tp[c * n + i] /= tp[3 * n + i]
+          i += 1
+        }
       }
     }
     spatial(temporal, center: center, noise: noise, into: out)
   }
 
-  /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position (edges
-  /// clamped), whole rows of a block copied at once where the source lies inside the frame.
-  static func align(_ image: PlanarImage, by motion: BlockMotion) -> PlanarImage {
+  /// `image` resampled onto the centre's grid into `aligned`: each block's pixels taken from their displaced
+  /// position (edges clamped), whole rows of a block copied at once where the source lies inside the frame;
+  /// and `centre − aligned` into `difference`, row by row while the row is in cache.
+  static func align(
+    _ image: PlanarImage, by motion: BlockMotion, into aligned: PlanarImage, differenceFrom centre: PlanarImage,
+    into difference: PlanarImage
+  ) {
     let w = image.width, h = image.height, n = image.planeSize, b = BlockMotion.blockSizePixels
-    let out = PlanarImage(width: w, height: h), src = image.data, dst = out.data
+    let src = image.data, dst = aligned.data, cp = centre.data, dp = difference.data
     Parallel.forRanges(h, minChunk: 8) { y0, y1 in
       for y in y0..<y1 {
         for bx in 0..<motion.blocksX {
@@ -110,9 +115,20 @@ public struct MotionDenoiser: Sendable {
             }
           }
         }
+        for c in 0..<3 {
+          let row = c * n + y * w
+          var x = 0
+          while x + 8 <= w {
+            SIMDLoad.store8(SIMDLoad.load8(cp + row + x) - SIMDLoad.load8(dst + row + x), dp + row + x)
+            x += 8
+          }
+          while x < w {
+            dp[row + x] = cp[row + x] - dst[row + x]
+            x += 1
+          }
+        }
       }
     }
-    return out
   }
 
   /// The 5×5 cross-bilateral pass on the temporal average, then the strength and grain blends against `center`.
