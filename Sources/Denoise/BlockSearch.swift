@@ -25,17 +25,22 @@ enum BlockSearch {
     else { return nil }
     let pa = a.plane(0), pb = b.plane(0)
     return withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: span * groups) { costs in
-      for r in 0..<span {
-        let row = pb + (ay - radius + r) * w + ax - radius
-        for g in 0..<groups {
-          var s = SIMD8<Float>.zero
-          for y in Swift.stride(from: y0, through: yLast, by: step) {
-            for x in Swift.stride(from: x0, through: xLast, by: step) {
-              s += SIMDMath.abs(SIMD8(repeating: pa[y * w + x]) - SIMDLoad.load8(row + y * w + x + 8 * g))
-            }
+      costs.initialize(repeating: .zero)
+      // Sample by sample, every candidate row's accumulators once: independent additions, not one long chain.
+      let base = pb + (ay - radius) * w + ax - radius
+      var y = y0
+      while y <= yLast {
+        var x = x0
+        while x <= xLast {
+          let s = SIMD8(repeating: pa[y * w + x])
+          var p = base + y * w + x
+          for r in 0..<span {
+            for g in 0..<groups { costs[r * groups + g] += SIMDMath.abs(s - SIMDLoad.load8(p + 8 * g)) }
+            p += w
           }
-          costs[r * groups + g] = s
+          x += step
         }
+        y += step
       }
       func cost(_ dx: Int, _ dy: Int) -> Float { costs[(dy + radius) * groups + (dx + radius) / 8][(dx + radius) % 8] }
       // The scalar search's order and tie rule.

@@ -56,79 +56,41 @@ public struct MotionDenoiser: Sendable {
     let usable = noise == .zero ? [] : neighbours.filter { $0.image.width == w && $0.image.height == h && $0.image.channels >= 3 }
     let temporal = pool.take(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
     let cp = center.data, tp = temporal.data
-    // Start from the centre alone.
-    for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
-    (tp + 3 * n).update(repeating: 1, count: n)
+    if usable.isEmpty {
+      // The centre alone, with weight 1.
+      for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
+      (tp + 3 * n).update(repeating: 1, count: n)
+    }
     let centreLevels = usable.isEmpty ? nil : centreLevels ?? BlockMotion.Levels(center, pool: pool)
-    for neighbour in usable {
+    for (k, neighbour) in usable.enumerated() {
       let motion = BlockMotion(
         from: centreLevels!, to: neighbour.levels ?? BlockMotion.Levels(neighbour.image, pool: pool),
         radiusPixels: searchRadiusPixels)
-      let aligned = pool.take(width: w, height: h, channels: 3), diff = pool.take(width: w, height: h, channels: 3)
-      let mean = pool.take(width: w, height: h, channels: 3), blur = pool.take(width: w, height: h, channels: 3)
-      // The neighbour moved onto the centre's grid, block by block, and its difference from the centre per
-      // channel (so a neighbour of another colour but the same brightness is not taken for the same).
-      Self.align(neighbour.image, by: motion, into: aligned, differenceFrom: center, into: diff)
-      BoxBlur.apply(diff, radius: 1, into: mean, scratch: blur)
       let decision = TemporalWeight(
         acceptSigmas: Self.acceptSigmas, rejectSigmas: Self.rejectSigmas, factor: (neighbour.isClean ? 1 : 2) / 9,
         shot: noise.shot, read: noise.read)
-      decision.accumulate(centre: center, aligned: aligned, mean: mean, into: temporal)
-    }
-    Parallel.forRanges(h, minChunk: 8) { y0, y1 in
-      for c in 0..<3 {
-        var i = y0 * w
-        while i + 8 <= y1 * w {
-          SIMDLoad.store8(SIMDLoad.load8(tp + c * n + i) / SIMDLoad.load8(tp + 3 * n + i), tp + c * n + i)
-          i += 8
-        }
-        while i < y1 * w {
-          tp[c * n + i] /= tp[3 * n + i]
-          i += 1
-        }
-      }
+      // The neighbour moved onto the centre's grid block by block, compared per channel (so a neighbour of
+      // another colour but the same brightness is not taken for the same), in one pass over the frame. The
+      // first neighbour starts from the centre alone and the last divides by the weight sum.
+      TemporalPass.run(
+        centre: center, neighbour: neighbour.image, motion: motion, decision: decision, into: temporal,
+        startFromCentre: k == 0, normalise: k == usable.count - 1)
     }
     spatial(temporal, center: center, noise: noise, into: out)
   }
 
-  /// `image` resampled onto the centre's grid into `aligned`: each block's pixels taken from their displaced
-  /// position (edges clamped), whole rows of a block copied at once where the source lies inside the frame;
-  /// and `centre − aligned` into `difference`, row by row while the row is in cache.
-  static func align(
-    _ image: PlanarImage, by motion: BlockMotion, into aligned: PlanarImage, differenceFrom centre: PlanarImage,
-    into difference: PlanarImage
-  ) {
-    let w = image.width, h = image.height, n = image.planeSize, b = BlockMotion.blockSizePixels
-    let src = image.data, dst = aligned.data, cp = centre.data, dp = difference.data
-    Parallel.forRanges(h, minChunk: 8) { y0, y1 in
-      for y in y0..<y1 {
-        for bx in 0..<motion.blocksX {
-          let v = motion.vectors[min(y / b, motion.blocksY - 1) * motion.blocksX + bx]
-          let x0 = bx * b, x1 = min(x0 + b, w), dx = Int(v.x)
-          let ys = min(max(y + Int(v.y), 0), h - 1)
-          if x0 + dx >= 0 && x1 + dx <= w {
-            for c in 0..<3 { (dst + c * n + y * w + x0).update(from: src + c * n + ys * w + x0 + dx, count: x1 - x0) }
-          } else {
-            for x in x0..<x1 {
-              let j = ys * w + min(max(x + dx, 0), w - 1)
-              for c in 0..<3 { dst[c * n + y * w + x] = src[c * n + j] }
-            }
-          }
-        }
-        for c in 0..<3 {
-          let row = c * n + y * w
-          var x = 0
-          while x + 8 <= w {
-            SIMDLoad.store8(SIMDLoad.load8(cp + row + x) - SIMDLoad.load8(dst + row + x), dp + row + x)
-            x += 8
-          }
-          while x < w {
-            dp[row + x] = cp[row + x] - dst[row + x]
-            x += 1
-          }
-        }
+  /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position
+  /// (edges clamped). The plain reference for `TemporalPass.alignRow`.
+  static func align(_ image: PlanarImage, by motion: BlockMotion) -> PlanarImage {
+    let w = image.width, h = image.height, out = PlanarImage(width: w, height: h)
+    for y in 0..<h {
+      for x in 0..<w {
+        let v = motion.vector(x: x, y: y)
+        let ys = min(max(y + Int(v.y), 0), h - 1), xs = min(max(x + Int(v.x), 0), w - 1)
+        for c in 0..<3 { out[c, y, x] = image[c, ys, xs] }
       }
     }
+    return out
   }
 
   /// The 5×5 cross-bilateral pass on the temporal average, then the strength and grain blends against `center`.
@@ -214,6 +176,8 @@ public struct MotionDenoiser: Sendable {
     let residual = (shotSum * level + readSum) / count
     let active = residual .> 1e-18
     let inv = 1 / (2 * rangeSigmas * rangeSigmas * residual.replacing(with: 1e-18, where: .!active))
+    // d²·inv·(1/16) as d²·(inv/16): scaling by a power of two is exact, so the product is the same.
+    let inv16 = inv * (1 / 16)
     var ar = V.zero, ag = V.zero, ab = V.zero, ws = V.zero
     var k = 0
     for dy in -2...2 {
@@ -222,7 +186,7 @@ public struct MotionDenoiser: Sendable {
         let j = row + dx
         let vr = SIMDLoad.load8(tp + j), vg = SIMDLoad.load8(tp + n + j), vb = SIMDLoad.load8(tp + 2 * n + j)
         let d = (vr + vg + vb) - centreSum
-        var u = 1 + d * d * inv * (1 / 16)
+        var u = 1 + d * d * inv16
         u *= u
         u *= u
         u *= u
@@ -235,14 +199,14 @@ public struct MotionDenoiser: Sendable {
         k += 1
       }
     }
-    let result = [
-      (ar / ws).replacing(with: r, where: .!active), (ag / ws).replacing(with: g, where: .!active),
-      (ab / ws).replacing(with: b, where: .!active),
-    ]
-    for c in 0..<3 {
+    // Three values, not an array literal (which allocated on every call).
+    func blend(_ result: V, _ c: Int) {
       let original = SIMDLoad.load8(cp + c * n + i)
-      let denoised = original + strength * (result[c] - original)
+      let denoised = original + strength * (result - original)
       SIMDLoad.store8(denoised + grain * (original - denoised), op + c * n + i)
     }
+    blend((ar / ws).replacing(with: r, where: .!active), 0)
+    blend((ag / ws).replacing(with: g, where: .!active), 1)
+    blend((ab / ws).replacing(with: b, where: .!active), 2)
   }
 }
