@@ -25,22 +25,31 @@ enum BlockSearch {
     else { return nil }
     let pa = a.plane(0), pb = b.plane(0)
     return withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: span * groups) { costs in
-      costs.initialize(repeating: .zero)
-      // Sample by sample, every candidate row's accumulators once: independent additions, not one long chain.
+      // Candidate rows three at a time, their accumulators in registers: each sample is loaded once per
+      // batch, and three (or six) independent additions hide the latency of one.
       let base = pb + (ay - radius) * w + ax - radius
-      var y = y0
-      while y <= yLast {
-        var x = x0
-        while x <= xLast {
-          let s = SIMD8(repeating: pa[y * w + x])
-          var p = base + y * w + x
-          for r in 0..<span {
-            for g in 0..<groups { costs[r * groups + g] += SIMDMath.abs(s - SIMDLoad.load8(p + 8 * g)) }
-            p += w
+      var r = 0
+      while r < span {
+        let rows = min(3, span - r), row = base + r * w
+        for g in 0..<groups {
+          var s0 = SIMD8<Float>.zero, s1 = SIMD8<Float>.zero, s2 = SIMD8<Float>.zero
+          var y = y0
+          while y <= yLast {
+            var x = x0
+            while x <= xLast {
+              let a = SIMD8(repeating: pa[y * w + x]), p = row + y * w + x + 8 * g
+              s0 += SIMDMath.abs(a - SIMDLoad.load8(p))
+              if rows > 1 { s1 += SIMDMath.abs(a - SIMDLoad.load8(p + w)) }
+              if rows > 2 { s2 += SIMDMath.abs(a - SIMDLoad.load8(p + 2 * w)) }
+              x += step
+            }
+            y += step
           }
-          x += step
+          costs[r * groups + g] = s0
+          if rows > 1 { costs[(r + 1) * groups + g] = s1 }
+          if rows > 2 { costs[(r + 2) * groups + g] = s2 }
         }
-        y += step
+        r += rows
       }
       func cost(_ dx: Int, _ dy: Int) -> Float { costs[(dy + radius) * groups + (dx + radius) / 8][(dx + radius) % 8] }
       // The scalar search's order and tie rule.
