@@ -7,8 +7,8 @@ import VectorMath
 /// expected standard deviations of pure noise on every channel, fading to 0 at `rejectSigmas` on any.
 /// `accumulate8` runs eight pixels with the same operations in the same order as the one-pixel
 /// `accumulate(at:)` (IEEE division and square root are exact per lane), so both give identical sums.
-/// (Swift's SIMD square root runs lane by lane; a vector Newton root with exact rounding, and deciding most
-/// pixels on squares without roots, were tried and were no faster on the 1080p test clip.)
+/// (Deciding most pixels on squares without roots was tried: on the noisy test clip most pixels lie in or
+/// near the fade, and the per-lane exact path made it slower.)
 /// (Deciding most pixels on squares, without the square roots, was tried: on the noisy test clip most pixels
 /// lie in or near the fade, and the per-lane exact path made it slower.)
 struct TemporalWeight {
@@ -88,6 +88,17 @@ struct TemporalWeight {
     p.tp[3 * n + i] = count
   }
 
+  /// √v per lane where v > 0 (as `Float.squareRoot()`, IEEE-exact); +0 where v ≤ 0, which, like the −0 or
+  /// NaN the scalar root gives there, is not above the decision's 1e-12. Swift's `SIMD8.squareRoot()` and a plain
+  /// lane loop keep one scalar root per lane behind C's errno branch for negative input; on `max(v, 0)`
+  /// LLVM sees no negative input and emits one vector square root.
+  @inline(__always)
+  static func squareRoot(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for l in 0..<8 { r[l] = max(v[l], 0).squareRoot() }
+    return r
+  }
+
   /// Pixels `i..<i+8`, lane by lane as `accumulate(at:)`.
   @inline(__always)
   func accumulate8(at i: Int, _ p: Planes, startFromCentre: Bool, normalise: Bool) {
@@ -96,7 +107,7 @@ struct TemporalWeight {
     var z = V.zero
     for c in 0..<3 {
       let centre = SIMDLoad.load8(p.cp + c * n + i), m = SIMDLoad.load8(p.mp + c * p.sm + i)
-      let sd = (factor * (shot[c] * centre.replacing(with: 0, where: centre .< 0) + read[c])).squareRoot()
+      let sd = Self.squareRoot(factor * (shot[c] * centre.replacing(with: 0, where: centre .< 0) + read[c]))
       let r = (SIMDMath.abs(m) / sd).replacing(
         with: V.zero.replacing(with: .infinity, where: m .!= 0), where: .!(sd .> 1e-12))
       z.replace(with: r, where: r .>= z)

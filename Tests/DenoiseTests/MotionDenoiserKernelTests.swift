@@ -86,6 +86,20 @@ final class MotionDenoiserKernelTests: XCTestCase {
     }
   }
 
+  func testVectorSquareRootIsTheScalarRoot() {
+    var rng = SeededNoise(seed: 13)
+    var values: [Float] = [0, -0.0, 1, 2, 0.25, 1e-30, 1e-24, 3e38, Float(1).nextUp, Float(4).nextDown, -1, -1e-20]
+    for _ in 0..<4000 { values.append(powf(10, rng.uniform() * 60 - 30)) }
+    while values.count % 8 != 0 { values.append(1) }
+    for i in Swift.stride(from: 0, to: values.count, by: 8) {
+      let v = SIMD8<Float>(values[i..<(i + 8)]), r = TemporalWeight.squareRoot(v)
+      for l in 0..<8 {
+        // Zero and below give +0 (the scalar root gives −0 for −0 and NaN below: neither exceeds 1e-12).
+        XCTAssertEqual(r[l].bitPattern, v[l] > 0 ? v[l].squareRoot().bitPattern : 0, "√\(v[l])")
+      }
+    }
+  }
+
   /// The one-pass neighbour accumulation against align, difference, BoxBlur and the plane decision.
   func testTemporalPassMatchesPlaneByPlaneChain() {
     for (w, h) in [(83, 61), (160, 96)] {
