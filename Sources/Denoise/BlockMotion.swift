@@ -25,14 +25,15 @@ public struct BlockMotion: Sendable {
   }
 
   /// What the search reads of one frame: its channel sum (R + G + B) and that at half resolution. Build it
-  /// once for a frame matched against several others.
+  /// once for a frame matched against several others (a stage keeps it with the frame).
   public struct Levels: @unchecked Sendable {
     let full: PlanarImage
     let half: PlanarImage
 
-    public init(_ image: PlanarImage) {
-      full = BlockMotion.channelSum(image)
-      half = BlockMotion.halve(full)
+    /// `pool` supplies the two planes (fresh 8 MB buffers cost page faults at 1080p).
+    public init(_ image: PlanarImage, pool: RecyclingPool? = nil) {
+      full = BlockMotion.channelSum(image, pool: pool)
+      half = BlockMotion.halve(full, pool: pool)
     }
   }
 
@@ -52,8 +53,12 @@ public struct BlockMotion: Sendable {
       Parallel.forRanges(blocksX * blocksY, minChunk: 4) { s, e in
         for i in s..<e {
           let x0 = (i % bx) * 2 * b2, y0 = (i / bx) * 2 * b2
-          let c = Self.search(ha, hb, x: x0 / 2, y: y0 / 2, size: b2, around: .zero, radius: coarse, step: 2)
-          let f = Self.search(a, b, x: x0, y: y0, size: 2 * b2, around: c &* 2, radius: 1, step: 2)
+          let c =
+            BlockSearch.interior(ha, hb, x: x0 / 2, y: y0 / 2, size: b2, around: .zero, radius: coarse, step: 2)
+            ?? Self.search(ha, hb, x: x0 / 2, y: y0 / 2, size: b2, around: .zero, radius: coarse, step: 2)
+          let f =
+            BlockSearch.interior(a, b, x: x0, y: y0, size: 2 * b2, around: c &* 2, radius: 1, step: 2)
+            ?? Self.search(a, b, x: x0, y: y0, size: 2 * b2, around: c &* 2, radius: 1, step: 2)
           buf[i] = f
         }
       }
@@ -61,7 +66,8 @@ public struct BlockMotion: Sendable {
     vectors = out
   }
 
-  /// The displacement near `around` (±radius) with the least SAD over the block, sampled every `step` pixels.
+  /// The displacement near `around` (±radius) with the least SAD over the block, sampled every `step` pixels
+  /// (edges clamped). The reference for ``BlockSearch``, which takes the blocks that need no clamping.
   static func search(
     _ a: PlanarImage, _ b: PlanarImage, x x0: Int, y y0: Int, size: Int, around: SIMD2<Int32>, radius: Int, step: Int
   ) -> SIMD2<Int32> {
@@ -88,11 +94,21 @@ public struct BlockMotion: Sendable {
   }
 
   /// R + G + B as one plane.
-  static func channelSum(_ img: PlanarImage) -> PlanarImage {
-    let out = PlanarImage(width: img.width, height: img.height, channels: 1)
+  static func channelSum(_ img: PlanarImage, pool: RecyclingPool? = nil) -> PlanarImage {
+    let out =
+      pool?.take(width: img.width, height: img.height) ?? PlanarImage(width: img.width, height: img.height, channels: 1)
     let n = img.planeSize, src = img.data, dst = out.data, k = min(img.channels, 3)
     Parallel.forRanges(n, minChunk: 16384) { s, e in
-      for i in s..<e {
+      var i = s
+      // Eight at a time where there are three channels, added in the scalar order (0 + R + G + B).
+      if k == 3 {
+        while i + 8 <= e {
+          let r = SIMDLoad.load8(src + i), g = SIMDLoad.load8(src + n + i), b = SIMDLoad.load8(src + 2 * n + i)
+          SIMDLoad.store8(((SIMD8<Float>.zero + r) + g) + b, dst + i)
+          i += 8
+        }
+      }
+      for i in i..<e {
         var v: Float = 0
         for c in 0..<k { v += src[c * n + i] }
         dst[i] = v
@@ -102,9 +118,9 @@ public struct BlockMotion: Sendable {
   }
 
   /// 2×2 box mean of a one-plane image (odd last row/column dropped; at least 1×1).
-  static func halve(_ img: PlanarImage) -> PlanarImage {
+  static func halve(_ img: PlanarImage, pool: RecyclingPool? = nil) -> PlanarImage {
     let w = max(1, img.width / 2), h = max(1, img.height / 2), sw = img.width, sh = img.height
-    let out = PlanarImage(width: w, height: h, channels: 1)
+    let out = pool?.take(width: w, height: h) ?? PlanarImage(width: w, height: h, channels: 1)
     let s = img.data, d = out.data
     Parallel.forRanges(h, minChunk: 8) { y0, y1 in
       for y in y0..<y1 {

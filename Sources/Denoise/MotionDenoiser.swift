@@ -29,87 +29,65 @@ public struct MotionDenoiser: Sendable {
   }
 
   /// A neighbour frame and whether it is already denoised (a previous output: its own noise is then not
-  /// counted in the expected difference).
+  /// counted in the expected difference), with its search levels where the caller keeps them per frame.
   public struct Neighbour {
     public var image: PlanarImage
     public var isClean: Bool
-    public init(image: PlanarImage, isClean: Bool) {
+    public var levels: BlockMotion.Levels?
+    public init(image: PlanarImage, isClean: Bool, levels: BlockMotion.Levels? = nil) {
       self.image = image
       self.isClean = isClean
+      self.levels = levels
     }
   }
 
   /// Denoises `center` ([3, H, W] linear) into `out` (same size; may not be `center`).
-  public func denoise(_ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage) {
+  /// - Parameters:
+  ///   - centreLevels: `center`'s ``BlockMotion/Levels`` if the caller has them (built here otherwise).
+  ///   - scratch: where the working images come from; a caller denoising a stream keeps one, so that 1080p
+  ///     frames do not allocate (and page-fault) a hundred megabytes each. Not shared between threads.
+  public func denoise(
+    _ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage,
+    centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
+  ) {
+    let pool = scratch ?? RecyclingPool()
     let w = center.width, h = center.height, n = center.planeSize
     // Without noise no difference is noise: nothing is averaged (and the spatial pass leaves every pixel).
     let usable = noise == .zero ? [] : neighbours.filter { $0.image.width == w && $0.image.height == h && $0.image.channels >= 3 }
-    let temporal = PlanarImage(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
+    let temporal = pool.take(width: w, height: h, channels: 4)  // 3 channels of the average, then the weight sum
     let cp = center.data, tp = temporal.data
-    // Start from the centre alone.
-    for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
-    (tp + 3 * n).update(repeating: 1, count: n)
-    let centreLevels = usable.isEmpty ? nil : BlockMotion.Levels(center)
-    for neighbour in usable {
-      let motion = BlockMotion(
-        from: centreLevels!, to: BlockMotion.Levels(neighbour.image), radiusPixels: searchRadiusPixels)
-      // Expected variance of a 3×3 mean of a channel's difference under pure noise, per unit of its variance.
-      let factor: Float = (neighbour.isClean ? 1 : 2) / 9
-      // The neighbour moved onto the centre's grid, block by block.
-      let aligned = Self.align(neighbour.image, by: motion), ap = aligned.data
-      // Per channel, so a neighbour of another colour but the same brightness is not taken for the same.
-      let diff = PlanarImage(width: w, height: h, channels: 3), dp = diff.data
-      Parallel.forRanges(3 * n, minChunk: 16384) { s, e in
-        for i in s..<e { dp[i] = cp[i] - ap[i] }
-      }
-      let mean = PlanarImage(width: w, height: h, channels: 3)
-      BoxBlur.apply(diff, radius: 1, into: mean)
-      let mp = mean.data
-      Parallel.forRanges(h, minChunk: 4) { y0, y1 in
-        for y in y0..<y1 {
-          for x in 0..<w {
-            let i = y * w + x
-            var z: Float = 0
-            for c in 0..<3 {
-              let sd = (factor * (noise.shot[c] * max(cp[c * n + i], 0) + noise.read[c])).squareRoot()
-              z = max(z, sd > 1e-12 ? abs(mp[c * n + i]) / sd : (mp[c * n + i] == 0 ? 0 : .infinity))
-            }
-            let weight = min(max((Self.rejectSigmas - z) / (Self.rejectSigmas - Self.acceptSigmas), 0), 1)
-            guard weight > 0, z.isFinite else { continue }
-            for c in 0..<3 { tp[c * n + i] += weight * ap[c * n + i] }
-            tp[3 * n + i] += weight
-          }
-        }
-      }
+    if usable.isEmpty {
+      // The centre alone, with weight 1.
+      for c in 0..<3 { (tp + c * n).update(from: cp + c * n, count: n) }
+      (tp + 3 * n).update(repeating: 1, count: n)
     }
-    for c in 0..<3 {
-      Parallel.forRanges(n, minChunk: 16384) { s, e in
-        for i in s..<e { tp[c * n + i] /= tp[3 * n + i] }
-      }
+    let centreLevels = usable.isEmpty ? nil : centreLevels ?? BlockMotion.Levels(center, pool: pool)
+    for (k, neighbour) in usable.enumerated() {
+      let motion = BlockMotion(
+        from: centreLevels!, to: neighbour.levels ?? BlockMotion.Levels(neighbour.image, pool: pool),
+        radiusPixels: searchRadiusPixels)
+      let decision = TemporalWeight(
+        acceptSigmas: Self.acceptSigmas, rejectSigmas: Self.rejectSigmas, factor: (neighbour.isClean ? 1 : 2) / 9,
+        shot: noise.shot, read: noise.read)
+      // The neighbour moved onto the centre's grid block by block, compared per channel (so a neighbour of
+      // another colour but the same brightness is not taken for the same), in one pass over the frame. The
+      // first neighbour starts from the centre alone and the last divides by the weight sum.
+      TemporalPass.run(
+        centre: center, neighbour: neighbour.image, motion: motion, decision: decision, into: temporal,
+        startFromCentre: k == 0, normalise: k == usable.count - 1)
     }
     spatial(temporal, center: center, noise: noise, into: out)
   }
 
-  /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position (edges
-  /// clamped), whole rows of a block copied at once where the source lies inside the frame.
+  /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position
+  /// (edges clamped). The plain reference for `TemporalPass.alignRow`.
   static func align(_ image: PlanarImage, by motion: BlockMotion) -> PlanarImage {
-    let w = image.width, h = image.height, n = image.planeSize, b = BlockMotion.blockSizePixels
-    let out = PlanarImage(width: w, height: h), src = image.data, dst = out.data
-    Parallel.forRanges(h, minChunk: 8) { y0, y1 in
-      for y in y0..<y1 {
-        for bx in 0..<motion.blocksX {
-          let v = motion.vectors[min(y / b, motion.blocksY - 1) * motion.blocksX + bx]
-          let x0 = bx * b, x1 = min(x0 + b, w), dx = Int(v.x)
-          let ys = min(max(y + Int(v.y), 0), h - 1)
-          if x0 + dx >= 0 && x1 + dx <= w {
-            for c in 0..<3 { (dst + c * n + y * w + x0).update(from: src + c * n + ys * w + x0 + dx, count: x1 - x0) }
-          } else {
-            for x in x0..<x1 {
-              let j = ys * w + min(max(x + dx, 0), w - 1)
-              for c in 0..<3 { dst[c * n + y * w + x] = src[c * n + j] }
-            }
-          }
-        }
+    let w = image.width, h = image.height, out = PlanarImage(width: w, height: h)
+    for y in 0..<h {
+      for x in 0..<w {
+        let v = motion.vector(x: x, y: y)
+        let ys = min(max(y + Int(v.y), 0), h - 1), xs = min(max(x + Int(v.x), 0), w - 1)
+        for c in 0..<3 { out[c, y, x] = image[c, ys, xs] }
       }
     }
     return out
@@ -198,6 +176,8 @@ public struct MotionDenoiser: Sendable {
     let residual = (shotSum * level + readSum) / count
     let active = residual .> 1e-18
     let inv = 1 / (2 * rangeSigmas * rangeSigmas * residual.replacing(with: 1e-18, where: .!active))
+    // d²·inv·(1/16) as d²·(inv/16): scaling by a power of two is exact, so the product is the same.
+    let inv16 = inv * (1 / 16)
     var ar = V.zero, ag = V.zero, ab = V.zero, ws = V.zero
     var k = 0
     for dy in -2...2 {
@@ -206,7 +186,7 @@ public struct MotionDenoiser: Sendable {
         let j = row + dx
         let vr = SIMDLoad.load8(tp + j), vg = SIMDLoad.load8(tp + n + j), vb = SIMDLoad.load8(tp + 2 * n + j)
         let d = (vr + vg + vb) - centreSum
-        var u = 1 + d * d * inv * (1 / 16)
+        var u = 1 + d * d * inv16
         u *= u
         u *= u
         u *= u
@@ -219,14 +199,14 @@ public struct MotionDenoiser: Sendable {
         k += 1
       }
     }
-    let result = [
-      (ar / ws).replacing(with: r, where: .!active), (ag / ws).replacing(with: g, where: .!active),
-      (ab / ws).replacing(with: b, where: .!active),
-    ]
-    for c in 0..<3 {
+    // Three values, not an array literal (which allocated on every call).
+    func blend(_ result: V, _ c: Int) {
       let original = SIMDLoad.load8(cp + c * n + i)
-      let denoised = original + strength * (result[c] - original)
+      let denoised = original + strength * (result - original)
       SIMDLoad.store8(denoised + grain * (original - denoised), op + c * n + i)
     }
+    blend((ar / ws).replacing(with: r, where: .!active), 0)
+    blend((ag / ws).replacing(with: g, where: .!active), 1)
+    blend((ab / ws).replacing(with: b, where: .!active), 2)
   }
 }

@@ -127,4 +127,32 @@ final class DenoiseStageTests: XCTestCase {
     for k in 0..<last[0].count { maxDiff = max(maxDiff, abs(last[0].data[k] - last[1].data[k])) }
     XCTAssertEqual(maxDiff, 0, "frame 3 depends on what a later stage did to frame 2")
   }
+
+  /// The stage recycles its buffers: an emitted image the caller still holds is never written again, and
+  /// whether callers hold or drop their frames changes no output.
+  func testRecycledBuffersNeverTouchHeldFramesNorChangeOutput() throws {
+    for causal in [false, true] {
+      var p = DenoiseParams()
+      p.enabled = true
+      p.causal = causal
+      let holding = DenoiseStage(params: p), dropping = DenoiseStage(params: p)
+      var held: [(image: PlanarImage, copy: PlanarImage)] = [], dropped: [PlanarImage] = []
+      for i in 0..<10 {
+        let input = frame(i, shift: i, sigma: 0.02, seed: UInt64(80 + i))
+        var second = input
+        second.image = input.image.copy()
+        for f in try holding.push(input) { held.append((f.image, f.image.copy())) }
+        for f in try dropping.push(second) { dropped.append(f.image.copy()) }
+      }
+      for f in try holding.flush() { held.append((f.image, f.image.copy())) }
+      for f in try dropping.flush() { dropped.append(f.image.copy()) }
+      XCTAssertEqual(held.count, 10)
+      XCTAssertEqual(Set(held.map { ObjectIdentifier($0.image) }).count, held.count, "causal \(causal)")
+      for (k, h) in held.enumerated() {
+        XCTAssertTrue(
+          (0..<h.image.count).allSatisfy { h.image.data[$0] == h.copy.data[$0] && h.copy.data[$0] == dropped[k].data[$0] },
+          "frame \(k), causal \(causal)")
+      }
+    }
+  }
 }

@@ -25,12 +25,21 @@ public final class DenoiseStage: Stage {
   private var framesInShot = 0
   /// Raw frames: up to `radius` already emitted (past neighbours), then the pending ones.
   private var window: [Frame] = []
+  /// The block search's levels of each window frame, built once when first needed (a frame is matched as
+  /// centre and as every pending frame's neighbour).
+  private var windowLevels: [BlockMotion.Levels?] = []
   private var pendingFrom = 0
   /// The previous output (causal mode).
   private var previousOutput: PlanarImage?
   /// The noise level function in use, and every shot's final estimate (for statistics).
   public private(set) var noise: NoiseLevelFunction?
   public private(set) var shotEstimates: [NoiseLevelFunction] = []
+  /// Reused buffers (fresh 25 MB images at 1080p cost page faults and zeroing): the denoiser's working
+  /// images, the frames' search levels, and the emitted images and causal copies (taken back once the rest
+  /// of the pipeline has let go of them).
+  private let scratch = RecyclingPool(capacity: 8)
+  private let levelPool = RecyclingPool(capacity: 12)
+  private let outputs = RecyclingPool(capacity: 8)
 
   public init(params: DenoiseParams) {
     self.params = params
@@ -53,6 +62,7 @@ public final class DenoiseStage: Stage {
       return out
     }
     window.append(frame)
+    windowLevels.append(nil)
     while pendingFrom < window.count && window.count - 1 - pendingFrom >= lookAheadFrames {
       out.append(emitWindowed(at: pendingFrom))
       pendingFrom += 1
@@ -89,16 +99,28 @@ public final class DenoiseStage: Stage {
     previousOutput = nil
   }
 
+  /// A copy of `image` in a recycled buffer.
+  private func copy(_ image: PlanarImage) -> PlanarImage {
+    let c = outputs.take(width: image.width, height: image.height, channels: image.channels)
+    c.assign(from: image)
+    return c
+  }
+
   private func emitCausal(_ frame: Frame) -> Frame {
     guard let noise else {
-      previousOutput = frame.image.copy()
+      previousOutput = copy(frame.image)
       return frame
     }
-    let out = PlanarImage(width: frame.width, height: frame.height)
-    let neighbours = previousOutput.map { [MotionDenoiser.Neighbour(image: $0, isClean: true)] } ?? []
-    denoiser.denoise(frame.image, neighbours: neighbours, noise: noise, into: out)
+    let out = outputs.take(width: frame.width, height: frame.height, channels: 3)
+    let neighbours =
+      previousOutput.map {
+        [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: BlockMotion.Levels($0, pool: levelPool))]
+      } ?? []
+    denoiser.denoise(
+      frame.image, neighbours: neighbours, noise: noise, into: out,
+      centreLevels: neighbours.isEmpty ? nil : BlockMotion.Levels(frame.image, pool: levelPool), scratch: scratch)
     // Later stages work on the emitted image in place; the next frame needs this stage's own output.
-    previousOutput = out.copy()
+    previousOutput = copy(out)
     var f = frame
     f.image = out
     return f
@@ -108,15 +130,27 @@ public final class DenoiseStage: Stage {
     var f = window[index]
     guard let noise else {
       // Later stages work on the emitted image in place, and the raw frame stays here as a past neighbour.
-      if params.radiusFrames > 0 { f.image = f.image.copy() }
+      if params.radiusFrames > 0 { f.image = copy(f.image) }
       return f
     }
     let lo = max(0, index - params.radiusFrames), hi = min(window.count - 1, index + params.radiusFrames)
-    let neighbours = (lo...hi).filter { $0 != index }.map { MotionDenoiser.Neighbour(image: window[$0].image, isClean: false) }
-    let out = PlanarImage(width: f.width, height: f.height)
-    denoiser.denoise(f.image, neighbours: neighbours, noise: noise, into: out)
+    let neighbours = (lo...hi).filter { $0 != index }.map {
+      MotionDenoiser.Neighbour(image: window[$0].image, isClean: false, levels: levels(at: $0))
+    }
+    let out = outputs.take(width: f.width, height: f.height, channels: 3)
+    denoiser.denoise(
+      f.image, neighbours: neighbours, noise: noise, into: out,
+      centreLevels: neighbours.isEmpty ? nil : levels(at: index), scratch: scratch)
     f.image = out
     return f
+  }
+
+  /// Window frame `index`'s search levels, built on first use.
+  private func levels(at index: Int) -> BlockMotion.Levels {
+    if let l = windowLevels[index] { return l }
+    let l = BlockMotion.Levels(window[index].image, pool: levelPool)
+    windowLevels[index] = l
+    return l
   }
 
   /// Keeps only the past frames a pending frame can still reach.
@@ -124,6 +158,7 @@ public final class DenoiseStage: Stage {
     let keepFrom = max(0, pendingFrom - params.radiusFrames)
     if keepFrom > 0 {
       window.removeFirst(keepFrom)
+      windowLevels.removeFirst(keepFrom)
       pendingFrom -= keepFrom
     }
   }
@@ -135,6 +170,7 @@ public final class DenoiseStage: Stage {
       pendingFrom += 1
     }
     window.removeAll()
+    windowLevels.removeAll()
     pendingFrom = 0
     return out
   }
