@@ -84,7 +84,8 @@ public final class NoiseEstimator {
         if samples[c][bin].count > Self.maxSamplesPerBin { samples[c][bin].removeFirst(Self.maxSamplesPerBin / 4) }
       }
     }
-    previous = image.copy()
+    // The private copy is overwritten in place once it exists (a fresh 1080p frame costs page faults and zeroing).
+    if let p = previous, p.hasSameShape(as: image) { p.assign(from: image) } else { previous = image.copy() }
     previousGuide = guide
     framesMeasured += 1
   }
