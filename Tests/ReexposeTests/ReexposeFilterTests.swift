@@ -103,17 +103,23 @@ final class ReexposeFilterTests: XCTestCase {
     XCTAssertEqual(filter.contentLight.maxCLL, 203, accuracy: 2)
   }
 
-  func testFastExpandsClippedWhiteTowardPeak() throws {
+  func testFastKeepsAnEvidenceFreeWhiteFrameAndTheKneeStyleExpandsIt() throws {
     let filter = try ReexposeFilter(preset: "fast")
     let out = try run(filter, frames: 1)
     XCTAssertEqual(out.count, 1)
-    let white = try ReexposeFilter(preset: "fast")
-    let f = makeFrame(y: 235, pts: 0)
-    defer { free(f) }
-    try white.send(UnsafePointer(f))
-    try white.send(nil)
-    while case .frame = try white.receive() {}
-    XCTAssertGreaterThan(white.contentLight.maxCLL, 900, "clipped white expands toward the 1000 cd/m² peak")
+    func maxCLL(_ overrides: [String]) throws -> Double {
+      let white = try ReexposeFilter(preset: "fast", overrides: overrides)
+      let f = makeFrame(y: 235, pts: 0)
+      defer { free(f) }
+      try white.send(UnsafePointer(f))
+      try white.send(nil)
+      while case .frame = try white.receive() {}
+      return white.contentLight.maxCLL
+    }
+    // A frame that is clipped white everywhere shows nothing about how bright it was: `recover` keeps it at
+    // reference white; the knee style drives clipped white to the 1000 cd/m² peak.
+    XCTAssertEqual(try maxCLL([]), 203, accuracy: 2)
+    XCTAssertGreaterThan(try maxCLL(["expansion.style=knee"]), 900)
   }
 
   func testPlanarRoundTrip() throws {
