@@ -21,11 +21,15 @@ public struct MotionDenoiser: Sendable {
   public var searchRadiusPixels: Int
   public var strength: Float
   public var keepGrain: Float
+  /// Half-width of the spatial window: 2 (5×5, 25 taps), 1 (3×3, 9 taps: about a third of the pass's cost,
+  /// for the causal mode's budget) or 0 (no spatial pass: the temporal average only).
+  public var spatialRadiusPixels: Int
 
-  public init(searchRadiusPixels: Int = 8, strength: Float = 1, keepGrain: Float = 0) {
+  public init(searchRadiusPixels: Int = 8, strength: Float = 1, keepGrain: Float = 0, spatialRadiusPixels: Int = 2) {
     self.searchRadiusPixels = searchRadiusPixels
     self.strength = strength
     self.keepGrain = keepGrain
+    self.spatialRadiusPixels = min(max(spatialRadiusPixels, 0), 2)
   }
 
   /// A neighbour frame and whether it is already denoised (a previous output: its own noise is then not
@@ -93,13 +97,15 @@ public struct MotionDenoiser: Sendable {
     return out
   }
 
-  /// The 5×5 cross-bilateral pass on the temporal average, then the strength and grain blends against `center`.
+  /// The (2r+1)² cross-bilateral pass (r = `spatialRadiusPixels`) on the temporal average, then the strength
+  /// and grain blends against `center`.
   func spatial(_ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage) {
     let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data
-    var spatialWeights = [Float](repeating: 0, count: 25)
-    for dy in -2...2 {
-      for dx in -2...2 {
-        spatialWeights[(dy + 2) * 5 + dx + 2] = expf(-Float(dx * dx + dy * dy) / (2 * Self.spatialSigmaPixels * Self.spatialSigmaPixels))
+    let r = spatialRadiusPixels, side = 2 * r + 1
+    var spatialWeights = [Float](repeating: 0, count: side * side)
+    for dy in -r...r {
+      for dx in -r...r {
+        spatialWeights[(dy + r) * side + dx + r] = expf(-Float(dx * dx + dy * dy) / (2 * Self.spatialSigmaPixels * Self.spatialSigmaPixels))
       }
     }
     let sw = spatialWeights, strength = strength, grain = keepGrain
@@ -110,10 +116,22 @@ public struct MotionDenoiser: Sendable {
         var x = 0
         if y >= 2 && y < h - 2 {
           x = 2
+          // The radius as a literal at each call, so the inlined tap loops are unrolled for it.
           while x + 8 <= w - 2 {
-            Self.spatial8(
-              tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-              grain: grain)
+            switch r {
+            case 2:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, radius: 2)
+            case 1:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, radius: 1)
+            default:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, radius: 0)
+            }
             x += 8
           }
         }
@@ -127,13 +145,13 @@ public struct MotionDenoiser: Sendable {
             let inv = 1 / (2 * Self.rangeSigmas * Self.rangeSigmas * residual)
             let centreSum = result.sum()
             var acc = SIMD3<Float>.zero, wsum: Float = 0
-            for dy in -2...2 {
+            for dy in -r...r {
               let yy = min(max(y + dy, 0), h - 1)
-              for dx in -2...2 {
+              for dx in -r...r {
                 let j = yy * w + min(max(x + dx, 0), w - 1)
                 let v = SIMD3<Float>(tp[j], tp[n + j], tp[2 * n + j])
                 let d = v.sum() - centreSum
-                let wt = sw[(dy + 2) * 5 + dx + 2] * Self.fastExpNegative(d * d * inv)
+                let wt = sw[(dy + r) * side + dx + r] * Self.fastExpNegative(d * d * inv)
                 acc += wt * v
                 wsum += wt
               }
@@ -162,11 +180,12 @@ public struct MotionDenoiser: Sendable {
     return 1 / u
   }
 
-  /// The spatial pass for the eight interior pixels from index `i` (as the scalar loop, lane by lane).
+  /// The spatial pass for the eight interior pixels from index `i` (as the scalar loop, lane by lane), with
+  /// a (2·radius+1)² window, radius ≤ 2.
   @inline(__always)
   static func spatial8(
     _ tp: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ op: UnsafeMutablePointer<Float>,
-    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float
+    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float, radius: Int
   ) {
     typealias V = SIMD8<Float>
     let r = SIMDLoad.load8(tp + i), g = SIMDLoad.load8(tp + n + i), b = SIMDLoad.load8(tp + 2 * n + i)
@@ -180,9 +199,9 @@ public struct MotionDenoiser: Sendable {
     let inv16 = inv * (1 / 16)
     var ar = V.zero, ag = V.zero, ab = V.zero, ws = V.zero
     var k = 0
-    for dy in -2...2 {
+    for dy in -radius...radius {
       let row = i + dy * w
-      for dx in -2...2 {
+      for dx in -radius...radius {
         let j = row + dx
         let vr = SIMDLoad.load8(tp + j), vg = SIMDLoad.load8(tp + n + j), vb = SIMDLoad.load8(tp + 2 * n + j)
         let d = (vr + vg + vb) - centreSum

@@ -45,7 +45,8 @@ public final class DenoiseStage: Stage {
     self.params = params
     lookAheadFrames = params.causal ? 0 : params.radiusFrames
     denoiser = MotionDenoiser(
-      searchRadiusPixels: params.searchRadiusPixels, strength: params.strength, keepGrain: params.keepGrain)
+      searchRadiusPixels: params.searchRadiusPixels, strength: params.strength, keepGrain: params.keepGrain,
+      spatialRadiusPixels: params.spatialRadiusPixels)
     if params.noiseSigmaLinear > 0 { noise = NoiseLevelFunction(sigma: params.noiseSigmaLinear) }
   }
 
