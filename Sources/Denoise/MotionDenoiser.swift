@@ -116,21 +116,21 @@ public struct MotionDenoiser: Sendable {
         var x = 0
         if y >= 2 && y < h - 2 {
           x = 2
-          // The radius as a literal at each call, so the inlined tap loops are unrolled for it.
+          // The radius as a type, so each specialisation's tap loops are unrolled for it.
           while x + 8 <= w - 2 {
             switch r {
             case 2:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, radius: 2)
+                grain: grain, window: Window5.self)
             case 1:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, radius: 1)
+                grain: grain, window: Window3.self)
             default:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, radius: 0)
+                grain: grain, window: Window1.self)
             }
             x += 8
           }
@@ -181,12 +181,14 @@ public struct MotionDenoiser: Sendable {
   }
 
   /// The spatial pass for the eight interior pixels from index `i` (as the scalar loop, lane by lane), with
-  /// a (2·radius+1)² window, radius ≤ 2.
+  /// a (2·radius+1)² window.
   @inline(__always)
-  static func spatial8(
+  static func spatial8<Window: SpatialWindow>(
     _ tp: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ op: UnsafeMutablePointer<Float>,
-    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float, radius: Int
+    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float,
+    window: Window.Type
   ) {
+    let radius = Window.radius
     typealias V = SIMD8<Float>
     let r = SIMDLoad.load8(tp + i), g = SIMDLoad.load8(tp + n + i), b = SIMDLoad.load8(tp + 2 * n + i)
     let count = SIMDLoad.load8(tp + 3 * n + i)
@@ -229,3 +231,10 @@ public struct MotionDenoiser: Sendable {
     blend((ab / ws).replacing(with: b, where: .!active), 2)
   }
 }
+
+/// The spatial window's half-width as a type (``MotionDenoiser/spatial8(_:_:_:i:w:n:sw:shotSum:readSum:strength:grain:window:)``
+/// is specialised per window, so its tap loops are unrolled as they were with a literal radius).
+protocol SpatialWindow { static var radius: Int { get } }
+enum Window5: SpatialWindow { static var radius: Int { 2 } }
+enum Window3: SpatialWindow { static var radius: Int { 1 } }
+enum Window1: SpatialWindow { static var radius: Int { 0 } }
