@@ -29,6 +29,8 @@ public struct BlockMotion: Sendable {
   public struct Levels: @unchecked Sendable {
     let full: PlanarImage
     let half: PlanarImage
+    /// The frame's ``BlockMotion/channelSum(_:pool:)`` (also what ``NoiseEstimator`` builds its guide from).
+    public var channelSum: PlanarImage { full }
 
     /// `pool` supplies the two planes (fresh 8 MB buffers cost page faults at 1080p).
     public init(_ image: PlanarImage, pool: RecyclingPool? = nil) {

@@ -38,6 +38,10 @@ public final class NoiseEstimator {
   private var previousGuide: PlanarImage?
   /// Frames measured since the last reset.
   public private(set) var framesMeasured = 0
+  /// The guide's planes and the box blur's scratch, reused across frames (fresh 8 MB planes at 1080p cost
+  /// page faults and zeroing on every measured frame). Holds at most the current and the previous guide, the
+  /// channel sum and the scratch.
+  private let pool = RecyclingPool(capacity: 4)
 
   public init() {
     samples = Array(repeating: Array(repeating: [], count: Self.binCount), count: 3)
@@ -52,12 +56,16 @@ public final class NoiseEstimator {
   }
 
   /// Measures `image` ([3, H, W] linear), against the previously added frame when it has the same size.
-  public func add(_ image: PlanarImage) {
+  /// - Parameter channelSum: `image`'s ``BlockMotion/channelSum(_:pool:)`` if the caller has it (the denoise
+  ///   stage builds it for the block search anyway); computed here otherwise.
+  public func add(_ image: PlanarImage, channelSum: PlanarImage? = nil) {
     let b = Self.blockSizePixels
     let w = image.width, h = image.height
     guard image.channels >= 3, w >= b + 2, h >= b + 2 else { return }
     let prev = previous.flatMap { $0.width == w && $0.height == h ? $0 : nil }
-    let guide = Self.guide(image)
+    // The previous guide is held while this one is taken, so the pool hands out another plane.
+    let sum = channelSum.flatMap { $0.width == w && $0.height == h && $0.channels == 1 ? $0 : nil }
+    let guide = Self.guide(image, channelSum: sum, pool: pool)
     let prevGuide = prev == nil ? nil : previousGuide
     let cols = (w - 2) / b, rows = (h - 2) / b
     let stride = max(1, Int((Double(cols * rows) / Double(Self.maxBlocksPerFrame)).squareRoot().rounded(.up)))
@@ -184,10 +192,13 @@ public final class NoiseEstimator {
   }
 
   /// The 3×3 box mean of the channel sum: displacements are ranked on it so noise does not steer the choice.
-  static func guide(_ image: PlanarImage) -> PlanarImage {
-    let sum = BlockMotion.channelSum(image)
-    let out = PlanarImage(width: image.width, height: image.height, channels: 1)
-    BoxBlur.apply(sum, radius: 1, into: out)
+  /// `channelSum` is `image`'s when the caller has it; `pool` supplies the planes.
+  static func guide(_ image: PlanarImage, channelSum: PlanarImage? = nil, pool: RecyclingPool? = nil) -> PlanarImage {
+    let sum = channelSum ?? BlockMotion.channelSum(image, pool: pool)
+    let w = image.width, h = image.height
+    let out = pool?.take(width: w, height: h) ?? PlanarImage(width: w, height: h, channels: 1)
+    let scratch = pool?.take(width: w, height: h) ?? PlanarImage(width: w, height: h, channels: 1)
+    BoxBlur.apply(sum, radius: 1, into: out, scratch: scratch)
     return out
   }
 

@@ -57,13 +57,25 @@ public final class DenoiseStage: Stage {
       out = drainWindow()
       endShot()
     }
-    measure(frame.image)
     if params.causal {
-      out.append(emitCausal(frame))
+      // The frame's search levels, built at most once: the block search's centre and the noise estimate's
+      // channel sum.
+      var levels: BlockMotion.Levels?
+      let frameLevels = {
+        if let levels { return levels }
+        let l = BlockMotion.Levels(frame.image, pool: self.levelPool)
+        levels = l
+        return l
+      }
+      measure(frame.image, levels: frameLevels)
+      out.append(emitCausal(frame, levels: frameLevels))
       return out
     }
     window.append(frame)
     windowLevels.append(nil)
+    let index = window.count - 1
+    // With neighbours every window frame's levels are built anyway; without, the estimate sums the channels.
+    measure(frame.image, levels: params.radiusFrames > 0 ? { self.levels(at: index) } : nil)
     while pendingFrom < window.count && window.count - 1 - pendingFrom >= lookAheadFrames {
       out.append(emitWindowed(at: pendingFrom))
       pendingFrom += 1
@@ -80,11 +92,12 @@ public final class DenoiseStage: Stage {
 
   // MARK: - Private
 
-  private func measure(_ image: PlanarImage) {
+  /// `levels` gives the frame's search levels when the stage keeps them (their channel sum is shared).
+  private func measure(_ image: PlanarImage, levels: (() -> BlockMotion.Levels)?) {
     defer { framesInShot += 1 }
     guard params.noiseSigmaLinear == 0 else { return }
     if framesInShot < Self.framesPerShot || framesInShot % Self.measureEveryFrames == 0 {
-      estimator.add(image)
+      estimator.add(image, channelSum: levels?().channelSum)
       // One frame gives only the spatial measure, which texture inflates: wait for a second.
       if estimator.framesMeasured >= 2, let estimate = estimator.estimate() { noise = estimate }
     }
@@ -107,7 +120,7 @@ public final class DenoiseStage: Stage {
     return c
   }
 
-  private func emitCausal(_ frame: Frame) -> Frame {
+  private func emitCausal(_ frame: Frame, levels: () -> BlockMotion.Levels) -> Frame {
     guard let noise else {
       previousOutput = copy(frame.image)
       return frame
@@ -119,7 +132,7 @@ public final class DenoiseStage: Stage {
       } ?? []
     denoiser.denoise(
       frame.image, neighbours: neighbours, noise: noise, into: out,
-      centreLevels: neighbours.isEmpty ? nil : BlockMotion.Levels(frame.image, pool: levelPool), scratch: scratch)
+      centreLevels: neighbours.isEmpty ? nil : levels(), scratch: scratch)
     // Later stages work on the emitted image in place; the next frame needs this stage's own output.
     previousOutput = copy(out)
     var f = frame
