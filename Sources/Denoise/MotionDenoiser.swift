@@ -47,13 +47,16 @@ public struct MotionDenoiser: Sendable {
 
   /// Denoises `center` ([3, H, W] linear) into `out` (same size; may not be `center`).
   /// - Parameters:
+  ///   - copy: a second image (same size) that receives the same result, written in the same pass (the causal
+  ///     stage keeps its own copy of each output; a separate copy afterwards rereads 25 MB at 1080p).
   ///   - centreLevels: `center`'s ``BlockMotion/Levels`` if the caller has them (built here otherwise).
   ///   - scratch: where the working images come from; a caller denoising a stream keeps one, so that 1080p
   ///     frames do not allocate (and page-fault) a hundred megabytes each. Not shared between threads.
   public func denoise(
     _ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage,
-    centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
+    alsoInto copy: PlanarImage? = nil, centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
   ) {
+    if let copy { precondition(copy.hasSameShape(as: out) && copy !== out, "the copy needs its own image of out's shape") }
     let pool = scratch ?? RecyclingPool()
     let w = center.width, h = center.height, n = center.planeSize
     // Without noise no difference is noise: nothing is averaged (and the spatial pass leaves every pixel).
@@ -80,7 +83,7 @@ public struct MotionDenoiser: Sendable {
         centre: center, neighbour: neighbour.image, motion: motion, decision: decision, into: temporal,
         startFromCentre: k == 0, normalise: k == usable.count - 1)
     }
-    spatial(temporal, center: center, noise: noise, into: out)
+    spatial(temporal, center: center, noise: noise, into: out, alsoInto: copy)
   }
 
   /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position
@@ -99,8 +102,10 @@ public struct MotionDenoiser: Sendable {
 
   /// The (2r+1)² cross-bilateral pass (r = `spatialRadiusPixels`) on the temporal average, then the strength
   /// and grain blends against `center`.
-  func spatial(_ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage) {
-    let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data
+  func spatial(
+    _ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage, alsoInto copy: PlanarImage? = nil
+  ) {
+    let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data, op2 = copy?.data
     let r = spatialRadiusPixels, side = 2 * r + 1
     var spatialWeights = [Float](repeating: 0, count: side * side)
     for dy in -r...r {
@@ -122,15 +127,15 @@ public struct MotionDenoiser: Sendable {
             case 2:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, window: Window5.self)
+                grain: grain, copy: op2, window: Window5.self)
             case 1:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, window: Window3.self)
+                grain: grain, copy: op2, window: Window3.self)
             default:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, window: Window1.self)
+                grain: grain, copy: op2, window: Window1.self)
             }
             x += 8
           }
@@ -162,6 +167,7 @@ public struct MotionDenoiser: Sendable {
             let original = cp[c * n + i]
             let denoised = original + strength * (result[c] - original)
             op[c * n + i] = denoised + grain * (original - denoised)
+            if let op2 { op2[c * n + i] = op[c * n + i] }
           }
         }
       }
@@ -186,7 +192,7 @@ public struct MotionDenoiser: Sendable {
   static func spatial8<Window: SpatialWindow>(
     _ tp: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ op: UnsafeMutablePointer<Float>,
     i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float,
-    window: Window.Type
+    copy op2: UnsafeMutablePointer<Float>?, window: Window.Type
   ) {
     let radius = Window.radius
     typealias V = SIMD8<Float>
@@ -224,7 +230,9 @@ public struct MotionDenoiser: Sendable {
     func blend(_ result: V, _ c: Int) {
       let original = SIMDLoad.load8(cp + c * n + i)
       let denoised = original + strength * (result - original)
-      SIMDLoad.store8(denoised + grain * (original - denoised), op + c * n + i)
+      let value = denoised + grain * (original - denoised)
+      SIMDLoad.store8(value, op + c * n + i)
+      if let op2 { SIMDLoad.store8(value, op2 + c * n + i) }
     }
     blend((ar / ws).replacing(with: r, where: .!active), 0)
     blend((ag / ws).replacing(with: g, where: .!active), 1)

@@ -130,11 +130,13 @@ public final class DenoiseStage: Stage {
       previousOutput.map {
         [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: BlockMotion.Levels($0, pool: levelPool))]
       } ?? []
+    // Later stages work on the emitted image in place; the next frame needs this stage's own output, written
+    // in the same pass (the previous one is still held, so the pool hands out another buffer).
+    let kept = outputs.take(width: frame.width, height: frame.height, channels: 3)
     denoiser.denoise(
-      frame.image, neighbours: neighbours, noise: noise, into: out,
+      frame.image, neighbours: neighbours, noise: noise, into: out, alsoInto: kept,
       centreLevels: neighbours.isEmpty ? nil : levels(), scratch: scratch)
-    // Later stages work on the emitted image in place; the next frame needs this stage's own output.
-    previousOutput = copy(out)
+    previousOutput = kept
     var f = frame
     f.image = out
     return f
