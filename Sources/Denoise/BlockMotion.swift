@@ -37,6 +37,12 @@ public struct BlockMotion: Sendable {
       full = BlockMotion.channelSum(image, pool: pool)
       half = BlockMotion.halve(full, pool: pool)
     }
+
+    /// The levels of a frame whose ``BlockMotion/channelSum(_:pool:)`` is already made (taken over, not copied).
+    public init(channelSum: PlanarImage, pool: RecyclingPool? = nil) {
+      full = channelSum
+      half = BlockMotion.halve(full, pool: pool)
+    }
   }
 
   /// Motion from `from` to `to` (same size, ≥ 1 channel; the first three are summed).

@@ -49,13 +49,17 @@ public struct MotionDenoiser: Sendable {
   /// - Parameters:
   ///   - copy: a second image (same size) that receives the same result, written in the same pass (the causal
   ///     stage keeps its own copy of each output; a separate copy afterwards rereads 25 MB at 1080p).
+  ///   - sum: a one-plane image that receives the result's ``BlockMotion/channelSum(_:pool:)`` (added in its
+  ///     order), for the next frame's block search, without another pass over the result.
   ///   - centreLevels: `center`'s ``BlockMotion/Levels`` if the caller has them (built here otherwise).
   ///   - scratch: where the working images come from; a caller denoising a stream keeps one, so that 1080p
   ///     frames do not allocate (and page-fault) a hundred megabytes each. Not shared between threads.
   public func denoise(
     _ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage,
-    alsoInto copy: PlanarImage? = nil, centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
+    alsoInto copy: PlanarImage? = nil, channelSumInto sum: PlanarImage? = nil, centreLevels: BlockMotion.Levels? = nil,
+    scratch: RecyclingPool? = nil
   ) {
+    if let sum { precondition(sum.width == out.width && sum.height == out.height && sum.channels == 1, "sum plane size") }
     if let copy { precondition(copy.hasSameShape(as: out) && copy !== out, "the copy needs its own image of out's shape") }
     let pool = scratch ?? RecyclingPool()
     let w = center.width, h = center.height, n = center.planeSize
@@ -83,7 +87,7 @@ public struct MotionDenoiser: Sendable {
         centre: center, neighbour: neighbour.image, motion: motion, decision: decision, into: temporal,
         startFromCentre: k == 0, normalise: k == usable.count - 1)
     }
-    spatial(temporal, center: center, noise: noise, into: out, alsoInto: copy)
+    spatial(temporal, center: center, noise: noise, into: out, alsoInto: copy, channelSumInto: sum)
   }
 
   /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position
@@ -103,9 +107,11 @@ public struct MotionDenoiser: Sendable {
   /// The (2r+1)² cross-bilateral pass (r = `spatialRadiusPixels`) on the temporal average, then the strength
   /// and grain blends against `center`.
   func spatial(
-    _ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage, alsoInto copy: PlanarImage? = nil
+    _ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage, alsoInto copy: PlanarImage? = nil,
+    channelSumInto sum: PlanarImage? = nil
   ) {
     let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data, op2 = copy?.data
+    let sp = sum?.data
     let r = spatialRadiusPixels, side = 2 * r + 1
     var spatialWeights = [Float](repeating: 0, count: side * side)
     for dy in -r...r {
@@ -127,15 +133,15 @@ public struct MotionDenoiser: Sendable {
             case 2:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, copy: op2, window: Window5.self)
+                grain: grain, copy: op2, sum: sp, window: Window5.self)
             case 1:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, copy: op2, window: Window3.self)
+                grain: grain, copy: op2, sum: sp, window: Window3.self)
             default:
               Self.spatial8(
                 tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-                grain: grain, copy: op2, window: Window1.self)
+                grain: grain, copy: op2, sum: sp, window: Window1.self)
             }
             x += 8
           }
@@ -169,6 +175,7 @@ public struct MotionDenoiser: Sendable {
             op[c * n + i] = denoised + grain * (original - denoised)
             if let op2 { op2[c * n + i] = op[c * n + i] }
           }
+          if let sp { sp[i] = ((0 + op[i]) + op[n + i]) + op[2 * n + i] }
         }
       }
     }
@@ -192,7 +199,7 @@ public struct MotionDenoiser: Sendable {
   static func spatial8<Window: SpatialWindow>(
     _ tp: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ op: UnsafeMutablePointer<Float>,
     i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float,
-    copy op2: UnsafeMutablePointer<Float>?, window: Window.Type
+    copy op2: UnsafeMutablePointer<Float>?, sum sp: UnsafeMutablePointer<Float>?, window: Window.Type
   ) {
     let radius = Window.radius
     typealias V = SIMD8<Float>
@@ -227,16 +234,18 @@ public struct MotionDenoiser: Sendable {
       }
     }
     // Three values, not an array literal (which allocated on every call).
-    func blend(_ result: V, _ c: Int) {
+    func blend(_ result: V, _ c: Int) -> V {
       let original = SIMDLoad.load8(cp + c * n + i)
       let denoised = original + strength * (result - original)
       let value = denoised + grain * (original - denoised)
       SIMDLoad.store8(value, op + c * n + i)
       if let op2 { SIMDLoad.store8(value, op2 + c * n + i) }
+      return value
     }
-    blend((ar / ws).replacing(with: r, where: .!active), 0)
-    blend((ag / ws).replacing(with: g, where: .!active), 1)
-    blend((ab / ws).replacing(with: b, where: .!active), 2)
+    let o0 = blend((ar / ws).replacing(with: r, where: .!active), 0)
+    let o1 = blend((ag / ws).replacing(with: g, where: .!active), 1)
+    let o2 = blend((ab / ws).replacing(with: b, where: .!active), 2)
+    if let sp { SIMDLoad.store8(((V.zero + o0) + o1) + o2, sp + i) }
   }
 }
 

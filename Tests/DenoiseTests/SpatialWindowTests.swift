@@ -3,7 +3,8 @@ import Imaging
 import TestSupport
 import XCTest
 
-/// The spatial pass's window sizes against a plain per-pixel reference, the copy written in the same pass, and
+/// The spatial pass's window sizes against a plain per-pixel reference, the copy and channel sum written in the
+/// same pass, and
 /// the noise estimate fed the stage's channel sum.
 final class SpatialWindowTests: XCTestCase {
   func noisy(_ w: Int, _ h: Int, seed: UInt64) -> PlanarImage {
@@ -56,7 +57,12 @@ final class SpatialWindowTests: XCTestCase {
     for i in 0..<(w * h) { t.data[3 * w * h + i] = 1 + Float(i % 3) }
     for radius in 0...2 {
       let out = PlanarImage(width: w, height: h), copy = PlanarImage(width: w, height: h)
-      MotionDenoiser(spatialRadiusPixels: radius).spatial(t, center: centre, noise: noise, into: out, alsoInto: copy)
+      let sum = PlanarImage(width: w, height: h, channels: 1)
+      MotionDenoiser(spatialRadiusPixels: radius).spatial(
+        t, center: centre, noise: noise, into: out, alsoInto: copy, channelSumInto: sum)
+      let plainSum = BlockMotion.channelSum(out)
+      XCTAssertEqual(Array(UnsafeBufferPointer(start: sum.data, count: sum.count)),
+                     Array(UnsafeBufferPointer(start: plainSum.data, count: plainSum.count)), "radius \(radius) sum")
       let ref = reference(t, radius: radius, noise: noise)
       var worst: Float = 0
       for i in 0..<out.count { worst = max(worst, abs(out.data[i] - ref.data[i])) }

@@ -29,8 +29,9 @@ public final class DenoiseStage: Stage {
   /// centre and as every pending frame's neighbour).
   private var windowLevels: [BlockMotion.Levels?] = []
   private var pendingFrom = 0
-  /// The previous output (causal mode).
+  /// The previous output (causal mode), and its search levels when the denoiser made its channel sum.
   private var previousOutput: PlanarImage?
+  private var previousLevels: BlockMotion.Levels?
   /// The noise level function in use, and every shot's final estimate (for statistics).
   public private(set) var noise: NoiseLevelFunction?
   public private(set) var shotEstimates: [NoiseLevelFunction] = []
@@ -111,6 +112,7 @@ public final class DenoiseStage: Stage {
     }
     framesInShot = 0
     previousOutput = nil
+    previousLevels = nil
   }
 
   /// A copy of `image` in a recycled buffer.
@@ -123,20 +125,24 @@ public final class DenoiseStage: Stage {
   private func emitCausal(_ frame: Frame, levels: () -> BlockMotion.Levels) -> Frame {
     guard let noise else {
       previousOutput = copy(frame.image)
+      previousLevels = nil
       return frame
     }
     let out = outputs.take(width: frame.width, height: frame.height, channels: 3)
     let neighbours =
       previousOutput.map {
-        [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: BlockMotion.Levels($0, pool: levelPool))]
+        [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: previousLevels ?? BlockMotion.Levels($0, pool: levelPool))]
       } ?? []
     // Later stages work on the emitted image in place; the next frame needs this stage's own output, written
     // in the same pass (the previous one is still held, so the pool hands out another buffer).
+    // Its channel sum for the next block search comes from the same pass too.
     let kept = outputs.take(width: frame.width, height: frame.height, channels: 3)
+    let keptSum = levelPool.take(width: frame.width, height: frame.height)
     denoiser.denoise(
-      frame.image, neighbours: neighbours, noise: noise, into: out, alsoInto: kept,
+      frame.image, neighbours: neighbours, noise: noise, into: out, alsoInto: kept, channelSumInto: keptSum,
       centreLevels: neighbours.isEmpty ? nil : levels(), scratch: scratch)
     previousOutput = kept
+    previousLevels = BlockMotion.Levels(channelSum: keptSum, pool: levelPool)
     var f = frame
     f.image = out
     return f
