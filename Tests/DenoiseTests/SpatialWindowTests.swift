@@ -91,4 +91,37 @@ final class SpatialWindowTests: XCTestCase {
     XCTAssertNotNil(plain.estimate())
     XCTAssertEqual(plain.estimate(), shared.estimate())
   }
+
+  /// The displacement search with the candidates in lanes against the scalar loop, on a textured frame
+  /// shifted by every offset within the search (and one beyond), for interior and edge blocks.
+  func testLaneDisplacementSearchMatchesScalarSearch() {
+    let w = 80, h = 60
+    func textured(_ dx: Int, _ dy: Int, seed: UInt64) -> PlanarImage {
+      var rng = SeededNoise(seed: seed)
+      let img = PlanarImage(width: w, height: h)
+      for c in 0..<3 {
+        for y in 0..<h {
+          for x in 0..<w {
+            let u = Float(x - dx), v = Float(y - dy)
+            img[c, y, x] = 0.5 + 0.3 * sinf(u * 0.41 + Float(c)) * cosf(v * 0.29) + 0.01 * rng.gaussian()
+          }
+        }
+      }
+      return img
+    }
+    let current = NoiseEstimator.guide(textured(0, 0, seed: 1))
+    var moved = 0
+    for (dx, dy) in [(0, 0), (3, -2), (-4, 4), (4, 1), (-1, -3), (6, 0)] {
+      let previous = NoiseEstimator.guide(textured(dx, dy, seed: 2))
+      for y in Swift.stride(from: 1, to: h - 17, by: 8) {
+        for x in Swift.stride(from: 1, to: w - 17, by: 8) {
+          let fast = NoiseEstimator.bestDisplacement(current, previous, x: x, y: y)
+          let plain = NoiseEstimator.bestDisplacement(current, previous, x: x, y: y, lanes: false)
+          XCTAssertTrue(fast == plain, "block (\(x), \(y)) shift (\(dx), \(dy)): \(fast) vs \(plain)")
+          if fast != (0, 0) { moved += 1 }
+        }
+      }
+    }
+    XCTAssertGreaterThan(moved, 20)
+  }
 }
