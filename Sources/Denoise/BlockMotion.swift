@@ -29,10 +29,18 @@ public struct BlockMotion: Sendable {
   public struct Levels: @unchecked Sendable {
     let full: PlanarImage
     let half: PlanarImage
+    /// The frame's ``BlockMotion/channelSum(_:pool:)`` (also what ``NoiseEstimator`` builds its guide from).
+    public var channelSum: PlanarImage { full }
 
     /// `pool` supplies the two planes (fresh 8 MB buffers cost page faults at 1080p).
     public init(_ image: PlanarImage, pool: RecyclingPool? = nil) {
       full = BlockMotion.channelSum(image, pool: pool)
+      half = BlockMotion.halve(full, pool: pool)
+    }
+
+    /// The levels of a frame whose ``BlockMotion/channelSum(_:pool:)`` is already made (taken over, not copied).
+    public init(channelSum: PlanarImage, pool: RecyclingPool? = nil) {
+      full = channelSum
       half = BlockMotion.halve(full, pool: pool)
     }
   }

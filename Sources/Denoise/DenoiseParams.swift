@@ -10,6 +10,7 @@ public struct DenoiseParams: ParameterSet {
   public var keepGrain: Float = 0
   public var noiseSigmaLinear: Float = 0
   public var searchRadiusPixels: Int = 8
+  public var spatialRadiusPixels: Int = 2
 
   public init() {}
 
@@ -33,5 +34,9 @@ public struct DenoiseParams: ParameterSet {
     .int(
       "searchRadiusPixels", \.searchRadiusPixels, 0...32, unit: "pixels",
       doc: "Largest motion followed between neighbouring frames."),
+    .int(
+      "spatialRadiusPixels", \.spatialRadiusPixels, 0...2, unit: "pixels",
+      doc: "Half-width of the edge-aware spatial pass after the temporal average: 2 is 5×5, 1 is 3×3 (about a "
+        + "third of its CPU time), 0 skips it."),
   ]
 }

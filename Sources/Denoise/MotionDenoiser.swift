@@ -21,11 +21,15 @@ public struct MotionDenoiser: Sendable {
   public var searchRadiusPixels: Int
   public var strength: Float
   public var keepGrain: Float
+  /// Half-width of the spatial window: 2 (5×5, 25 taps), 1 (3×3, 9 taps: about a third of the pass's cost,
+  /// for the causal mode's budget) or 0 (no spatial pass: the temporal average only).
+  public var spatialRadiusPixels: Int
 
-  public init(searchRadiusPixels: Int = 8, strength: Float = 1, keepGrain: Float = 0) {
+  public init(searchRadiusPixels: Int = 8, strength: Float = 1, keepGrain: Float = 0, spatialRadiusPixels: Int = 2) {
     self.searchRadiusPixels = searchRadiusPixels
     self.strength = strength
     self.keepGrain = keepGrain
+    self.spatialRadiusPixels = min(max(spatialRadiusPixels, 0), 2)
   }
 
   /// A neighbour frame and whether it is already denoised (a previous output: its own noise is then not
@@ -43,13 +47,20 @@ public struct MotionDenoiser: Sendable {
 
   /// Denoises `center` ([3, H, W] linear) into `out` (same size; may not be `center`).
   /// - Parameters:
+  ///   - copy: a second image (same size) that receives the same result, written in the same pass (the causal
+  ///     stage keeps its own copy of each output; a separate copy afterwards rereads 25 MB at 1080p).
+  ///   - sum: a one-plane image that receives the result's ``BlockMotion/channelSum(_:pool:)`` (added in its
+  ///     order), for the next frame's block search, without another pass over the result.
   ///   - centreLevels: `center`'s ``BlockMotion/Levels`` if the caller has them (built here otherwise).
   ///   - scratch: where the working images come from; a caller denoising a stream keeps one, so that 1080p
   ///     frames do not allocate (and page-fault) a hundred megabytes each. Not shared between threads.
   public func denoise(
     _ center: PlanarImage, neighbours: [Neighbour], noise: NoiseLevelFunction, into out: PlanarImage,
-    centreLevels: BlockMotion.Levels? = nil, scratch: RecyclingPool? = nil
+    alsoInto copy: PlanarImage? = nil, channelSumInto sum: PlanarImage? = nil, centreLevels: BlockMotion.Levels? = nil,
+    scratch: RecyclingPool? = nil
   ) {
+    if let sum { precondition(sum.width == out.width && sum.height == out.height && sum.channels == 1, "sum plane size") }
+    if let copy { precondition(copy.hasSameShape(as: out) && copy !== out, "the copy needs its own image of out's shape") }
     let pool = scratch ?? RecyclingPool()
     let w = center.width, h = center.height, n = center.planeSize
     // Without noise no difference is noise: nothing is averaged (and the spatial pass leaves every pixel).
@@ -76,7 +87,7 @@ public struct MotionDenoiser: Sendable {
         centre: center, neighbour: neighbour.image, motion: motion, decision: decision, into: temporal,
         startFromCentre: k == 0, normalise: k == usable.count - 1)
     }
-    spatial(temporal, center: center, noise: noise, into: out)
+    spatial(temporal, center: center, noise: noise, into: out, alsoInto: copy, channelSumInto: sum)
   }
 
   /// `image` resampled onto the centre's grid: each block's pixels taken from their displaced position
@@ -93,13 +104,19 @@ public struct MotionDenoiser: Sendable {
     return out
   }
 
-  /// The 5×5 cross-bilateral pass on the temporal average, then the strength and grain blends against `center`.
-  func spatial(_ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage) {
-    let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data
-    var spatialWeights = [Float](repeating: 0, count: 25)
-    for dy in -2...2 {
-      for dx in -2...2 {
-        spatialWeights[(dy + 2) * 5 + dx + 2] = expf(-Float(dx * dx + dy * dy) / (2 * Self.spatialSigmaPixels * Self.spatialSigmaPixels))
+  /// The (2r+1)² cross-bilateral pass (r = `spatialRadiusPixels`) on the temporal average, then the strength
+  /// and grain blends against `center`.
+  func spatial(
+    _ t: PlanarImage, center: PlanarImage, noise: NoiseLevelFunction, into out: PlanarImage, alsoInto copy: PlanarImage? = nil,
+    channelSumInto sum: PlanarImage? = nil
+  ) {
+    let w = t.width, h = t.height, n = t.planeSize, tp = t.data, cp = center.data, op = out.data, op2 = copy?.data
+    let sp = sum?.data
+    let r = spatialRadiusPixels, side = 2 * r + 1
+    var spatialWeights = [Float](repeating: 0, count: side * side)
+    for dy in -r...r {
+      for dx in -r...r {
+        spatialWeights[(dy + r) * side + dx + r] = expf(-Float(dx * dx + dy * dy) / (2 * Self.spatialSigmaPixels * Self.spatialSigmaPixels))
       }
     }
     let sw = spatialWeights, strength = strength, grain = keepGrain
@@ -110,10 +127,22 @@ public struct MotionDenoiser: Sendable {
         var x = 0
         if y >= 2 && y < h - 2 {
           x = 2
+          // The radius as a type, so each specialisation's tap loops are unrolled for it.
           while x + 8 <= w - 2 {
-            Self.spatial8(
-              tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
-              grain: grain)
+            switch r {
+            case 2:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, copy: op2, sum: sp, window: Window5.self)
+            case 1:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, copy: op2, sum: sp, window: Window3.self)
+            default:
+              Self.spatial8(
+                tp, cp, op, i: y * w + x, w: w, n: n, sw: sw, shotSum: shotSum, readSum: readSum, strength: strength,
+                grain: grain, copy: op2, sum: sp, window: Window1.self)
+            }
             x += 8
           }
         }
@@ -127,13 +156,13 @@ public struct MotionDenoiser: Sendable {
             let inv = 1 / (2 * Self.rangeSigmas * Self.rangeSigmas * residual)
             let centreSum = result.sum()
             var acc = SIMD3<Float>.zero, wsum: Float = 0
-            for dy in -2...2 {
+            for dy in -r...r {
               let yy = min(max(y + dy, 0), h - 1)
-              for dx in -2...2 {
+              for dx in -r...r {
                 let j = yy * w + min(max(x + dx, 0), w - 1)
                 let v = SIMD3<Float>(tp[j], tp[n + j], tp[2 * n + j])
                 let d = v.sum() - centreSum
-                let wt = sw[(dy + 2) * 5 + dx + 2] * Self.fastExpNegative(d * d * inv)
+                let wt = sw[(dy + r) * side + dx + r] * Self.fastExpNegative(d * d * inv)
                 acc += wt * v
                 wsum += wt
               }
@@ -144,7 +173,9 @@ public struct MotionDenoiser: Sendable {
             let original = cp[c * n + i]
             let denoised = original + strength * (result[c] - original)
             op[c * n + i] = denoised + grain * (original - denoised)
+            if let op2 { op2[c * n + i] = op[c * n + i] }
           }
+          if let sp { sp[i] = ((0 + op[i]) + op[n + i]) + op[2 * n + i] }
         }
       }
     }
@@ -162,12 +193,15 @@ public struct MotionDenoiser: Sendable {
     return 1 / u
   }
 
-  /// The spatial pass for the eight interior pixels from index `i` (as the scalar loop, lane by lane).
+  /// The spatial pass for the eight interior pixels from index `i` (as the scalar loop, lane by lane), with
+  /// a (2·radius+1)² window.
   @inline(__always)
-  static func spatial8(
+  static func spatial8<Window: SpatialWindow>(
     _ tp: UnsafeMutablePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ op: UnsafeMutablePointer<Float>,
-    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float
+    i: Int, w: Int, n: Int, sw: [Float], shotSum: Float, readSum: Float, strength: Float, grain: Float,
+    copy op2: UnsafeMutablePointer<Float>?, sum sp: UnsafeMutablePointer<Float>?, window: Window.Type
   ) {
+    let radius = Window.radius
     typealias V = SIMD8<Float>
     let r = SIMDLoad.load8(tp + i), g = SIMDLoad.load8(tp + n + i), b = SIMDLoad.load8(tp + 2 * n + i)
     let count = SIMDLoad.load8(tp + 3 * n + i)
@@ -180,9 +214,9 @@ public struct MotionDenoiser: Sendable {
     let inv16 = inv * (1 / 16)
     var ar = V.zero, ag = V.zero, ab = V.zero, ws = V.zero
     var k = 0
-    for dy in -2...2 {
+    for dy in -radius...radius {
       let row = i + dy * w
-      for dx in -2...2 {
+      for dx in -radius...radius {
         let j = row + dx
         let vr = SIMDLoad.load8(tp + j), vg = SIMDLoad.load8(tp + n + j), vb = SIMDLoad.load8(tp + 2 * n + j)
         let d = (vr + vg + vb) - centreSum
@@ -200,13 +234,24 @@ public struct MotionDenoiser: Sendable {
       }
     }
     // Three values, not an array literal (which allocated on every call).
-    func blend(_ result: V, _ c: Int) {
+    func blend(_ result: V, _ c: Int) -> V {
       let original = SIMDLoad.load8(cp + c * n + i)
       let denoised = original + strength * (result - original)
-      SIMDLoad.store8(denoised + grain * (original - denoised), op + c * n + i)
+      let value = denoised + grain * (original - denoised)
+      SIMDLoad.store8(value, op + c * n + i)
+      if let op2 { SIMDLoad.store8(value, op2 + c * n + i) }
+      return value
     }
-    blend((ar / ws).replacing(with: r, where: .!active), 0)
-    blend((ag / ws).replacing(with: g, where: .!active), 1)
-    blend((ab / ws).replacing(with: b, where: .!active), 2)
+    let o0 = blend((ar / ws).replacing(with: r, where: .!active), 0)
+    let o1 = blend((ag / ws).replacing(with: g, where: .!active), 1)
+    let o2 = blend((ab / ws).replacing(with: b, where: .!active), 2)
+    if let sp { SIMDLoad.store8(((V.zero + o0) + o1) + o2, sp + i) }
   }
 }
+
+/// The spatial window's half-width as a type (``MotionDenoiser/spatial8(_:_:_:i:w:n:sw:shotSum:readSum:strength:grain:window:)``
+/// is specialised per window, so its tap loops are unrolled as they were with a literal radius).
+protocol SpatialWindow { static var radius: Int { get } }
+enum Window5: SpatialWindow { static var radius: Int { 2 } }
+enum Window3: SpatialWindow { static var radius: Int { 1 } }
+enum Window1: SpatialWindow { static var radius: Int { 0 } }

@@ -1,4 +1,5 @@
 import Imaging
+import VectorMath
 
 /// Estimates a shot's noise level function from the stream itself (linear RGB frames, 1 = SDR white).
 ///
@@ -38,6 +39,10 @@ public final class NoiseEstimator {
   private var previousGuide: PlanarImage?
   /// Frames measured since the last reset.
   public private(set) var framesMeasured = 0
+  /// The guide's planes and the box blur's scratch, reused across frames (fresh 8 MB planes at 1080p cost
+  /// page faults and zeroing on every measured frame). Holds at most the current and the previous guide, the
+  /// channel sum and the scratch.
+  private let pool = RecyclingPool(capacity: 4)
 
   public init() {
     samples = Array(repeating: Array(repeating: [], count: Self.binCount), count: 3)
@@ -52,12 +57,16 @@ public final class NoiseEstimator {
   }
 
   /// Measures `image` ([3, H, W] linear), against the previously added frame when it has the same size.
-  public func add(_ image: PlanarImage) {
+  /// - Parameter channelSum: `image`'s ``BlockMotion/channelSum(_:pool:)`` if the caller has it (the denoise
+  ///   stage builds it for the block search anyway); computed here otherwise.
+  public func add(_ image: PlanarImage, channelSum: PlanarImage? = nil) {
     let b = Self.blockSizePixels
     let w = image.width, h = image.height
     guard image.channels >= 3, w >= b + 2, h >= b + 2 else { return }
     let prev = previous.flatMap { $0.width == w && $0.height == h ? $0 : nil }
-    let guide = Self.guide(image)
+    // The previous guide is held while this one is taken, so the pool hands out another plane.
+    let sum = channelSum.flatMap { $0.width == w && $0.height == h && $0.channels == 1 ? $0 : nil }
+    let guide = Self.guide(image, channelSum: sum, pool: pool)
     let prevGuide = prev == nil ? nil : previousGuide
     let cols = (w - 2) / b, rows = (h - 2) / b
     let stride = max(1, Int((Double(cols * rows) / Double(Self.maxBlocksPerFrame)).squareRoot().rounded(.up)))
@@ -184,16 +193,22 @@ public final class NoiseEstimator {
   }
 
   /// The 3×3 box mean of the channel sum: displacements are ranked on it so noise does not steer the choice.
-  static func guide(_ image: PlanarImage) -> PlanarImage {
-    let sum = BlockMotion.channelSum(image)
-    let out = PlanarImage(width: image.width, height: image.height, channels: 1)
-    BoxBlur.apply(sum, radius: 1, into: out)
+  /// `channelSum` is `image`'s when the caller has it; `pool` supplies the planes.
+  static func guide(_ image: PlanarImage, channelSum: PlanarImage? = nil, pool: RecyclingPool? = nil) -> PlanarImage {
+    let sum = channelSum ?? BlockMotion.channelSum(image, pool: pool)
+    let w = image.width, h = image.height
+    let out = pool?.take(width: w, height: h) ?? PlanarImage(width: w, height: h, channels: 1)
+    let scratch = pool?.take(width: w, height: h) ?? PlanarImage(width: w, height: h, channels: 1)
+    BoxBlur.apply(sum, radius: 1, into: out, scratch: scratch)
     return out
   }
 
   /// The displacement into the previous frame that best matches the block, ranked on the two frames' guides
   /// (``guide(_:)``), every other pixel; zero motion wins unless another is clearly (10 %) better.
-  static func bestDisplacement(_ current: PlanarImage, _ previous: PlanarImage, x x0: Int, y y0: Int) -> (x: Int, y: Int) {
+  /// `lanes: false` ranks every block with the scalar loop (the reference in the tests).
+  static func bestDisplacement(
+    _ current: PlanarImage, _ previous: PlanarImage, x x0: Int, y y0: Int, lanes: Bool = true
+  ) -> (x: Int, y: Int) {
     let b = blockSizePixels, r = searchRadiusPixels, w = current.width, h = current.height
     let pc = current.data, pp = previous.data
     func cost(_ dx: Int, _ dy: Int) -> Float {
@@ -204,7 +219,35 @@ public final class NoiseEstimator {
       }
       return s
     }
-    var best = (x: 0, y: 0), bestCost = cost(0, 0) * 0.9
+    // Interior blocks (no sample's displacement reaches past an edge, so no clamping): the candidates' dx
+    // −4…3 in the lanes of one vector, each lane summed in the scalar order, so the costs are the same floats.
+    let interior = lanes && r == 4 && x0 - r >= 0 && x0 + b - 2 + r <= w - 1 && y0 - r >= 0 && y0 + b - 2 + r <= h - 1
+    var best = (x: 0, y: 0), bestCost: Float
+    if interior {
+      var costs = [Float](repeating: 0, count: (2 * r + 1) * (2 * r + 1))
+      for dy in -r...r {
+        var lanes = SIMD8<Float>.zero, last: Float = 0
+        for y in Swift.stride(from: y0, to: y0 + b, by: 2) {
+          let row = pp + (y + dy) * w
+          for x in Swift.stride(from: x0, to: x0 + b, by: 2) {
+            let c = pc[y * w + x]
+            lanes += SIMDMath.abs(SIMD8<Float>(repeating: c) - SIMDLoad.load8(row + x - r))
+            last += abs(c - row[x + r])
+          }
+        }
+        for l in 0..<8 { costs[(dy + r) * (2 * r + 1) + l] = lanes[l] }
+        costs[(dy + r) * (2 * r + 1) + 2 * r] = last
+      }
+      bestCost = costs[r * (2 * r + 1) + r] * 0.9
+      for dy in -r...r {
+        for dx in -r...r where dx != 0 || dy != 0 {
+          let c = costs[(dy + r) * (2 * r + 1) + dx + r]
+          if c < bestCost { (best, bestCost) = ((dx, dy), c) }
+        }
+      }
+      return best
+    }
+    bestCost = cost(0, 0) * 0.9
     for dy in -r...r {
       for dx in -r...r where dx != 0 || dy != 0 {
         let c = cost(dx, dy)

@@ -29,8 +29,9 @@ public final class DenoiseStage: Stage {
   /// centre and as every pending frame's neighbour).
   private var windowLevels: [BlockMotion.Levels?] = []
   private var pendingFrom = 0
-  /// The previous output (causal mode).
+  /// The previous output (causal mode), and its search levels when the denoiser made its channel sum.
   private var previousOutput: PlanarImage?
+  private var previousLevels: BlockMotion.Levels?
   /// The noise level function in use, and every shot's final estimate (for statistics).
   public private(set) var noise: NoiseLevelFunction?
   public private(set) var shotEstimates: [NoiseLevelFunction] = []
@@ -45,7 +46,8 @@ public final class DenoiseStage: Stage {
     self.params = params
     lookAheadFrames = params.causal ? 0 : params.radiusFrames
     denoiser = MotionDenoiser(
-      searchRadiusPixels: params.searchRadiusPixels, strength: params.strength, keepGrain: params.keepGrain)
+      searchRadiusPixels: params.searchRadiusPixels, strength: params.strength, keepGrain: params.keepGrain,
+      spatialRadiusPixels: params.spatialRadiusPixels)
     if params.noiseSigmaLinear > 0 { noise = NoiseLevelFunction(sigma: params.noiseSigmaLinear) }
   }
 
@@ -56,13 +58,25 @@ public final class DenoiseStage: Stage {
       out = drainWindow()
       endShot()
     }
-    measure(frame.image)
     if params.causal {
-      out.append(emitCausal(frame))
+      // The frame's search levels, built at most once: the block search's centre and the noise estimate's
+      // channel sum.
+      var levels: BlockMotion.Levels?
+      let frameLevels = {
+        if let levels { return levels }
+        let l = BlockMotion.Levels(frame.image, pool: self.levelPool)
+        levels = l
+        return l
+      }
+      measure(frame.image, levels: frameLevels)
+      out.append(emitCausal(frame, levels: frameLevels))
       return out
     }
     window.append(frame)
     windowLevels.append(nil)
+    let index = window.count - 1
+    // With neighbours every window frame's levels are built anyway; without, the estimate sums the channels.
+    measure(frame.image, levels: params.radiusFrames > 0 ? { self.levels(at: index) } : nil)
     while pendingFrom < window.count && window.count - 1 - pendingFrom >= lookAheadFrames {
       out.append(emitWindowed(at: pendingFrom))
       pendingFrom += 1
@@ -79,11 +93,12 @@ public final class DenoiseStage: Stage {
 
   // MARK: - Private
 
-  private func measure(_ image: PlanarImage) {
+  /// `levels` gives the frame's search levels when the stage keeps them (their channel sum is shared).
+  private func measure(_ image: PlanarImage, levels: (() -> BlockMotion.Levels)?) {
     defer { framesInShot += 1 }
     guard params.noiseSigmaLinear == 0 else { return }
     if framesInShot < Self.framesPerShot || framesInShot % Self.measureEveryFrames == 0 {
-      estimator.add(image)
+      estimator.add(image, channelSum: levels?().channelSum)
       // One frame gives only the spatial measure, which texture inflates: wait for a second.
       if estimator.framesMeasured >= 2, let estimate = estimator.estimate() { noise = estimate }
     }
@@ -97,6 +112,7 @@ public final class DenoiseStage: Stage {
     }
     framesInShot = 0
     previousOutput = nil
+    previousLevels = nil
   }
 
   /// A copy of `image` in a recycled buffer.
@@ -106,21 +122,27 @@ public final class DenoiseStage: Stage {
     return c
   }
 
-  private func emitCausal(_ frame: Frame) -> Frame {
+  private func emitCausal(_ frame: Frame, levels: () -> BlockMotion.Levels) -> Frame {
     guard let noise else {
       previousOutput = copy(frame.image)
+      previousLevels = nil
       return frame
     }
     let out = outputs.take(width: frame.width, height: frame.height, channels: 3)
     let neighbours =
       previousOutput.map {
-        [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: BlockMotion.Levels($0, pool: levelPool))]
+        [MotionDenoiser.Neighbour(image: $0, isClean: true, levels: previousLevels ?? BlockMotion.Levels($0, pool: levelPool))]
       } ?? []
+    // Later stages work on the emitted image in place; the next frame needs this stage's own output, written
+    // in the same pass (the previous one is still held, so the pool hands out another buffer).
+    // Its channel sum for the next block search comes from the same pass too.
+    let kept = outputs.take(width: frame.width, height: frame.height, channels: 3)
+    let keptSum = levelPool.take(width: frame.width, height: frame.height)
     denoiser.denoise(
-      frame.image, neighbours: neighbours, noise: noise, into: out,
-      centreLevels: neighbours.isEmpty ? nil : BlockMotion.Levels(frame.image, pool: levelPool), scratch: scratch)
-    // Later stages work on the emitted image in place; the next frame needs this stage's own output.
-    previousOutput = copy(out)
+      frame.image, neighbours: neighbours, noise: noise, into: out, alsoInto: kept, channelSumInto: keptSum,
+      centreLevels: neighbours.isEmpty ? nil : levels(), scratch: scratch)
+    previousOutput = kept
+    previousLevels = BlockMotion.Levels(channelSum: keptSum, pool: levelPool)
     var f = frame
     f.image = out
     return f
