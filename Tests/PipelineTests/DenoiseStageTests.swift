@@ -65,6 +65,20 @@ final class DenoiseStageTests: XCTestCase {
     }
   }
 
+  func testNoiseBelowTheQuantisationLevelLeavesFramesBitIdenticalButIsReported() throws {
+    var p = DenoiseParams()
+    p.enabled = true
+    for (sigma, untouched) in [(Float(0.0004), true), (Float(0.01), false)] {
+      let stage = DenoiseStage(params: p)
+      let frames = (0..<4).map { frame($0, sigma: sigma, seed: UInt64($0 + 7)) }
+      let originals = frames.map { $0.image.copy() }
+      let out = try run(stage, frames)
+      let same = zip(originals, out).allSatisfy { o, f in (0..<o.count).allSatisfy { o.data[$0] == f.image.data[$0] } }
+      XCTAssertEqual(same, untouched, "σ \(sigma)")
+      XCTAssertEqual(stage.shotEstimates.count, 1, "the shot's estimate is reported either way")
+    }
+  }
+
   func testSceneCutEndsTheShotEstimateAndWindow() throws {
     var p = DenoiseParams()
     p.enabled = true
