@@ -38,21 +38,8 @@ public struct BT2446Expansion: Sendable {
 
   /// Expands `img` ([3, H, W] linear) in place.
   public func apply(to img: PlanarImage) {
-    let n = img.planeSize
-    let r = img.plane(0), g = img.plane(1), b = img.plane(2)
     let me = self
-    Parallel.forRanges(n, minChunk: 16384) { start, end in
-      for i in start..<end {
-        let y = RecoverExpansion.wr * r[i] + RecoverExpansion.wg * g[i] + RecoverExpansion.wb * b[i]
-        let top = max(r[i], g[i], b[i])
-        if y <= 1e-6 {
-          let v = min(me.mapLuminance(0), me.peak)
-          r[i] = v; g[i] = v; b[i] = v
-          continue
-        }
-        let ratio = min(me.mapLuminance(y) / y, me.peak / max(top, 1e-6))
-        r[i] *= ratio; g[i] *= ratio; b[i] *= ratio
-      }
-    }
+    // A black pixel (Y ≤ 1e-6) becomes grey at the curve's value of black.
+    LuminanceGain.apply(to: img, mask: nil, peak: peak) { y, _ in me.mapLuminance(y <= 1e-6 ? 0 : y) }
   }
 }

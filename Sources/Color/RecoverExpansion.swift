@@ -22,36 +22,19 @@ public struct RecoverExpansion: Sendable {
     peak = max(1, peakNits / referenceWhiteNits)
   }
 
-  // BT.709 luma weights on linear light (ITU-R BT.709 item 3.2).
-  static let wr: Float = 0.2126, wg: Float = 0.7152, wb: Float = 0.0722
-
-  /// The output of one pixel (the definition; the frame loop below follows it exactly).
+  /// Y' for a pixel of luminance `y` and mask value `m`.
   @inline(__always)
+  func target(_ y: Float, mask m: Float) -> Float { y + (gain - 1) * max(0, y - 1) + liftLinear * m }
+
+  /// The output of one pixel (the definition the frame loop applies).
   public func map(_ r: Float, _ g: Float, _ b: Float, mask m: Float) -> SIMD3<Float> {
-    let y = Self.wr * r + Self.wg * g + Self.wb * b
-    let top = max(r, g, b)
-    let lifted = y + (gain - 1) * max(0, y - 1) + liftLinear * m
-    if lifted == y && top <= peak { return SIMD3(r, g, b) }
-    if y <= 1e-6 {
-      let v = min(max(lifted, 0), peak)
-      return SIMD3(v, v, v)
-    }
-    let ratio = min(max(lifted, 0) / y, peak / max(top, 1e-6))
-    return SIMD3(r, g, b) * ratio
+    let y = ExpansionApplier.wr * r + ExpansionApplier.wg * g + ExpansionApplier.wb * b
+    return LuminanceGain.pixel(r, g, b, luminance: y, target: target(y, mask: m), peak: peak)
   }
 
   /// Expands `img` ([3, H, W] linear) in place, `overMask` ([1, H, W]) giving m.
   public func apply(to img: PlanarImage, overMask: PlanarImage?) {
-    let n = img.planeSize
-    let r = img.plane(0), g = img.plane(1), b = img.plane(2)
-    let mask: UnsafeMutablePointer<Float>? = overMask?.plane(0)
     let me = self
-    Parallel.forRanges(n, minChunk: 16384) { start, end in
-      for i in start..<end {
-        let m = mask?[i] ?? 0
-        let out = me.map(r[i], g[i], b[i], mask: m)
-        r[i] = out.x; g[i] = out.y; b[i] = out.z
-      }
-    }
+    LuminanceGain.apply(to: img, mask: overMask, peak: peak) { y, m in me.target(y, mask: m) }
   }
 }
