@@ -40,7 +40,7 @@ public enum PresetMigration {
   /// renamed or dropped).
   public static func isRemovedSection(_ name: String, from version: Int) -> Bool {
     (version..<PipelineParams.version).contains { step in
-      let keys = Array(renames[step]?.keys ?? [:].keys) + Array(dropped[step] ?? [])
+      let keys = (renames[step].map { Array($0.keys) } ?? []) + (dropped[step].map(Array.init) ?? [])
       return keys.contains { $0.hasPrefix(name + ".") }
     }
   }
