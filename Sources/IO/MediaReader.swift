@@ -5,8 +5,11 @@ import CShim
 /// Reads any container libavformat can read from a pipe (Matroska, NUT, y4m, MPEG-TS; MP4 from files) or
 /// headerless raw frames described by ``RawVideoOptions``. Items come out with ``next()``.
 ///
-/// Error contract: a truncated stream, corrupt packet or partial raw frame stops the stream, but the
-/// error is thrown only after every frame decoded before the fault has been returned.
+/// Error contract: a truncated stream, unreadable data or a partial raw frame stops the stream, but the
+/// error is thrown only after every frame decoded before the fault has been returned. Damage the stream can
+/// be read past (frames the demuxer skipped, frames flagged corrupt, packets the decoder refuses) is counted
+/// in ``damage`` and reported as a warning with its position, or stops the stream like a fault when
+/// ``strict`` is set.
 public final class MediaReader {
   /// Path as given (`-` for stdin).
   public let path: String
@@ -17,6 +20,9 @@ public final class MediaReader {
   /// Notes for the user (streams ignored, …), in order; IO never prints.
   public private(set) var warnings: [String] = []
   private var warningsTaken = 0
+
+  /// Whether ``takeWarnings()`` has anything new.
+  public var hasWarnings: Bool { warningsTaken < warnings.count }
 
   /// The warnings not yet taken: those found at open, then those found while reading (a short stream is
   /// noticed only at its end), each returned once.
@@ -37,8 +43,20 @@ public final class MediaReader {
   private var decoderDrained = false
   private var finished = false
   private var pendingError: IOError?
+  private var lastPTS: Int64?
   /// Video frames returned so far.
   public private(set) var framesRead = 0
+  /// Damage read past so far.
+  public private(set) var damage = InputDamage()
+  /// Set before reading: damage and a stream shorter than its container announced become errors.
+  public var strict = false
+  /// Damage events reported one by one; the rest only count towards the summary at the end.
+  public static let damageWarningLimit = 5
+  /// Undecodable video packets in a row after which the stream counts as unreadable, not damaged.
+  public static let undecodableRunLimit = 25
+  private var damageEvents = 0
+  private var undecodableRun = 0
+  private var gaps: FrameGapDetector
 
   /// Opens `path` (`-` = stdin) and its first video stream's decoder.
   ///
@@ -110,6 +128,7 @@ public final class MediaReader {
     let par = st.pointee.codecpar!
     let pixFmt = AVPixelFormat(rawValue: par.pointee.format)
     info = Self.describe(ctx: ctx, stream: st, index: videoIndex)
+    gaps = Self.gapDetector(stream: st)
     isRawInput = raw != nil
     if par.pointee.codec_id == AV_CODEC_ID_RAWVIDEO && pixFmt != AV_PIX_FMT_NONE {
       let w = Int32(par.pointee.width), h = Int32(par.pointee.height)
@@ -150,8 +169,8 @@ public final class MediaReader {
         let frame = LibavFrame()
         let r = avcodec_receive_frame(decoder, frame.pointer)
         if r >= 0 {
-          prepare(frame)
-          return .video(frame)
+          if prepare(frame) { return .video(frame) }
+          continue
         }
         if r == rx_averror_eof() {
           decoderDrained = true
@@ -159,8 +178,8 @@ public final class MediaReader {
           continue
         }
         if r != rx_averror_eagain() {
-          if pendingError == nil { pendingError = decodeError(r, after: framesRead) }
-          decoderDrained = true
+          // Frame-threaded decoders report a bad packet here rather than from send.
+          undecodable(r)
           continue
         }
       } else {
@@ -186,15 +205,23 @@ public final class MediaReader {
       if index == info.streamIndex {
         if let fault = check(packet: packet) {
           av_packet_unref(packet)
-          pendingError = fault
-          sendFlush(decoder)
+          stop(fault)
           continue
+        }
+        if packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 {
+          damage.corruptFrames += 1
+          report("video packet after frame \(framesRead)\(timeText) is flagged corrupt; decoded as it is")
+          if flushSent {  // strict: stopped before this packet
+            av_packet_unref(packet)
+            continue
+          }
         }
         let s = avcodec_send_packet(decoder, packet)
         av_packet_unref(packet)
         if s < 0 && s != rx_averror_eagain() {
-          pendingError = decodeError(s, after: framesRead)
-          sendFlush(decoder)
+          undecodable(s)
+        } else if s >= 0 {
+          undecodableRun = 0
         }
       } else if passthroughIndices.contains(index) {
         let out = LibavPacket()
@@ -225,12 +252,78 @@ public final class MediaReader {
   }
 
   /// Warns when a clean end of stream comes well before the container's frame count: libav's Matroska
-  /// demuxer reports a truncated file only in its log ("File ended prematurely") and returns EOF.
+  /// demuxer reports a truncated file only in its log ("File ended prematurely") and returns EOF. Also
+  /// sums up damage beyond the events reported one by one.
   private func noteShortStream() {
+    if damageEvents > Self.damageWarningLimit && pendingError == nil {
+      warnings.append("input '\(path)' damage in all: \(damage.summary)")
+    }
     guard pendingError == nil, let expected = info.estimatedFrameCount, framesRead < expected - 1 else { return }
-    warnings.append(
-      "input '\(path)' ended after \(framesRead) frames but its container announced about \(expected)"
-        + " (truncated file?)")
+    let what = "ended after \(framesRead) frames but its container announced about \(expected)"
+    if strict {
+      pendingError = IOError.truncated(path: path, detail: what)
+    } else {
+      warnings.append("input '\(path)' \(what) (truncated file?)")
+    }
+  }
+
+  /// Stops the stream with `error` (kept if one is already pending): the decoder is drained and the error
+  /// thrown after the frames it still holds.
+  private func stop(_ error: IOError) {
+    if pendingError == nil { pendingError = error }
+    if let decoder { sendFlush(decoder) }
+  }
+
+  /// Reports one damage event: a warning (the first few), or the error that stops a strict stream.
+  private func report(_ what: String) {
+    if strict {
+      stop(IOError.corrupt(path: path, detail: what + " (--strict)"))
+      return
+    }
+    damageEvents += 1
+    if damageEvents <= Self.damageWarningLimit {
+      warnings.append("input '\(path)': \(what)")
+      if damageEvents == Self.damageWarningLimit { warnings.append("input '\(path)': further damage is only counted") }
+    }
+  }
+
+  /// A video packet the decoder refused: counted and skipped, unless the run of them says the stream is
+  /// not decodable at all.
+  private func undecodable(_ code: Int32) {
+    damage.undecodablePackets += 1
+    undecodableRun += 1
+    if undecodableRun >= Self.undecodableRunLimit {
+      stop(decodeError(code, after: framesRead))
+      return
+    }
+    report("cannot decode the video packet after frame \(framesRead)\(timeText) (\(IOError.message(for: code))); its frame is lost")
+  }
+
+  /// " (t = 1.240 s)" for the last frame returned; empty before the first.
+  private var timeText: String { time(lastPTS) }
+
+  /// " (t = 1.240 s)" for a timestamp in the stream's time base; empty for none.
+  private func time(_ pts: Int64?) -> String {
+    guard let pts, pts != rx_nopts_value() else { return "" }
+    let tb = info.timeBase
+    return String(format: " (t = %.3f s)", Double(pts) * Double(tb.num) / Double(max(tb.den, 1)))
+  }
+
+  /// A detector judging only streams whose nominal and average rates agree: a variable-rate stream's
+  /// timestamps jump without anything being lost.
+  private static func gapDetector(stream st: UnsafeMutablePointer<AVStream>) -> FrameGapDetector {
+    let tb = st.pointee.time_base
+    let nominal = st.pointee.r_frame_rate, average = st.pointee.avg_frame_rate
+    func value(_ r: AVRational) -> Double? { r.num > 0 && r.den > 0 ? Double(r.num) / Double(r.den) : nil }
+    var rate = (num: Int32(0), den: Int32(0))
+    if let n = value(nominal) {
+      if let a = value(average), abs(a / n - 1) > 0.01 {
+        rate = (0, 0)
+      } else {
+        rate = (nominal.num, nominal.den)
+      }
+    }
+    return FrameGapDetector(timeBase: (tb.num, tb.den), frameRate: rate)
   }
 
   private func sendFlush(_ decoder: UnsafeMutablePointer<AVCodecContext>) {
@@ -240,10 +333,31 @@ public final class MediaReader {
     }
   }
 
-  /// Sets `pts` from the best-effort timestamp and picks up HDR side data from the first frame.
-  private func prepare(_ frame: LibavFrame) {
+  /// Sets `pts` from the best-effort timestamp, picks up HDR side data from the first frame and notes
+  /// damage; false when the frame is not to be returned (a strict stream stops before it).
+  private func prepare(_ frame: LibavFrame) -> Bool {
     let f = frame.pointer
     if f.pointee.pts == rx_nopts_value() { f.pointee.pts = f.pointee.best_effort_timestamp }
+    var damaged = false
+    if f.pointee.pts != rx_nopts_value() {
+      let missing = gaps.observe(pts: f.pointee.pts)
+      if missing > 0 {
+        damaged = true
+        damage.missingFrames += missing
+        let what = missing == 1 ? "1 frame is" : "\(missing) frames are"
+        report("\(what) missing after frame \(framesRead)\(timeText): the timestamps jump by \(missing + 1) frame durations (damaged data skipped by the demuxer?)")
+      }
+    }
+    if f.pointee.decode_error_flags != 0 {
+      damaged = true
+      damage.corruptFrames += 1
+      report("frame \(framesRead + 1)\(time(f.pointee.pts)) decoded with errors (concealed)")
+    }
+    if strict && damaged {
+      decoderDrained = true
+      return false
+    }
+    if f.pointee.pts != rx_nopts_value() { lastPTS = f.pointee.pts }
     if framesRead == 0 {
       if info.mastering == nil, let sd = av_frame_get_side_data(f, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA) {
         info.mastering = LibavNames.mastering(sd.pointee.data)
@@ -253,6 +367,7 @@ public final class MediaReader {
       }
     }
     framesRead += 1
+    return true
   }
 
   /// A fault in a video packet before decoding: partial raw frame or a packet the demuxer flagged.
@@ -264,9 +379,6 @@ public final class MediaReader {
         path: path,
         detail: "frame \(framesRead + 1) is partial: \(size) of \(need) bytes for \(what)"
           + (isRawInput ? " (check the raw size and pixel format)" : ""))
-    }
-    if packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 {
-      return IOError.corrupt(path: path, detail: "video packet after frame \(framesRead) is flagged corrupt")
     }
     return nil
   }

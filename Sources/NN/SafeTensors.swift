@@ -154,7 +154,23 @@ public final class SafeTensors: @unchecked Sendable {
       }
       entries[name] = Entry(dtype: dtype, dims: dims, begin: offs[0], end: offs[1])
     }
+    try checkTiling(entries, dataBytes: dataBytes, bad: bad)
     return (entries, meta)
+  }
+
+  /// The format requires the tensors to cover the data section exactly, in some order, without holes or
+  /// overlaps; a shifted or overlapping range would otherwise decode as plausible but wrong weights.
+  static func checkTiling(_ entries: [String: Entry], dataBytes: Int, bad: (String) -> NNError) throws {
+    var next = 0
+    for (name, e) in entries.sorted(by: { ($0.value.begin, $0.value.end, $0.key) < ($1.value.begin, $1.value.end, $1.key) }) {
+      if e.begin == e.end { continue }  // empty tensors occupy no bytes
+      if e.begin < next { throw bad("entry '\(name)' at bytes \(e.begin)..<\(e.end) overlaps the tensor before it") }
+      if e.begin > next { throw bad("bytes \(next)..<\(e.begin) of the data section belong to no tensor (before '\(name)')") }
+      next = e.end
+    }
+    if next != dataBytes {
+      throw bad("the data section holds \(dataBytes) bytes but the tensors cover \(next)")
+    }
   }
 
   /// IEEE 754 binary16 → binary32 (exact, handles subnormals, Inf and NaN).

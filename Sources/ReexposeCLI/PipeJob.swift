@@ -20,6 +20,10 @@ final class PipeJob {
   let console: Console
   /// `--verbose`: per-shot measurements (noise) after the summary.
   var verbose = false
+  /// `--strict`: damaged input stops the job (exit 65) instead of being counted and warned about.
+  var strict = false
+  /// What the reader found damaged but read past (for `--stats`).
+  var damage = InputDamage()
   var framesWritten = 0
   var seconds = 0.0
   var outputClosed = false
@@ -44,6 +48,7 @@ final class PipeJob {
       console.error(error)
       return ErrorStatus.classify(error, during: .openInput).exitCode
     }
+    reader.strict = strict
     reader.takeWarnings().forEach { console.note("warning: \($0)") }
     if let events {
       do {
@@ -96,6 +101,7 @@ final class PipeJob {
     if let (error, _) = fault, case IOError.outputClosed = error { outputClosed = true }
     progress.finish()
     seconds = progress.elapsedSeconds
+    damage = reader.damage
     (reader.takeWarnings() + filter.takeWarnings() + writer.warnings).forEach { console.note("warning: \($0)") }
     if outputClosed {
       console.note("output closed by its reader after \(framesWritten) frames")
@@ -117,7 +123,10 @@ final class PipeJob {
 
   enum JobError: Error { case input(Error) }
 
+  /// The reader's next item; its warnings (damage found on the way) are printed as they come, not at the end,
+  /// so a live stream's operator sees them when they happen.
   func nextItem(_ reader: MediaReader) throws -> ReaderItem? {
+    defer { if reader.hasWarnings { reader.takeWarnings().forEach { console.note("warning: \($0)") } } }
     do { return try reader.next() } catch { throw JobError.input(error) }
   }
 
@@ -139,6 +148,7 @@ final class PipeJob {
     let fps = Double(framesWritten) / max(seconds, 1e-9)
     console.note(String(format: "%d frames in %.2f s (%.1f fps); measured MaxCLL %.0f cd/m², MaxFALL %.0f cd/m²",
                         framesWritten, seconds, fps, cl.maxCLL, cl.maxFALL))
+    if !damage.isEmpty { console.note("input damage read past: \(damage.summary) (--strict makes it an error)") }
     if verbose {
       for (i, noise) in filter.noiseEstimates.enumerated() { console.note("shot \(i + 1) noise (linear, R/G/B): \(noise)") }
     }
@@ -164,7 +174,8 @@ final class PipeJob {
       {"preset": "\(filter.preset.name)", "frames": \(framesWritten), "seconds": \(seconds), \
       "fps": \(Double(framesWritten) / max(seconds, 1e-9)), "maxCLL": \(cl.maxCLL), "maxFALL": \(cl.maxFALL), \
       "transfer": "\(o.transfer)", "peakNits": \(o.peakNits), "referenceWhiteNits": \(o.referenceWhiteNits), \
-      "noise": \(noiseJSON())}
+      "inputDamage": {"missingFrames": \(damage.missingFrames), "corruptFrames": \(damage.corruptFrames), \
+      "undecodablePackets": \(damage.undecodablePackets)}, "noise": \(noiseJSON())}
 
       """
     if let failure = Console.writeFile(path, json) {

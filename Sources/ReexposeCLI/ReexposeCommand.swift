@@ -30,7 +30,9 @@ struct ReexposeCommand: ParsableCommand {
         65 bad input data (truncated, corrupt, wrong geometry, unsupported pixel format)
         66 input not readable   70 internal error or out of memory   73 output not writable   74 I/O error
         78 bad preset or --set override   130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (a second one exits at once)
-      Every frame decoded before a fault or a stop signal is written out before exiting.
+      Every frame decoded before a fault or a stop signal is written out before exiting. Damaged input that
+      can be read past (frames skipped by the demuxer, undecodable or corrupt frames) is counted and warned
+      about with its position; --strict makes it exit 65 at the first such frame.
       """)
 
   @Option(name: .long, help: "Preset name (see --list-presets) or path to a YAML preset file.")
@@ -78,6 +80,9 @@ struct ReexposeCommand: ParsableCommand {
 
   @Flag(name: .long, help: "After the summary, print per-shot measurements (the denoise stage's noise estimates).")
   var verbose = false
+
+  @Flag(name: .long, help: "Damaged input is an error (exit 65) instead of a warning: frames the demuxer skipped or the decoder could not decode or flagged corrupt, and a stream ending short of what its container announced.")
+  var strict = false
 
   @Flag(name: .customLong("list-presets"), help: "List the presets and exit.")
   var listPresets = false
@@ -151,6 +156,7 @@ struct ReexposeCommand: ParsableCommand {
       },
       events: events, console: console)
     job.verbose = verbose
+    job.strict = strict
     StopSignals.install()
     var code = job.run()
     if let stats, !job.writeStats(to: stats, console: console), code == 0 { code = ErrorStatus.ioFailed.exitCode }

@@ -90,6 +90,27 @@ final class SafeTensorsTests: XCTestCase {
     }
   }
 
+  /// Ranges that leave a hole, overlap, or leave bytes over at the end are refused: a range shifted by a
+  /// few bytes would otherwise decode as finite but meaningless weights.
+  func testTensorsMustTileTheDataSection() {
+    let data = [UInt8](repeating: 0, count: 16)
+    for (header, why) in [
+      (#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [2, 10]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [12, 16]}}"#, "belong to no tensor"),
+      (#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [6, 14]}}"#, "overlaps"),
+      (#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 12]}}"#, "cover 12"),
+    ] {
+      write(header: header, data: data, to: tmp)
+      XCTAssertThrowsError(try SafeTensors(path: tmp), why) { e in
+        guard case NNError.invalidHeader(_, let reason) = e else { return XCTFail("\(why): \(e)") }
+        XCTAssertTrue(reason.contains(why), reason)
+      }
+    }
+    write(
+      header: #"{"b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}, "e": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}, "a": {"dtype": "F16", "shape": [4], "data_offsets": [0, 8]}}"#,
+      data: data, to: tmp)
+    XCTAssertNoThrow(try SafeTensors(path: tmp), "out of order, with an empty tensor")
+  }
+
   func testMissingFile() {
     XCTAssertThrowsError(try SafeTensors(path: "/nonexistent/x.safetensors")) { e in
       guard case NNError.cannotOpen(_, let errno) = e else { return XCTFail("\(e)") }

@@ -41,6 +41,22 @@ final class HardeningTests: EndToEndCase {
     XCTAssertTrue(errorLine(r).contains("./nan.safetensors") && errorLine(r).contains("NaN"), r.stderr)
   }
 
+  /// Every tensor range shifted by two bytes (two bytes added in front of the data so the file is not
+  /// short): finite garbage that would blacken every frame; refused at load, naming the file.
+  func testShiftedTensorRangesAreRejectedAtLoad() throws {
+    try makeClip("in.nut", frames: 2)
+    let models = Shell.root.appendingPathComponent("Models/rehdr.safetensors").path
+    try ok("""
+      python3 -c "import json,struct; b=open('\(models)','rb').read(); n=struct.unpack('<Q',b[:8])[0]; \
+      h=json.loads(b[8:8+n]); [v.__setitem__('data_offsets',[o+2 for o in v['data_offsets']]) \
+      for k,v in h.items() if k!='__metadata__']; j=json.dumps(h).encode(); \
+      open('shifted.safetensors','wb').write(struct.pack('<Q',len(j))+j+b[8+n:]+bytes(2))"
+      """)
+    let r = try Shell.run("$RX --preset balanced --quiet --set fusion.model=./shifted.safetensors -i in.nut -o out.mkv", in: dir)
+    XCTAssertEqual(r.status, 78, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("./shifted.safetensors") && errorLine(r).contains("belong to no tensor"), r.stderr)
+  }
+
   func testFifosAreRefusedNotOpened() throws {
     try makeClip("in.nut", frames: 2)
     try ok("mkfifo pipe")
