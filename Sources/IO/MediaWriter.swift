@@ -259,6 +259,13 @@ public final class MediaWriter {
       return
     }
     for s in streams {
+      // NUT has tags for few subtitle codecs (not SubRip, WebVTT, mov_text); its header would fail with EINVAL.
+      if avformat_query_codec(ctx.pointee.oformat, s.codecParameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 {
+        let kind = s.mediaType == AVMEDIA_TYPE_AUDIO ? "audio" : "subtitle"
+        warnings.append(
+          "\(format.rawValue) output cannot carry \(kind) stream #\(s.inputIndex) (\(s.codecName)): dropped; use --format mkv to keep it")
+        continue
+      }
       guard let st = avformat_new_stream(ctx, nil) else { throw IOError.invalidArgument("cannot add a stream") }
       try IOError.check(
         avcodec_parameters_copy(st.pointee.codecpar, s.codecParameters), "copy stream #\(s.inputIndex) to",

@@ -5,8 +5,8 @@ import Media
 
 /// Loads a still of the scene (`--reference IMAGE`) as linear BT.709 light [3, H, W] for the diffusion stage.
 ///
-/// Float images (OpenEXR, Radiance HDR: libav's `gbrpf32le`/`gbrapf32le`) are taken as scene-linear BT.709
-/// as stored; anything ``InputConverter`` reads (PNG, JPEG, TIFF, a video's first frame) is linearised
+/// Float images (OpenEXR: libav's `gbrpf32le`/`gbrapf32le`; Radiance HDR: ``RadianceImage``) are taken as
+/// scene-linear BT.709 as stored; anything ``InputConverter`` reads (PNG, JPEG, TIFF, a video's first frame) is linearised
 /// like the video input (its tags, else BT.709). Only the first frame is used. Its exposure does not
 /// matter: the diffusion stage normalises the still itself.
 public enum ReferenceImage {
@@ -16,6 +16,14 @@ public enum ReferenceImage {
   public static func load(path: String) throws -> PlanarImage {
     if let problem = RegularFile.problem(path) {
       throw IOError.libav(operation: "open", target: path, code: -22, message: problem)
+    }
+    if let head = FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readData(ofLength: 16) }),
+      RadianceImage.isRadiance(head)
+    {
+      guard let bytes = FileManager.default.contents(atPath: path) else {
+        throw IOError.libav(operation: "read", target: path, code: -5, message: "cannot read the file")
+      }
+      return try RadianceImage.decode(bytes, path: path)
     }
     let reader = try MediaReader(path: path, anyPixelFormat: true)
     while let item = try reader.next() {

@@ -22,6 +22,21 @@ final class FrameConservationTests: EndToEndCase {
     XCTAssertEqual(size, 9 * 64 * 48 * 3, "9 yuv420p10le frames of 64×48 (1.5 samples × 2 bytes per pixel)")
   }
 
+  /// NUT has no tag for SubRip: the subtitle stream is dropped with a warning naming it, and the video and
+  /// audio still come through (it used to fail the header as "output not writable", exit 73).
+  func testNutOutputDropsSubtitlesItCannotCarry() throws {
+    try "1\n00:00:00,000 --> 00:00:00,300\nHello\n\n".write(
+      to: dir.appendingPathComponent("s.srt"), atomically: true, encoding: .utf8)
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -f lavfi -i sine=d=0.4 -i s.srt -map 0 -map 1 -map 2 -frames:v 10 -c:v rawvideo -pix_fmt yuv420p -c:a pcm_s16le -c:s srt in.mkv")
+    let r = try ok("$RX --preset static --format nut -i in.mkv -o out.nut")
+    XCTAssertTrue(r.stderr.contains("cannot carry subtitle stream #2 (subrip)"), r.stderr)
+    XCTAssertEqual(try frameCount("out.nut"), 10)
+    let streams = try ok("ffprobe -v error -show_entries stream=codec_type -of csv=p=0 out.nut").text
+    XCTAssertEqual(streams.split(separator: "\n").map(String.init), ["video", "audio"])
+    try ok("$RX --preset static --quiet -i in.mkv -o out.mkv")
+    XCTAssertTrue(try ok("ffprobe -v error -show_entries stream=codec_name -of csv=p=0 out.mkv").text.contains("subrip"))
+  }
+
   func testLookAheadPresetsFlushEveryFrameAtEOF() throws {
     try makeClip("in.nut", frames: 5)
     for preset in ["hdr10-pq", "hlg-broadcast", "linear-exr", "fast", "static"] {

@@ -15,6 +15,12 @@ final class LearnedPresetTests: EndToEndCase {
     try ok("ffmpeg -v error -y -f lavfi -i color=c=0xffe0a0:s=96x64 -frames:v 1 -pix_fmt gbrpf32le still.exr")
     try ok("$RX --preset quality --quiet --reference still.exr -i in.nut -o ref.mkv")
     XCTAssertEqual(try framePTS("ref.mkv").count, 5)
+    // Radiance RGBE (flat scanlines), which ffmpeg 5.1 cannot decode.
+    try ok("""
+      python3 -c "open('still.hdr','wb').write(b'#?RADIANCE\\nFORMAT=32-bit_rle_rgbe\\n\\n-Y 64 +X 96\\n' + bytes([255, 224, 160, 128]) * 96 * 64)"
+      """)
+    try ok("$RX --preset quality --quiet --reference still.hdr -i in.nut -o hdr.mkv")
+    XCTAssertEqual(try framePTS("hdr.mkv").count, 5)
     var r = try Shell.run("$RX --preset quality --quiet --reference missing.exr -i in.nut -o x.mkv", in: dir)
     XCTAssertEqual(r.status, 66, r.stderr)
     XCTAssertTrue(errorLine(r).contains("missing.exr"), r.stderr)
