@@ -44,6 +44,10 @@ public final class MediaReader {
   private var finished = false
   private var pendingError: IOError?
   private var lastPTS: Int64?
+  /// y4m only: its demuxer ends a stream cut inside a frame with a clean EOF, so the bytes read past the end
+  /// of the last whole frame are what tells a cut stream from a complete one.
+  private let isY4M: Bool
+  private var wholeFramesEnd: Int64 = 0
   /// Video frames returned so far.
   public private(set) var framesRead = 0
   /// Damage read past so far.
@@ -91,6 +95,9 @@ public final class MediaReader {
     try IOError.check(openRet, "open input", target: path)
     format = ctx
     guard let ctx else { throw IOError.invalidArgument("open input '\(path)' returned no context") }
+    // Before stream info reads ahead: where the header ends is where the first frame starts.
+    isY4M = String(cString: ctx.pointee.iformat.pointee.name) == "yuv4mpegpipe"
+    wholeFramesEnd = ctx.pointee.pb.map { avio_tell($0) } ?? 0
     do {
       try IOError.check(avformat_find_stream_info(ctx, nil), "read stream info of", target: path)
     } catch {
@@ -197,12 +204,13 @@ public final class MediaReader {
       // 2. Feed it one packet (or start draining at the end of input / on a fault).
       let r = av_read_frame(format, packet)
       if r < 0 {
-        if r != rx_averror_eof() { pendingError = readError(r) }
+        if r != rx_averror_eof() { pendingError = readError(r) } else if let cut = partialY4MFrame(format) { pendingError = cut }
         sendFlush(decoder)
         continue
       }
       let index = Int(packet.pointee.stream_index)
       if index == info.streamIndex {
+        if packet.pointee.pos >= 0 { wholeFramesEnd = max(wholeFramesEnd, packet.pointee.pos + Int64(packet.pointee.size)) }
         if let fault = check(packet: packet) {
           av_packet_unref(packet)
           stop(fault)
@@ -265,6 +273,16 @@ public final class MediaReader {
     } else {
       warnings.append("input '\(path)' \(what) (truncated file?)")
     }
+  }
+
+  /// The error for a y4m stream whose end came inside a frame (bytes read beyond the last whole frame).
+  private func partialY4MFrame(_ format: UnsafeMutablePointer<AVFormatContext>) -> IOError? {
+    guard isY4M, let pb = format.pointee.pb else { return nil }
+    let extra = avio_tell(pb) - wholeFramesEnd
+    guard extra > 0 else { return nil }
+    let need = rawFrameBytes.map { " (a frame is \($0) bytes after its FRAME line)" } ?? ""
+    return IOError.truncated(
+      path: path, detail: "frame \(framesRead + 1) is partial: the stream ends \(extra) bytes after the last whole frame\(need)")
   }
 
   /// Stops the stream with `error` (kept if one is already pending): the decoder is drained and the error

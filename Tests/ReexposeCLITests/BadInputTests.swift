@@ -23,6 +23,25 @@ final class BadInputTests: EndToEndCase {
     XCTAssertLessThan(try frameCount("out.mkv"), 20)
   }
 
+  /// libav's y4m demuxer ends a stream cut inside a frame (or its FRAME line) with a clean EOF; the reader
+  /// counts the bytes past the last whole frame instead. A cut exactly between frames is a complete stream.
+  func testY4MCutAnywhereIsTruncated() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -frames:v 6 -pix_fmt yuv420p in.y4m")
+    let size = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("in.y4m").path)[.size] as! Int
+    let frame = 64 * 48 * 3 / 2 + 6  // "FRAME\n" and the planes
+    let header = size - 6 * frame
+    for (cut, whole) in [(header + 3, 0), (header + 100, 0), (header + 2 * frame + 4, 2), (size - 1, 5)] {
+      try ok("head -c \(cut) in.y4m > cut.y4m")
+      let r = try Shell.run("$RX --preset static --quiet < cut.y4m > out.mkv", in: dir)
+      XCTAssertEqual(r.status, 65, "cut at \(cut): \(r.stderr)")
+      XCTAssertTrue(errorLine(r).contains("frame \(whole + 1) is partial"), r.stderr)
+      if whole > 0 { XCTAssertEqual(try frameCount("out.mkv"), whole, "cut at \(cut)") }
+    }
+    try ok("head -c \(header + 4 * frame) in.y4m > cut.y4m")
+    try ok("$RX --preset static --quiet < cut.y4m > out.mkv")
+    XCTAssertEqual(try frameCount("out.mkv"), 4)
+  }
+
   /// A closed stdin or a directory is an input that cannot be read (66), not bad data (65).
   func testClosedStdinAndDirectoryAreUnreadableInput() throws {
     var r = try Shell.run("$RX --preset static <&- > out.mkv", in: dir)
