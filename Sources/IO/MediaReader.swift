@@ -44,10 +44,16 @@ public final class MediaReader {
   private var finished = false
   private var pendingError: IOError?
   private var lastPTS: Int64?
-  /// y4m only: its demuxer ends a stream cut inside a frame with a clean EOF, so the bytes read past the end
-  /// of the last whole frame are what tells a cut stream from a complete one.
+  /// y4m and live (piped) Matroska: their demuxers end a stream cut inside a frame with a clean EOF, so the
+  /// bytes read past the end of the last whole packet are what tells a cut stream from a complete one.
   private let isY4M: Bool
+  private let isMatroska: Bool
   private var wholeFramesEnd: Int64 = 0
+  /// Whether some stream's packets are dropped inside the demuxer (their bytes then follow the last packet).
+  private var hasDiscardedStreams = false
+  /// Bytes a Matroska block may carry around its payload (track number, timecode, flags, lacing) that
+  /// the packet position and size do not cover.
+  static let matroskaBlockSlackBytes: Int64 = 16
   /// Video frames returned so far.
   public private(set) var framesRead = 0
   /// Damage read past so far.
@@ -97,6 +103,7 @@ public final class MediaReader {
     guard let ctx else { throw IOError.invalidArgument("open input '\(path)' returned no context") }
     // Before stream info reads ahead: where the header ends is where the first frame starts.
     isY4M = String(cString: ctx.pointee.iformat.pointee.name) == "yuv4mpegpipe"
+    isMatroska = String(cString: ctx.pointee.iformat.pointee.name).hasPrefix("matroska")
     wholeFramesEnd = ctx.pointee.pb.map { avio_tell($0) } ?? 0
     do {
       try IOError.check(avformat_find_stream_info(ctx, nil), "read stream info of", target: path)
@@ -120,6 +127,7 @@ public final class MediaReader {
         pass.append(PassthroughStream(inputIndex: i, mediaType: type, source: par, timeBase: st.pointee.time_base))
       } else {
         st.pointee.discard = AVDISCARD_ALL
+        hasDiscardedStreams = true
         if type == AVMEDIA_TYPE_VIDEO { notes.append("ignoring extra video stream #\(i)") }
       }
     }
@@ -204,13 +212,13 @@ public final class MediaReader {
       // 2. Feed it one packet (or start draining at the end of input / on a fault).
       let r = av_read_frame(format, packet)
       if r < 0 {
-        if r != rx_averror_eof() { pendingError = readError(r) } else if let cut = partialY4MFrame(format) { pendingError = cut }
+        if r != rx_averror_eof() { pendingError = readError(r) } else { noteCutInsidePacket(format) }
         sendFlush(decoder)
         continue
       }
       let index = Int(packet.pointee.stream_index)
+      if packet.pointee.pos >= 0 { wholeFramesEnd = max(wholeFramesEnd, packet.pointee.pos + Int64(packet.pointee.size)) }
       if index == info.streamIndex {
-        if packet.pointee.pos >= 0 { wholeFramesEnd = max(wholeFramesEnd, packet.pointee.pos + Int64(packet.pointee.size)) }
         if let fault = check(packet: packet) {
           av_packet_unref(packet)
           stop(fault)
@@ -275,14 +283,25 @@ public final class MediaReader {
     }
   }
 
-  /// The error for a y4m stream whose end came inside a frame (bytes read beyond the last whole frame).
-  private func partialY4MFrame(_ format: UnsafeMutablePointer<AVFormatContext>) -> IOError? {
-    guard isY4M, let pb = format.pointee.pb else { return nil }
+  /// At a clean EOF, the bytes read beyond the last whole packet: in y4m they are a partial frame (an
+  /// error); in Matroska without a frame count (written to a pipe, so nothing follows its last block) a
+  /// partial block (a warning, or an error when strict). A Matroska file with a count has cues and tags
+  /// after its last block; there the count decides (``noteShortStream()``).
+  private func noteCutInsidePacket(_ format: UnsafeMutablePointer<AVFormatContext>) {
+    guard let pb = format.pointee.pb else { return }
     let extra = avio_tell(pb) - wholeFramesEnd
-    guard extra > 0 else { return nil }
-    let need = rawFrameBytes.map { " (a frame is \($0) bytes after its FRAME line)" } ?? ""
-    return IOError.truncated(
-      path: path, detail: "frame \(framesRead + 1) is partial: the stream ends \(extra) bytes after the last whole frame\(need)")
+    if isY4M && extra > 0 {
+      let need = rawFrameBytes.map { " (a frame is \($0) bytes after its FRAME line)" } ?? ""
+      pendingError = IOError.truncated(
+        path: path, detail: "frame \(framesRead + 1) is partial: the stream ends \(extra) bytes after the last whole frame\(need)")
+    } else if isMatroska && info.estimatedFrameCount == nil && !hasDiscardedStreams && extra > Self.matroskaBlockSlackBytes {
+      let what = "ended \(extra) bytes into a block after frame \(framesRead)"
+      if strict {
+        pendingError = IOError.truncated(path: path, detail: what)
+      } else {
+        warnings.append("input '\(path)' \(what) (truncated stream?)")
+      }
+    }
   }
 
   /// Stops the stream with `error` (kept if one is already pending): the decoder is drained and the error

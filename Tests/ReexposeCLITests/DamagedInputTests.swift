@@ -70,6 +70,21 @@ final class DamagedInputTests: EndToEndCase {
     XCTAssertLessThan(try frameCount("strict.mkv"), input)
   }
 
+  /// Matroska written to a pipe has no frame count and nothing after its last block: a stream cut inside a
+  /// block is found by the bytes read past the last whole packet.
+  func testPipedMatroskaCutInsideABlockIsFound() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=64x48:r=25 -f lavfi -i sine=d=1 -frames:v 20 -c:v rawvideo -pix_fmt yuv420p -c:a pcm_s16le -f matroska - > live.mkv")
+    try ok("head -c $(( $(stat -c %s live.mkv) / 2 )) live.mkv > cut.mkv")
+    var r = try Shell.run("$RX --preset static < cut.mkv > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stderr.contains("bytes into a block after frame") && r.stderr.contains("truncated stream?"), r.stderr)
+    r = try Shell.run("$RX --preset static --strict < cut.mkv > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    r = try Shell.run("$RX --preset static --strict < live.mkv > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 0, "the whole live stream is complete: \(r.stderr)")
+    XCTAssertEqual(try frameCount("out.mkv"), 20)
+  }
+
   func testCleanStreamsReportNoDamage() throws {
     try makeClip("in.mkv", frames: 12)
     let r = try Shell.run("$RX --preset static --strict --stats stats.json < in.mkv > out.mkv", in: dir)
