@@ -4,6 +4,7 @@
 #                 golden outputs of the whole pipeline: Tests/Golden)
 #   make bench    speed against ffmpeg's own filters and raw sgemm, same run
 #   make test-tsan  ThreadSanitizer over the filter, NN and execution-context tests (slow; not in make test)
+#   make soak     memory stays flat over 100 000 frames of fast and 5 000 of balanced (slow; not in make test)
 #   make install  PREFIX=/usr/local DESTDIR=
 
 SHELL       := /bin/bash
@@ -11,7 +12,8 @@ SWIFT       ?= swift
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 PYTHON      ?= python3
-VERSION     := 0.1.0
+# Declared once, in Sources/Reexpose/Version.swift.
+VERSION     := $(shell sed -n 's/.*static let \(major\|minor\|patch\) = \([0-9]*\).*/\2/p' Sources/Reexpose/Version.swift | paste -sd.)
 SOVERSION   := 0
 RELEASE_DIR := .build/release
 BIN         := $(RELEASE_DIR)/reexpose
@@ -26,7 +28,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden test-tsan demo bench bench-nn install uninstall clean
+.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-nn install uninstall clean
 
 all: build
 
@@ -69,6 +71,11 @@ test-golden:
 test-tsan:
 	TSAN_OPTIONS="suppressions=$(abspath Tests/tsan.supp) second_deadlock_stack=1" \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build/tsan --filter 'ReexposeTests|NNTests|ExecutionTests'
+
+# Memory must stay flat over long runs (Tests/Soak/soak.py; about 20 minutes; not part of make test).
+SOAK_RUNS ?= --run fast:100000 --run balanced:5000
+soak: build
+	$(PYTHON) Tests/Soak/soak.py --binary $(BIN) $(SOAK_RUNS)
 
 demo: build
 	bash Examples/demo.sh $(BIN)

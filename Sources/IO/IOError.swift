@@ -13,6 +13,8 @@ public enum IOError: Error, Equatable, CustomStringConvertible, LocalizedError {
   case unsupported(String)
   /// The input ends in the middle of a frame or packet.
   case truncated(path: String, detail: String)
+  /// Not one byte arrived; `detail` says what the upstream command probably lacks.
+  case empty(path: String, detail: String)
   /// A packet or frame could not be demuxed or decoded.
   case corrupt(path: String, detail: String)
   /// The reader of our output went away (EPIPE); the CLI exits quietly.
@@ -28,6 +30,7 @@ public enum IOError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case let .noVideoStream(path): return "input '\(path)' has no video stream"
     case let .unsupported(what): return "unsupported: \(what)"
     case let .truncated(path, detail): return "input '\(path)' is truncated: \(detail)"
+    case let .empty(path, detail): return "input '\(path)' is empty: \(detail)"
     case let .corrupt(path, detail): return "input '\(path)' is corrupt: \(detail)"
     case let .outputClosed(path): return "output '\(path)' was closed by its reader"
     case let .invalidArgument(what): return "invalid argument: \(what)"

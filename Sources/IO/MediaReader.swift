@@ -98,6 +98,14 @@ public final class MediaReader {
       throw IOError.corrupt(
         path: path, detail: "not a recognised media format (\(IOError.message(for: openRet)))")
     }
+    if openRet == rx_averror_eof() {
+      // Nothing at all arrived: the upstream command failed before writing, the usual pipe mistake.
+      throw IOError.empty(
+        path: path,
+        detail: path == "-"
+          ? "the upstream command wrote nothing (see its error; ffmpeg needs -strict -1 to put 10-bit or 4:2:2 raw video in Matroska, or use -f nut)"
+          : "no data")
+    }
     try IOError.check(openRet, "open input", target: path)
     format = ctx
     guard let ctx else { throw IOError.invalidArgument("open input '\(path)' returned no context") }
@@ -467,6 +475,7 @@ public final class MediaReader {
       estimatedFrameCount: count, mastering: nil, contentLight: nil,
       containerFormat: String(cString: ctx.pointee.iformat.pointee.name),
       codecName: String(cString: avcodec_get_name(par.codec_id)))
+    info.frameCountIsExact = st.pointee.nb_frames > 0
     var size = 0
     if let sd = av_stream_get_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, &size),
       size >= MemoryLayout<AVMasteringDisplayMetadata>.size

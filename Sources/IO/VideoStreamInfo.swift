@@ -25,6 +25,8 @@ public struct VideoStreamInfo: @unchecked Sendable {
   public var hasColorTags: Bool
   /// Frames expected, from the container (nil when unknown, e.g. on pipes).
   public var estimatedFrameCount: Int?
+  /// Whether ``estimatedFrameCount`` is the container's own frame count rather than duration × rate.
+  public var frameCountIsExact = false
   /// Mastering display metadata from the stream, or from the first decoded frame.
   public var mastering: MasteringDisplay?
   /// Content light level from the stream, or from the first decoded frame.

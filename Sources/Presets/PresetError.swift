@@ -62,15 +62,26 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case .malformedOverride:
       return "expected key=value, e.g. output.peakNits=4000"
     case .notFound(let name, let searched, let available):
-      return "no preset '\(name)' in \(searched.joined(separator: ", "))"
-        + (available.isEmpty ? "" : "; available: \(available.joined(separator: ", "))")
+      let guess = EditDistance.nearest(name, in: available).map { ", did you mean '\($0)'?" } ?? ""
+      return "no preset '\(name)'\(guess) (searched \(searched.joined(separator: ", "))"
+        + (available.isEmpty ? ")" : "; available: \(available.joined(separator: ", ")))")
     case .unreadable(_, let reason):
       return reason
     }
   }
 
-  /// One line: location prefix and message.
-  public var description: String { "\(location) \(what)" }
+  /// One line: location prefix and message (a name not found has no location to point at).
+  public var description: String {
+    if case .notFound = self { return what }
+    return "\(location) \(what)"
+  }
+
+  /// Whether `description` already carries the word `error:` after a file position (compiler style), so a
+  /// program printing it adds only its own name.
+  public var isCompilerStyle: Bool {
+    if case .notFound = self { return false }
+    return !location.isOverride
+  }
 
   /// The same single line as `description`, for `LocalizedError` users.
   public var errorDescription: String? { description }

@@ -117,7 +117,7 @@ public enum ErrorStatus: CaseIterable, Sendable {
       return .badArgument
     case .unsupported, .invalidArgument:
       return operation == .create ? .presetInvalid : .badArgument
-    case .truncated, .corrupt, .noVideoStream:
+    case .truncated, .corrupt, .noVideoStream, .empty:
       // A reference still is an argument of one call, not the stream: its bad data is a bad argument.
       return operation == .setReference ? .badArgument : .frameRejected
     case let .libav(_, _, code, _):

@@ -8,7 +8,7 @@ import Reexpose
 // every Swift error, so bad input returns a negative status and never aborts the host.
 
 @_cdecl("reexpose_version")
-public func reexposeVersion() -> UInt32 { 0x00_01_00 }
+public func reexposeVersion() -> UInt32 { ReexposeVersion.packed }
 
 @_cdecl("reexpose_status_string")
 public func reexposeStatusString(_ status: Int32) -> UnsafePointer<CChar> {

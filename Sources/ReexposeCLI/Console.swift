@@ -1,14 +1,21 @@
 import ArgumentParser
 import Foundation
+import Presets
 import Reexpose
 
 /// stderr messages: one line each, prefixed `reexpose:`. stdout carries only video.
 struct Console {
   let quiet: Bool
 
-  /// An error: always printed.
+  /// An error: always printed, with one `error:` tag (a preset error at a file position has its own).
   func error(_ error: Any) {
-    write("reexpose: error: \(error)")
+    var preset = error as? PresetError
+    if case let .preset(wrapped)? = error as? FilterError { preset = wrapped }
+    if let preset, preset.isCompilerStyle {
+      write("reexpose: \(preset)")
+    } else {
+      write("reexpose: error: \(error)")
+    }
   }
 
   /// A warning or note: suppressed by --quiet.

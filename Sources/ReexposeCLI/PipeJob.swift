@@ -67,7 +67,8 @@ final class PipeJob {
       console.error(error)
       return ErrorStatus.classify(error, during: .openOutput).exitCode
     }
-    let progress = Progress(enabled: !console.quiet, total: reader.info.estimatedFrameCount)
+    let progress = Progress(
+      enabled: !console.quiet, total: reader.info.estimatedFrameCount, exact: reader.info.frameCountIsExact)
     var fault: (Error, ErrorStatus)?
 
     // Read and filter until EOF, the first fault or a stop signal.
@@ -77,7 +78,7 @@ final class PipeJob {
         case let .video(frame):
           try filter.send(UnsafePointer(frame.pointer))
           try drainReady(to: writer)
-          progress.update(frames: framesWritten)
+          progress.update(frames: reader.framesRead)
         case let .packet(streamIndex, packet):
           try writer.write(packet: packet, inputStreamIndex: streamIndex)
         }

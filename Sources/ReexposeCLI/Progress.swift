@@ -1,15 +1,18 @@
 import Foundation
 
-/// Frames, fps and ETA on stderr, redrawn in place, only when stderr is a terminal.
+/// Frames read, fps and ETA on stderr, redrawn in place, only when stderr is a terminal. A total worked out
+/// from duration × rate is shown as `~N`: it can be off by a frame or two.
 final class Progress {
   let enabled: Bool
   let total: Int?
+  let totalIsExact: Bool
   let start = DispatchTime.now().uptimeNanoseconds
   var lastDraw: UInt64 = 0
 
-  init(enabled: Bool, total: Int?) {
+  init(enabled: Bool, total: Int?, exact: Bool) {
     self.enabled = enabled && isatty(STDERR_FILENO) == 1
     self.total = total
+    totalIsExact = exact
   }
 
   var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -24,7 +27,7 @@ final class Progress {
     var line = "reexpose: frame \(frames)"
     if let total, total > 0 {
       let eta = fps > 0 ? Double(max(total - frames, 0)) / fps : 0
-      line += "/\(total)  \(String(format: "%.1f", fps)) fps  ETA \(Self.clock(eta))"
+      line += "/\(totalIsExact ? "" : "~")\(total)  \(String(format: "%.1f", fps)) fps  ETA \(Self.clock(eta))"
     } else {
       line += "  \(String(format: "%.1f", fps)) fps"
     }

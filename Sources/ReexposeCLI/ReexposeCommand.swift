@@ -13,27 +13,48 @@ struct ReexposeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reexpose",
     abstract: "Re-expose SDR video as HDR (HLG, PQ/HDR10, scene-linear) inside ffmpeg pipes.",
+    // Lines stay under 80 columns: the argument parser re-wraps longer ones mid-command.
     discussion: """
-      Reads video on stdin (any container ffmpeg can pipe: matroska, nut, y4m, mpegts; or raw frames with
-      --size/--pix-fmt/--rate) and writes Matroska with raw video to stdout, carrying colour tags and
-      HDR10 mastering/content-light metadata. Audio and subtitles pass through unchanged.
+      Reads video on stdin or -i FILE (Matroska, NUT, y4m, MPEG-TS from a pipe;
+      any file ffmpeg reads, e.g. MP4/MOV with ProRes or H.264, with -i; raw
+      frames with --size/--pix-fmt/--rate) and writes Matroska with raw video
+      to stdout or -o FILE, with colour tags and HDR10 mastering/content-light
+      metadata. Audio and subtitles pass through unchanged.
 
       EXAMPLES
-        ffmpeg -i in.mp4 -map 0 -c:v rawvideo -c:a copy -f matroska - | reexpose --preset hlg-broadcast \\
-          | ffmpeg -i - -map 0 -c:v libx265 -x265-params "$(reexpose --preset hlg-broadcast --x265-params)" out.mkv
-        ffmpeg -i in.mp4 -f nut - | reexpose --preset hdr10-pq --set output.peakNits=4000 -o out.mkv
-        ffmpeg -i in.mp4 -f rawvideo -pix_fmt yuv420p - | reexpose --size 1920x1080 --pix-fmt yuv420p --rate 25 > hdr.mkv
+        # HLG HEVC; -strict -1 lets 10-bit raw video into Matroska
+        ffmpeg -i in.mov -map 0:v:0 -map 0:a? -c:v rawvideo -c:a copy \\
+            -strict -1 -f matroska - \\
+          | reexpose --preset hlg-broadcast \\
+          | ffmpeg -i - -map 0 -c:a copy -c:v libx265 \\
+            -x265-params "$(reexpose --preset hlg-broadcast --x265-params)" \\
+            out.mkv
+        # files in and out, no pipe
+        reexpose --preset hdr10-pq -i in.mov -o out.mkv
+        # NUT pipe (keep -c:v rawvideo: NUT's default codec is MPEG-4)
+        ffmpeg -i in.mp4 -c:v rawvideo -c:a copy -f nut - \\
+          | reexpose --preset hdr10-pq --set output.peakNits=4000 -o out.mkv
+        # headerless raw frames
+        ffmpeg -i in.mp4 -f rawvideo -pix_fmt yuv420p - \\
+          | reexpose --size 1920x1080 --pix-fmt yuv420p --rate 25 > hdr.mkv
         reexpose --list-presets;  reexpose --preset fast --print-preset
 
       EXIT CODES
-        0 success (also when the reader of stdout closes the pipe early)   64 usage error
-        65 bad input data (truncated, corrupt, wrong geometry, unsupported pixel format)
-        66 input not readable   70 internal error or out of memory   73 output not writable   74 I/O error
-        78 bad preset or --set override   130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (a second one exits at once)
-      Every frame decoded before a fault or a stop signal is written out before exiting. Damaged input that
-      can be read past (frames skipped by the demuxer, undecodable or corrupt frames) is counted and warned
-      about with its position; --strict makes it exit 65 at the first such frame.
-      """)
+        0  success (also when the reader of stdout closes the pipe early)
+        64 usage error (also: stdout is a terminal)
+        65 bad input data (truncated, corrupt, wrong geometry, unsupported
+           pixel format; with --strict also damage that could be read past)
+        66 input not readable     70 internal error or out of memory
+        73 output not writable    74 I/O error
+        78 bad preset or --set override
+        130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (a second one exits at
+           once)
+      Every frame decoded before a fault or a stop signal is written out
+      before exiting. Damaged input that can be read past (frames skipped by
+      the demuxer, undecodable or corrupt frames) is counted and warned about
+      with its position; --strict makes it exit 65 at the first such frame.
+      """,
+    version: "reexpose \(ReexposeVersion.text) (preset format \(PipelineParams.version))")
 
   @Option(name: .long, help: "Preset name (see --list-presets) or path to a YAML preset file.")
   var preset: String = "hdr10-pq"
@@ -147,6 +168,10 @@ struct ReexposeCommand: ParsableCommand {
     if x265Params {
       try console.stdout(filter.x265Params + "\n")
       return
+    }
+    if output == "-" && isatty(STDOUT_FILENO) == 1 {
+      console.error("stdout is a terminal: redirect it (> out.mkv), pipe it (| ffmpeg -i - …) or give -o FILE")
+      throw ExitCode(ErrorStatus.usage.exitCode)
     }
     let job = PipeJob(
       filter: filter, input: input, output: output, format: ContainerFormat(name: format)!,

@@ -63,8 +63,14 @@ final class PresetCatalogTests: XCTestCase {
     XCTAssertThrowsError(try catalog.load("hdr11")) { error in
       XCTAssertEqual(
         "\(error)",
-        "hdr11: error: no preset 'hdr11' in \(PresetCatalog.repositoryPresetsDirectory); "
-          + "available: balanced, fast, hdr10-pq, hlg-broadcast, linear-exr, quality, static")
+        "no preset 'hdr11' (searched \(PresetCatalog.repositoryPresetsDirectory); "
+          + "available: balanced, fast, hdr10-pq, hlg-broadcast, linear-exr, quality, static)")
+    }
+    XCTAssertThrowsError(try catalog.load("hlg-broadcst")) { error in
+      XCTAssertTrue("\(error)".hasPrefix("no preset 'hlg-broadcst', did you mean 'hlg-broadcast'? (searched "), "\(error)")
+    }
+    XCTAssertThrowsError(try catalog.load("hdr10pq")) { error in
+      XCTAssertTrue("\(error)".contains("did you mean 'hdr10-pq'?"), "\(error)")
     }
   }
 }

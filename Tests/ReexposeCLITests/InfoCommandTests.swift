@@ -8,6 +8,48 @@ final class InfoCommandTests: EndToEndCase {
     XCTAssertTrue(r.text.contains("EXIT CODES"))
   }
 
+  /// At 80 columns no line wraps, so every example can be copied as printed.
+  func testHelpFitsEightyColumns() throws {
+    let r = try ok("COLUMNS=80 $RX --help")
+    let start = r.text.range(of: "EXAMPLES")!.lowerBound, end = r.text.range(of: "USAGE:")!.lowerBound
+    for line in r.text[start..<end].split(separator: "\n") { XCTAssertLessThan(line.count, 80, String(line)) }
+    // Each example command line either ends the command or continues it with a backslash.
+    XCTAssertTrue(r.text.contains("-c:v rawvideo -c:a copy \\\n"), r.text)
+    XCTAssertTrue(r.text.contains("-strict -1"), "10-bit sources need it in Matroska")
+  }
+
+  /// The version comes from one declaration, which the Makefile reads too.
+  func testVersion() throws {
+    let v = try ok("$RX --version").text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let make = try ok("make -s --no-print-directory -C \(Shell.root.path) -f Makefile -pn 2>/dev/null | sed -n 's/^VERSION := //p' | head -1")
+      .text.trimmingCharacters(in: .whitespacesAndNewlines)
+    XCTAssertFalse(make.isEmpty)
+    XCTAssertEqual(v, "reexpose \(make) (preset format 3)")
+  }
+
+  /// One `error:` per line, and a near miss of a preset name gets a suggestion.
+  func testOneErrorTagAndPresetSuggestions() throws {
+    try "version: 3\noutput:\n  peakNits: 50\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    for command in ["--preset bad.yaml", "--preset hlg-broadcst", "--preset fast --set output.peakNits=abc"] {
+      let r = try Shell.run("$RX \(command) < /dev/null > /dev/null", in: dir)
+      XCTAssertEqual(r.status, 78, r.stderr)
+      XCTAssertEqual(errorLine(r).components(separatedBy: "error:").count, 2, r.stderr)
+    }
+    let r = try Shell.run("$RX --preset hlg-broadcst < /dev/null", in: dir)
+    XCTAssertTrue(errorLine(r).contains("did you mean 'hlg-broadcast'?"), r.stderr)
+  }
+
+  /// Video is never written to a terminal; and an empty pipe says what the upstream command likely lacks.
+  func testRefusesATerminalAndExplainsAnEmptyPipe() throws {
+    try makeClip("in.nut", frames: 2)
+    var r = try Shell.run("script -qec '$RX --preset static -i in.nut' /dev/null", in: dir)
+    XCTAssertEqual(r.status, 64, r.text)
+    XCTAssertTrue(r.text.contains("stdout is a terminal"), r.text)
+    r = try Shell.run("ffmpeg -v quiet -f lavfi -i testsrc2=s=64x48 -frames:v 2 -c:v rawvideo -pix_fmt yuv422p10le -f matroska - | $RX > out.mkv", in: dir)
+    XCTAssertEqual(r.status, 65, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("is empty") && errorLine(r).contains("-strict -1"), r.stderr)
+  }
+
   func testListPresetsAndCurves() throws {
     let p = try ok("$RX --list-presets").text
     for name in ["hlg-broadcast", "hdr10-pq", "linear-exr", "fast", "static"] { XCTAssertTrue(p.contains(name), p) }
