@@ -4,11 +4,13 @@ import Media
 
 /// Declared HDR10 metadata (SMPTE ST 2086 mastering display, CTA-861.3 content light) from ``OutputParams``,
 /// and the libav enum values of the output's colour description.
-enum HDRMetadata {
-  /// MaxCLL = peakNits, MaxFALL = min(peakNits, 400): declared before any frame is seen (pipes).
-  static func declaredContentLight(_ p: OutputParams) -> ContentLightLevel {
-    let peak = Int(Double(p.peakNits).rounded())
-    return ContentLightLevel(maxCLL: peak, maxFALL: min(peak, 400))
+public enum HDRMetadata {
+  /// What is declared before any frame is seen (pipes): `maxCLLNits`/`maxFALLNits` when set (a measuring
+  /// run's values), else MaxCLL = the ceiling (at most peakNits) and MaxFALL = min(MaxCLL, 400).
+  public static func declaredContentLight(_ p: OutputParams, ceilingNits: Float) -> ContentLightLevel {
+    let cll = p.maxCLLNits > 0 ? p.maxCLLNits : min(ceilingNits, p.peakNits)
+    let fall = p.maxFALLNits > 0 ? min(p.maxFALLNits, cll) : min(cll, 400)
+    return ContentLightLevel(maxCLL: Int(Double(cll).rounded()), maxFALL: Int(Double(fall).rounded()))
   }
 
   /// Fills libav's mastering display struct: primaries in r, g, b order, 1/50000 and 1/10000 units.
@@ -24,8 +26,7 @@ enum HDRMetadata {
   }
 
   /// Fills libav's content light struct with the declared values.
-  static func fill(_ c: UnsafeMutablePointer<AVContentLightMetadata>, _ p: OutputParams) {
-    let d = declaredContentLight(p)
+  static func fill(_ c: UnsafeMutablePointer<AVContentLightMetadata>, _ d: ContentLightLevel) {
     c.pointee.MaxCLL = UInt32(d.maxCLL)
     c.pointee.MaxFALL = UInt32(d.maxFALL)
   }

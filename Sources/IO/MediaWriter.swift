@@ -4,9 +4,10 @@ import Media
 /// Muxes converted video frames (raw video) and stream-copied audio/subtitle packets to stdout or a file.
 ///
 /// The header is written by `init`: stream colour tags (primaries, transfer, matrix, range, chroma location
-/// left) and, except for linear output, SMPTE ST 2086 mastering display + CTA-861.3 content light side data
-/// with declared values (max = peakNits, MaxCLL = peakNits, MaxFALL = min(peakNits, 400)): in a pipe the
-/// header precedes the frames, so measured values (``OutputConverter/stats``) can only be reported at the end.
+/// left) and, where ``OutputParams/carriesHDRMetadata`` (PQ by default), SMPTE ST 2086 mastering display
+/// (max = peakNits) + CTA-861.3 content light side data with declared values
+/// (``HDRMetadata/declaredContentLight(_:ceilingNits:)``): in a pipe the header precedes the frames, so
+/// measured values (``OutputConverter/stats``) can only be reported at the end, or declared by a second run.
 /// Each video frame becomes exactly one packet, in order, pts rescaled from the input time base.
 public final class MediaWriter {
   /// Path as given (`-` for stdout).
@@ -43,7 +44,8 @@ public final class MediaWriter {
   ///   - passthrough: streams whose packets ``write(packet:inputStreamIndex:)`` copies.
   public init(
     path: String, format: ContainerFormat = .mkv, params: OutputParams, width: Int, height: Int,
-    timeBase: AVRational, frameRate: AVRational, passthrough: [PassthroughStream] = []
+    timeBase: AVRational, frameRate: AVRational, passthrough: [PassthroughStream] = [],
+    contentLightCeilingNits: Float? = nil
   ) throws {
     self.path = path
     self.format = format
@@ -112,7 +114,10 @@ public final class MediaWriter {
       st.pointee.time_base = format == .y4m ? AVRational(num: rate.den, den: rate.num) : timeBase
       st.pointee.avg_frame_rate = rate
       st.pointee.r_frame_rate = rate
-      if params.transfer != "linear" { try Self.addSideData(st, params) }
+      if params.carriesHDRMetadata {
+        let declared = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
+        try Self.addSideData(st, params, declared)
+      }
       try addPassthrough(passthrough)
       if c.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
         try IOError.check(avio_open(&c.pointee.pb, url, AVIO_FLAG_WRITE), "open output", target: path)
@@ -132,11 +137,12 @@ public final class MediaWriter {
   /// Opens the output for frames like the input's video stream (size, time base, frame rate).
   public convenience init(
     path: String, format: ContainerFormat = .mkv, params: OutputParams, video: VideoStreamInfo,
-    passthrough: [PassthroughStream] = []
+    passthrough: [PassthroughStream] = [], contentLightCeilingNits: Float? = nil
   ) throws {
     try self.init(
       path: path, format: format, params: params, width: video.width, height: video.height,
-      timeBase: video.timeBase, frameRate: video.frameRate, passthrough: passthrough)
+      timeBase: video.timeBase, frameRate: video.frameRate, passthrough: passthrough,
+      contentLightCeilingNits: contentLightCeilingNits)
   }
 
   deinit { close() }
@@ -277,7 +283,9 @@ public final class MediaWriter {
   }
 
   /// Attaches declared mastering display and content light metadata to the video stream.
-  private static func addSideData(_ st: UnsafeMutablePointer<AVStream>, _ params: OutputParams) throws {
+  private static func addSideData(
+    _ st: UnsafeMutablePointer<AVStream>, _ params: OutputParams, _ declared: ContentLightLevel
+  ) throws {
     let mSize = MemoryLayout<AVMasteringDisplayMetadata>.size
     guard let m = av_stream_new_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, mSize) else {
       throw IOError.invalidArgument("cannot attach mastering display metadata")
@@ -287,6 +295,6 @@ public final class MediaWriter {
     guard let c = av_stream_new_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, cSize) else {
       throw IOError.invalidArgument("cannot attach content light metadata")
     }
-    c.withMemoryRebound(to: AVContentLightMetadata.self, capacity: 1) { HDRMetadata.fill($0, params) }
+    c.withMemoryRebound(to: AVContentLightMetadata.self, capacity: 1) { HDRMetadata.fill($0, declared) }
   }
 }

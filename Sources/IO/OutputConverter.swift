@@ -23,11 +23,17 @@ public final class OutputConverter {
   private var pool: OpaquePointer?
   private var poolKey: (width: Int32, height: Int32, format: Int32) = (0, 0, -1)
 
+  /// The content light level each frame's side data declares.
+  public let declaredContentLight: ContentLightLevel
+
+  /// - Parameters:
+  ///   - contentLightCeilingNits: the most light the pipeline can produce (``HDRMetadata``); nil = peakNits.
   /// - Throws: `IOError.invalidArgument` when `params` fails validation.
-  public init(params: OutputParams) throws {
+  public init(params: OutputParams, contentLightCeilingNits: Float? = nil) throws {
     do { try params.validate() } catch { throw IOError.invalidArgument("output.\(error)") }
     self.params = params
     plan = OutputPlan(params: params)
+    declaredContentLight = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
   }
 
   deinit { av_buffer_pool_uninit(&pool) }
@@ -60,9 +66,9 @@ public final class OutputConverter {
     f.pointee.colorspace = HDRMetadata.matrix(params)
     f.pointee.color_range = HDRMetadata.range(params)
     f.pointee.chroma_location = HDRMetadata.chromaLocation(params)
-    if params.transfer != "linear" {
+    if params.carriesHDRMetadata {
       if let m = av_mastering_display_metadata_create_side_data(f) { HDRMetadata.fill(m, params) }
-      if let c = av_content_light_metadata_create_side_data(f) { HDRMetadata.fill(c, params) }
+      if let c = av_content_light_metadata_create_side_data(f) { HDRMetadata.fill(c, declaredContentLight) }
     }
     let kernel = OutputKernel(plan: plan, image: image, frame: f.pointee, planeCount: 3)
     let light = kernel.run(format: fmt)

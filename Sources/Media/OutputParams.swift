@@ -13,6 +13,14 @@ public struct OutputParams: ParameterSet {
     case gbrpf32le
   }
 
+  /// Whether SMPTE ST 2086 mastering display and CTA-861.3 content light metadata are written.
+  public enum HDRMetadataMode: String, CaseIterable, Sendable {
+    /// With PQ (HDR10) only: HLG is scene-referred and broadcast HLG carries none.
+    case auto
+    case always
+    case never
+  }
+
   public var transfer: String = "pq"
   public var primaries: Primaries = .bt2020
   public var pixelFormat: PixelFormat = .yuv420p10le
@@ -21,8 +29,20 @@ public struct OutputParams: ParameterSet {
   public var referenceWhiteNits: Float = 203
   public var masteringMinNits: Float = 0.005
   public var masteringPrimaries: Primaries = .p3d65
+  public var hdrMetadata: HDRMetadataMode = .auto
+  public var maxCLLNits: Float = 0
+  public var maxFALLNits: Float = 0
 
   public init() {}
+
+  /// Whether the output carries ST 2086 / CTA-861.3 metadata (never for scene-linear float).
+  public var carriesHDRMetadata: Bool {
+    switch hdrMetadata {
+    case .auto: return transfer == "pq"
+    case .always: return transfer != "linear"
+    case .never: return false
+    }
+  }
 
   public static let parameters: [Parameter<Self>] = [
     .choice(
@@ -44,11 +64,23 @@ public struct OutputParams: ParameterSet {
     .choice(
       "masteringPrimaries", \.masteringPrimaries,
       doc: "Mastering display primaries for the SMPTE ST 2086 metadata."),
+    .choice(
+      "hdrMetadata", \.hdrMetadata,
+      doc: "Write ST 2086 mastering display and MaxCLL/MaxFALL metadata: `auto` (with PQ only), `always`, `never`."),
+    .float(
+      "maxCLLNits", \.maxCLLNits, 0...10000, unit: "cd/m²",
+      doc: "MaxCLL to declare; 0 = the preset's ceiling (peakNits, or referenceWhiteNits when no stage lifts above SDR white). `--measured FILE` sets it from a `--measure` run."),
+    .float(
+      "maxFALLNits", \.maxFALLNits, 0...10000, unit: "cd/m²",
+      doc: "MaxFALL to declare; 0 = min(400, the declared MaxCLL). `--measured FILE` sets it from a `--measure` run."),
   ]
 
   public func checkRelations() throws {
     if referenceWhiteNits > peakNits {
       throw ParameterError(key: "referenceWhiteNits", message: "must not exceed peakNits (\(peakNits))")
+    }
+    if maxFALLNits > 0 && maxCLLNits > 0 && maxFALLNits > maxCLLNits {
+      throw ParameterError(key: "maxFALLNits", message: "must not exceed maxCLLNits (\(maxCLLNits))")
     }
     if transfer == "linear" && pixelFormat != .gbrpf32le {
       throw ParameterError(key: "pixelFormat", message: "linear output needs gbrpf32le, got \(pixelFormat.rawValue)")

@@ -76,4 +76,11 @@ public struct PipelineParams: Equatable, Sendable {
 
   /// Whether any stage beyond colour conversion is active (false for the `static` preset).
   public var hasRestoration: Bool { StageRegistry.all.contains { $0.isEnabled(self) } }
+
+  /// The most light the output can hold, cd/m²: the peak, or SDR white when no active stage lifts a pixel
+  /// above it (`static`: content peaks at referenceWhiteNits). What MaxCLL declares when not measured.
+  public var contentLightCeilingNits: Float {
+    let lifts = StageRegistry.all.contains { $0.isEnabled(self) && !$0.keepsWithinWhite }
+    return lifts ? output.peakNits : min(output.referenceWhiteNits, output.peakNits)
+  }
 }

@@ -19,6 +19,9 @@ public struct StageDescriptor: @unchecked Sendable {
   /// Frames the stage holds back for `params`, and the key that sets it (nil when it never looks ahead).
   public let lookAheadFrames: (PipelineParams) -> Int
   public let lookAheadKey: String?
+  /// Whether the stage never takes a pixel above SDR white (masks, which only measure); a stage that may
+  /// (highlight reconstruction, expansion, the learned stages) raises the declared MaxCLL to the peak.
+  public let keepsWithinWhite: Bool
   /// Builds the stage from validated parameters.
   public let make: (PipelineParams, StageEnvironment) throws -> Stage
 
@@ -30,8 +33,10 @@ public struct StageDescriptor: @unchecked Sendable {
     lookAhead: (key: String, frames: (PipelineParams) -> Int)? = nil,
     requires: [(section: String, reason: String)] = [],
     excludes: [(section: String, reason: String)] = [],
+    keepsWithinWhite: Bool = false,
     make: @escaping (PipelineParams, StageEnvironment) throws -> Stage
   ) {
+    self.keepsWithinWhite = keepsWithinWhite
     section = ParameterSection(name, path)
     self.isEnabled = enabled
     self.readsMasks = readsMasks

@@ -33,7 +33,7 @@ extension ReexposeFilter {
       if planarConverter == nil {
         var planarParams = params.output
         planarParams.pixelFormat = .gbrpf32le
-        planarConverter = try OutputConverter(params: planarParams)
+        planarConverter = try OutputConverter(params: planarParams, contentLightCeilingNits: params.contentLightCeilingNits)
       }
       out = try planarConverter!.convert(frame.image, pts: frame.pts, duration: frame.duration)
     } catch {

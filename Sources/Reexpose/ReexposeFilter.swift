@@ -54,7 +54,8 @@ public final class ReexposeFilter {
     do {
       pipeline = try context.run { try ReexposePipeline(params: preset.params, context: context) }
       inputConverter = InputConverter(params: preset.params.input)
-      outputConverter = try OutputConverter(params: preset.params.output)
+      outputConverter = try OutputConverter(
+        params: preset.params.output, contentLightCeilingNits: preset.params.contentLightCeilingNits)
     } catch {
       throw FilterError.wrap(error)
     }
@@ -223,6 +224,9 @@ public final class ReexposeFilter {
     recycler.give(frame.signal)
   }
 
-  /// The x265 `master-display=…:max-cll=…` string for this preset's output.
-  public var x265Params: String { IO.x265Params(for: params.output) }
+  /// The `-x265-params` value for this preset's output (headers, and HDR10 metadata where it applies).
+  public var x265Params: String { IO.x265Params(for: params.output, contentLightCeilingNits: params.contentLightCeilingNits) }
+
+  /// MaxCLL/MaxFALL the output header declares (``HDRMetadata/declaredContentLight(_:ceilingNits:)``).
+  public var declaredContentLight: ContentLightLevel { outputConverter.declaredContentLight }
 }

@@ -62,7 +62,8 @@ final class PipeJob {
     let writer: MediaWriter
     do {
       writer = try MediaWriter(path: output, format: format, params: filter.params.output, video: reader.info,
-                               passthrough: reader.passthroughStreams)
+                               passthrough: reader.passthroughStreams,
+                               contentLightCeilingNits: filter.params.contentLightCeilingNits)
     } catch {
       console.error(error)
       return ErrorStatus.classify(error, during: .openOutput).exitCode

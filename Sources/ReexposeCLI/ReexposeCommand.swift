@@ -90,8 +90,14 @@ struct ReexposeCommand: ParsableCommand {
     valueName: "image"))
   var reference: String?
 
-  @Option(name: .long, help: "Write a JSON summary (frames, fps, measured MaxCLL/MaxFALL) to this file.")
+  @Option(name: .long, help: "Write a JSON summary (frames, fps, measured MaxCLL/MaxFALL) to this file. With --x265-params: read the levels to declare from it.")
   var stats: String?
+
+  @Flag(name: .long, help: "Measuring pass: run the filter, write no video, report MaxCLL/MaxFALL (with --stats FILE for a second pass).")
+  var measure = false
+
+  @Option(name: .long, help: ArgumentHelp("Declare the MaxCLL/MaxFALL measured by an earlier --measure --stats run, in the header and --x265-params.", valueName: "stats.json"))
+  var measured: String?
 
   @Option(name: .long, help: "Worker threads (default: all cores).")
   var threads: Int?
@@ -146,6 +152,16 @@ struct ReexposeCommand: ParsableCommand {
       try console.stdout(catalog.list().map { "\($0.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.description)\n" }.joined())
       return
     }
+    var overrides = overrides
+    if let source = measured ?? (x265Params ? stats : nil) {
+      do {
+        overrides += try MeasuredLight.overrides(fromStats: source)
+      } catch let failure as MeasuredLight.Failure {
+        console.error(failure)
+        if case .unreadable = failure { throw ExitCode(ErrorStatus.inputUnreadable.exitCode) }
+        throw ExitCode(ErrorStatus.badArgument.exitCode)
+      }
+    }
     let filter: ReexposeFilter
     do {
       filter = try ReexposeFilter(preset: preset, overrides: overrides, catalog: catalog, threads: threads)
@@ -169,12 +185,14 @@ struct ReexposeCommand: ParsableCommand {
       try console.stdout(filter.x265Params + "\n")
       return
     }
-    if output == "-" && isatty(STDOUT_FILENO) == 1 {
+    if output == "-" && isatty(STDOUT_FILENO) == 1 && !measure {
       console.error("stdout is a terminal: redirect it (> out.mkv), pipe it (| ffmpeg -i - …) or give -o FILE")
       throw ExitCode(ErrorStatus.usage.exitCode)
     }
+    // A measuring pass converts every frame (the levels are measured on the output signal) but keeps none.
     let job = PipeJob(
-      filter: filter, input: input, output: output, format: ContainerFormat(name: format)!,
+      filter: filter, input: input, output: measure ? "/dev/null" : output,
+      format: measure ? .raw : ContainerFormat(name: format)!,
       raw: size.map { s in
         let sz = RawSize(s)!
         return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)

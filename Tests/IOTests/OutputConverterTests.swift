@@ -168,7 +168,43 @@ final class OutputConverterTests: XCTestCase {
     p.masteringMinNits = 0.005
     XCTAssertEqual(
       x265Params(for: p),
-      "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
+      "repeat-headers=1:aud=1:hdr10=1:hdr10-opt=1:"
+        + "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
+  }
+
+  /// MaxCLL follows the pipeline's ceiling (or the measured levels when set); HLG carries no HDR10
+  /// metadata unless asked; scene-linear never does.
+  func testDeclaredLightLevelsAndWhenMetadataIsWritten() throws {
+    var p = OutputParams()
+    XCTAssertEqual(HDRMetadata.declaredContentLight(p, ceilingNits: 203), ContentLightLevel(maxCLL: 203, maxFALL: 203))
+    XCTAssertEqual(HDRMetadata.declaredContentLight(p, ceilingNits: 5000), ContentLightLevel(maxCLL: 1000, maxFALL: 400))
+    XCTAssertTrue(x265Params(for: p, contentLightCeilingNits: 203).hasSuffix(":max-cll=203,203"))
+    p.maxCLLNits = 523
+    p.maxFALLNits = 181
+    XCTAssertEqual(HDRMetadata.declaredContentLight(p, ceilingNits: 203), ContentLightLevel(maxCLL: 523, maxFALL: 181))
+    let out = try OutputConverter(params: p, contentLightCeilingNits: 203)
+    let frame = try out.convert(PlanarImage(width: 16, height: 8, channels: 3), pts: 0)
+    let sd = av_frame_get_side_data(frame.pointer, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL)
+    XCTAssertNotNil(sd)
+    sd?.pointee.data.withMemoryRebound(to: AVContentLightMetadata.self, capacity: 1) {
+      XCTAssertEqual([$0.pointee.MaxCLL, $0.pointee.MaxFALL], [523, 181])
+    }
+    p.maxFALLNits = 600
+    XCTAssertThrowsError(try p.validate())
+
+    var hlg = OutputParams()
+    hlg.transfer = "hlg"
+    XCTAssertFalse(hlg.carriesHDRMetadata)
+    XCTAssertEqual(x265Params(for: hlg), "repeat-headers=1:aud=1")
+    let hlgFrame = try OutputConverter(params: hlg).convert(PlanarImage(width: 16, height: 8, channels: 3), pts: 0)
+    XCTAssertNil(av_frame_get_side_data(hlgFrame.pointer, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA))
+    hlg.hdrMetadata = .always
+    XCTAssertTrue(x265Params(for: hlg).contains("master-display=") && !x265Params(for: hlg).contains("hdr10=1"))
+    var linear = OutputParams()
+    linear.transfer = "linear"
+    linear.pixelFormat = .gbrpf32le
+    linear.hdrMetadata = .always
+    XCTAssertFalse(linear.carriesHDRMetadata)
   }
 
   func testInvalidParamsThrow() {

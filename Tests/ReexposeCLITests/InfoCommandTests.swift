@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 /// The commands that print information and exit.
@@ -67,7 +68,30 @@ final class InfoCommandTests: EndToEndCase {
 
   func testX265ParamsForHDR10() throws {
     let r = try ok("$RX --preset hdr10-pq --x265-params").text.trimmingCharacters(in: .whitespacesAndNewlines)
-    XCTAssertEqual(r, "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
+    XCTAssertEqual(
+      r, "repeat-headers=1:aud=1:hdr10=1:hdr10-opt=1:"
+        + "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400")
+  }
+
+  /// `static` peaks at SDR white and declares it; a measuring pass then a second run declare the measured
+  /// levels, in the header and in --x265-params; x265 takes the parameters.
+  func testTrueLightLevelsInOneAndTwoPasses() throws {
+    XCTAssertTrue(try ok("$RX --preset static --x265-params").text.contains("max-cll=203,203"))
+    XCTAssertEqual(try ok("$RX --preset hlg-broadcast --x265-params").text, "repeat-headers=1:aud=1\n")
+    try ok("ffmpeg -v error -f lavfi -i \"color=c=0xc0c0c0:s=64x48:r=25,drawbox=x=0:y=0:w=16:h=16:c=white:t=fill\" -frames:v 4 -c:v rawvideo -pix_fmt yuv420p in.nut")
+    try ok("$RX --preset hdr10-pq --measure --stats m.json -i in.nut")
+    let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.json"))) as! [String: Any]
+    let cll = Int(((stats["maxCLL"] as! NSNumber).doubleValue).rounded(.up))
+    let fall = Int(((stats["maxFALL"] as! NSNumber).doubleValue).rounded(.up))
+    XCTAssertLessThan(cll, 1000)
+    let x265 = try ok("$RX --preset hdr10-pq --x265-params --stats m.json").text
+    XCTAssertTrue(x265.contains("max-cll=\(cll),\(fall)"), x265)
+    try ok("$RX --preset hdr10-pq --quiet --measured m.json -i in.nut -o out.mkv")
+    let side = try ok("ffprobe -v error -show_entries stream_side_data=max_content,max_average -of csv=p=0 out.mkv").text
+    XCTAssertTrue(side.contains("\(cll),\(fall)"), side)
+    try ok("$RX --preset hdr10-pq --quiet --measured m.json -i in.nut | ffmpeg -v error -i - -c:v libx265 -x265-params \"$($RX --preset hdr10-pq --x265-params --stats m.json):log-level=error\" out.hevc")
+    let r = try Shell.run("$RX --preset hdr10-pq --measured nope.json -i in.nut -o x.mkv", in: dir)
+    XCTAssertEqual(r.status, 66, r.stderr)
   }
 
   func testProgressOnlyWhenStderrIsATerminal() throws {

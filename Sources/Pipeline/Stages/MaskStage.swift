@@ -14,6 +14,7 @@ public final class MaskStage: Stage {
   public static let descriptor = StageDescriptor(
     "masks", params: \.masks,
     enabled: { p in StageRegistry.all.contains { $0.name != "masks" && $0.isEnabled(p) && $0.readsMasks(p) } },
+    keepsWithinWhite: true,
     make: { p, _ in try MaskStage(params: p.masks) })
 
   public let name = "masks"
