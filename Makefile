@@ -28,11 +28,15 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-nn install uninstall clean
+.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-nn install uninstall clean
 
 all: build
 
-build:
+# Installs missing Debian/Python packages (a no-op once done; .ci/setup).
+setup:
+	@bash .ci/setup
+
+build: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@$(MAKE) --no-print-directory lib
 
