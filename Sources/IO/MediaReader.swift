@@ -83,6 +83,9 @@ public final class MediaReader {
     var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
     var opts: OpaquePointer? = nil
     var inputFormat: UnsafePointer<AVInputFormat>? = nil
+    // The reader never seeks, so the demuxer's keyframe index (1 MiB by default) is capped low: on a live
+    // pipe it would otherwise grow for hours before reaching its cap.
+    av_dict_set(&opts, "indexmem", "65536", 0)
     var rawFormat = AV_PIX_FMT_NONE
     if let raw {
       rawFormat = try raw.validatedFormat()

@@ -2,7 +2,7 @@
 """Soak test: run a preset over a long generated stream and check that its memory stays flat.
 
 ffmpeg generates a moving, noisy 320x180 picture with a clipped white patch (so denoise, masks and the
-highlight stage all work) as NUT on a pipe; reexpose writes raw frames to this script, which counts them
+highlight stage all work) as Matroska (or --container) on a pipe; reexpose writes raw frames to this script, which counts them
 and samples the process's resident set size (/proc/PID/status VmRSS) against the frame count. Memory is
 judged between the middle and the end of the run, after start-up buffers, pools and caches have settled:
 the median RSS over the last tenth of the frames may exceed the median around the middle by at most
@@ -35,12 +35,12 @@ def median(values):
     return v[len(v) // 2] if v else None
 
 
-def soak(binary, preset, frames, interval, max_growth, progress, samples_path=None):
+def soak(binary, preset, frames, interval, max_growth, progress, samples_path=None, container="matroska"):
     source = (f"testsrc2=s={W}x{H}:r=25,noise=alls=10:allf=t,"
               f"drawbox=x=120:y=50:w=70:h=60:c=white:t=fill")
     gen = subprocess.Popen(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", source, "-frames:v", str(frames),
-         "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-f", "nut", "-"],
+         "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-f", container, "-"],
         stdout=subprocess.PIPE)
     rx = subprocess.Popen([binary, "--preset", preset, "--quiet", "--format", "raw"],
                           stdin=gen.stdout, stdout=subprocess.PIPE)
@@ -101,6 +101,9 @@ def main():
     ap.add_argument("--run", action="append", required=True, metavar="PRESET:FRAMES",
                     help="preset and frame count, repeatable (e.g. fast:100000)")
     ap.add_argument("--interval", type=float, default=0.25, help="seconds between RSS samples")
+    ap.add_argument("--container", default="matroska", choices=["matroska", "nut"],
+                    help="container of the generated pipe (matroska: the documented one; libav's NUT demuxer keeps "
+                         "every sync point in memory, about 200 bytes a frame, so NUT grows by design)")
     ap.add_argument("--samples", metavar="CSV", help="write (frames, RSS KiB) samples here; %%p = preset")
     ap.add_argument("--max-growth", type=float, default=0.02, help="allowed RSS growth, middle to end")
     args = ap.parse_args()
@@ -108,7 +111,7 @@ def main():
     for run in args.run:
         preset, frames = run.rsplit(":", 1)
         worst = max(worst, soak(args.binary, preset, int(frames), args.interval, args.max_growth, sys.stderr.isatty(),
-                                args.samples))
+                                args.samples, args.container))
     sys.exit(worst)
 
 
