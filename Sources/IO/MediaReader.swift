@@ -56,6 +56,8 @@ public final class MediaReader {
   static let matroskaBlockSlackBytes: Int64 = 16
   /// Video frames returned so far.
   public private(set) var framesRead = 0
+  /// Tags, chapters, timecode, aspect ratio and field order, for the output.
+  public let source: SourceDescription
   /// Damage read past so far.
   public private(set) var damage = InputDamage()
   /// Set before reading: damage and a stream shorter than its container announced become errors.
@@ -135,7 +137,10 @@ public final class MediaReader {
       if type == AVMEDIA_TYPE_VIDEO && !isCover && videoIndex < 0 {
         videoIndex = i
       } else if type == AVMEDIA_TYPE_AUDIO || type == AVMEDIA_TYPE_SUBTITLE {
-        pass.append(PassthroughStream(inputIndex: i, mediaType: type, source: par, timeBase: st.pointee.time_base))
+        pass.append(
+          PassthroughStream(
+            inputIndex: i, mediaType: type, source: par, timeBase: st.pointee.time_base,
+            tags: SourceDescription.tags(st.pointee.metadata)))
       } else {
         st.pointee.discard = AVDISCARD_ALL
         hasDiscardedStreams = true
@@ -149,11 +154,16 @@ public final class MediaReader {
     }
     passthroughStreams = pass
     passthroughIndices = Set(pass.map(\.inputIndex))
-    warnings = notes
 
     let par = st.pointee.codecpar!
     let pixFmt = AVPixelFormat(rawValue: par.pointee.format)
     info = Self.describe(ctx: ctx, stream: st, index: videoIndex)
+    source = SourceDescription.read(ctx: ctx, video: st)
+    if source.isInterlaced {
+      notes.append(
+        "input is interlaced (\(source.fieldOrderName)): frames are processed whole, so the temporal stages see both"
+          + " fields at once; the field order is written back. Deinterlace upstream (ffmpeg -vf bwdif) for the cleanest result")
+    }
     gaps = Self.gapDetector(stream: st)
     isRawInput = raw != nil
     if par.pointee.codec_id == AV_CODEC_ID_RAWVIDEO && pixFmt != AV_PIX_FMT_NONE {
@@ -175,6 +185,7 @@ public final class MediaReader {
       throw error
     }
     packet = av_packet_alloc()
+    warnings = notes
   }
 
   deinit {

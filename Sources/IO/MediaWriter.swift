@@ -45,7 +45,7 @@ public final class MediaWriter {
   public init(
     path: String, format: ContainerFormat = .mkv, params: OutputParams, width: Int, height: Int,
     timeBase: AVRational, frameRate: AVRational, passthrough: [PassthroughStream] = [],
-    contentLightCeilingNits: Float? = nil
+    contentLightCeilingNits: Float? = nil, source: SourceDescription? = nil
   ) throws {
     self.path = path
     self.format = format
@@ -94,6 +94,7 @@ public final class MediaWriter {
     enc.pointee.colorspace = HDRMetadata.matrix(params)
     enc.pointee.color_range = HDRMetadata.range(params)
     enc.pointee.chroma_sample_location = HDRMetadata.chromaLocation(params)
+    if let sar = source?.sampleAspectRatio, sar.num > 0, sar.den > 0 { enc.pointee.sample_aspect_ratio = sar }
     guard let st = avformat_new_stream(c, nil) else {
       avcodec_free_context(&encoder)
       avformat_free_context(c)
@@ -114,6 +115,11 @@ public final class MediaWriter {
       st.pointee.time_base = format == .y4m ? AVRational(num: rate.den, den: rate.num) : timeBase
       st.pointee.avg_frame_rate = rate
       st.pointee.r_frame_rate = rate
+      st.pointee.sample_aspect_ratio = enc.pointee.sample_aspect_ratio
+      if let source {
+        par.pointee.field_order = source.fieldOrder
+        try source.apply(to: c, video: st)
+      }
       if params.carriesHDRMetadata {
         let declared = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
         try Self.addSideData(st, params, declared)
@@ -137,12 +143,12 @@ public final class MediaWriter {
   /// Opens the output for frames like the input's video stream (size, time base, frame rate).
   public convenience init(
     path: String, format: ContainerFormat = .mkv, params: OutputParams, video: VideoStreamInfo,
-    passthrough: [PassthroughStream] = [], contentLightCeilingNits: Float? = nil
+    passthrough: [PassthroughStream] = [], contentLightCeilingNits: Float? = nil, source: SourceDescription? = nil
   ) throws {
     try self.init(
       path: path, format: format, params: params, width: video.width, height: video.height,
       timeBase: video.timeBase, frameRate: video.frameRate, passthrough: passthrough,
-      contentLightCeilingNits: contentLightCeilingNits)
+      contentLightCeilingNits: contentLightCeilingNits, source: source)
   }
 
   deinit { close() }
@@ -278,6 +284,7 @@ public final class MediaWriter {
         target: path)
       st.pointee.codecpar.pointee.codec_tag = 0
       st.pointee.time_base = s.timeBase
+      for t in s.tags { av_dict_set(&st.pointee.metadata, t.key, t.value, 0) }
       streamMap[s.inputIndex] = (st, s.timeBase)
     }
   }

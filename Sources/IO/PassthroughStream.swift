@@ -10,10 +10,16 @@ public final class PassthroughStream: @unchecked Sendable {
   public let codecParameters: UnsafeMutablePointer<AVCodecParameters>
   /// Time base of the packets' timestamps.
   public let timeBase: AVRational
+  /// The stream's tags (language, title, …), written to the output stream.
+  public let tags: [SourceDescription.Tag]
 
-  init(inputIndex: Int, mediaType: AVMediaType, source: UnsafePointer<AVCodecParameters>, timeBase: AVRational) {
+  init(
+    inputIndex: Int, mediaType: AVMediaType, source: UnsafePointer<AVCodecParameters>, timeBase: AVRational,
+    tags: [SourceDescription.Tag] = []
+  ) {
     self.inputIndex = inputIndex
     self.mediaType = mediaType
+    self.tags = tags
     guard let p = avcodec_parameters_alloc() else { fatalError("avcodec_parameters_alloc: out of memory") }
     avcodec_parameters_copy(p, source)
     codecParameters = p

@@ -63,7 +63,7 @@ final class PipeJob {
     do {
       writer = try MediaWriter(path: output, format: format, params: filter.params.output, video: reader.info,
                                passthrough: reader.passthroughStreams,
-                               contentLightCeilingNits: filter.params.contentLightCeilingNits)
+                               contentLightCeilingNits: filter.params.contentLightCeilingNits, source: reader.source)
     } catch {
       console.error(error)
       return ErrorStatus.classify(error, during: .openOutput).exitCode

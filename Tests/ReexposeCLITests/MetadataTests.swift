@@ -73,4 +73,28 @@ final class AudioPassthroughTests: EndToEndCase {
     let b = try ok("ffmpeg -v error -i out.mkv -map 0:a -f md5 -").text
     XCTAssertEqual(a, b, "audio samples are bit-identical")
   }
+
+  /// A programme keeps its description through the pipe: pixel aspect ratio, field order (with a warning
+  /// that the frames were processed whole), title and stream tags, timecode, chapters.
+  func testProgrammeDescriptionIsKept() throws {
+    try ";FFMETADATA1\ntitle=Programme\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=800\ntitle=Main\n"
+      .write(to: dir.appendingPathComponent("meta.txt"), atomically: true, encoding: .utf8)
+    try ok("""
+      ffmpeg -v error -f lavfi -i testsrc2=s=180x144:r=25 -f lavfi -i sine=d=0.8 -i meta.txt -map 0 -map 1 \
+      -map_metadata 2 -map_chapters 2 -frames:v 20 -vf setsar=16/15 -field_order tt -c:v rawvideo -pix_fmt yuv420p \
+      -c:a pcm_s16le -metadata:s:a:0 language=fra -metadata:s:a:0 title=Stereo \
+      -metadata:s:v:0 timecode=10:00:00:00 in.mkv
+      """)
+    let describe = "ffprobe -v error -show_entries format_tags=title:stream=sample_aspect_ratio,field_order:stream_tags=title,language,timecode:chapter=start_time:chapter_tags=title -of compact"
+    for (command, out) in [("$RX --preset fast -i in.mkv -o out.mkv", "out.mkv"), ("cat in.mkv | $RX --preset static > pipe.mkv", "pipe.mkv")] {
+      let r = try ok(command)
+      XCTAssertTrue(r.stderr.contains("input is interlaced (top field first)"), r.stderr)
+      let got = try ok("\(describe) \(out)").text
+      for want in ["sample_aspect_ratio=16:15", "field_order=tt", "tag:TIMECODE=10:00:00:00", "tag:language=fra",
+                   "tag:title=Stereo", "start_time=0.400000|tag:title=Main", "format|tag:title=Programme"] {
+        XCTAssertTrue(got.contains(want), "\(out) lacks \(want):\n\(got)")
+      }
+      XCTAssertEqual(try frameCount(out), 20)
+    }
+  }
 }
