@@ -43,9 +43,10 @@ let package = Package(
       exclude: ["reexpose.pc.in", "README.md"],
       sources: ["shim.c"],
       publicHeadersPath: "include",
-      // Only what the shim and the NN engine call: libavformat/libavcodec/libavutil and OpenBLAS.
+      // Only what the shim, IO and the NN engine call: libavformat/libavcodec/libavfilter/libavutil and OpenBLAS.
       linkerSettings: [
-        .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"), .linkedLibrary("openblas"),
+        .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avfilter"), .linkedLibrary("avutil"),
+        .linkedLibrary("openblas"),
         .linkedLibrary("m"),
       ]),
     .target(name: "VectorMath", exclude: docs("VectorMath"), swiftSettings: release),
@@ -93,7 +94,7 @@ let package = Package(
     .executableTarget(
       name: "ReexposeCLI",
       dependencies: [
-        "CShim", "Color", "Denoise", "IO", "Imaging", "Pipeline", "Presets", "Reexpose",
+        "CShim", "Color", "Denoise", "IO", "Imaging", "Media", "Pipeline", "Presets", "Reexpose",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: release),

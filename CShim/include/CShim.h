@@ -15,6 +15,9 @@
 #include <libavutil/frame.h>
 #include <libavutil/dict.h>
 #include <libavutil/mathematics.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersrc.h>
+#include <libavfilter/buffersink.h>
 #include <openblas-pthread/cblas.h>
 
 /* The public C API (implemented in Swift by Sources/ReexposeC). */

@@ -159,11 +159,6 @@ public final class MediaReader {
     let pixFmt = AVPixelFormat(rawValue: par.pointee.format)
     info = Self.describe(ctx: ctx, stream: st, index: videoIndex)
     source = SourceDescription.read(ctx: ctx, video: st)
-    if source.isInterlaced {
-      notes.append(
-        "input is interlaced (\(source.fieldOrderName)): frames are processed whole, so the temporal stages see both"
-          + " fields at once; the field order is written back. Deinterlace upstream (ffmpeg -vf bwdif) for the cleanest result")
-    }
     gaps = Self.gapDetector(stream: st)
     isRawInput = raw != nil
     if par.pointee.codec_id == AV_CODEC_ID_RAWVIDEO && pixFmt != AV_PIX_FMT_NONE {

@@ -24,6 +24,10 @@ final class PipeJob {
   var strict = false
   /// What the reader found damaged but read past (for `--stats`).
   var damage = InputDamage()
+  /// `--vf` / `--post-vf`: libavfilter graphs before and after the filter.
+  var vf: String?
+  var postVF: String?
+  private var graphs: JobGraphs?
   var framesWritten = 0
   var seconds = 0.0
   var outputClosed = false
@@ -50,10 +54,21 @@ final class PipeJob {
     }
     reader.strict = strict
     reader.takeWarnings().forEach { console.note("warning: \($0)") }
+    let g: JobGraphs
+    do {
+      g = try JobGraphs(reader: reader, output: filter.params.output, input: filter.params.input, vf: vf, postVF: postVF)
+    } catch {
+      console.error(error)
+      // A graph that cannot be built is a bad --vf/--post-vf argument.
+      if case IOError.invalidArgument = error { return ErrorStatus.usage.exitCode }
+      return ErrorStatus.classify(error, during: .openInput).exitCode
+    }
+    graphs = g
+    g.notes.forEach { console.note("warning: \($0)") }
     if let events {
       do {
-        let tb = reader.info.timeBase
-        try filter.attachEvents(EventFile(path: events), timeBase: (Int(tb.num), Int(tb.den)))
+        // Frames reach the filter in the graph's time base (bwdif at field rate changes it).
+        try filter.attachEvents(EventFile(path: events), timeBase: (Int(g.timeBase.num), Int(g.timeBase.den)))
       } catch {
         console.error(error)
         return ErrorStatus.classify(error, during: .attachEvents).exitCode
@@ -61,9 +76,10 @@ final class PipeJob {
     }
     let writer: MediaWriter
     do {
-      writer = try MediaWriter(path: output, format: format, params: filter.params.output, video: reader.info,
-                               passthrough: reader.passthroughStreams,
-                               contentLightCeilingNits: filter.params.contentLightCeilingNits, source: reader.source)
+      writer = try MediaWriter(
+        path: output, format: format, params: filter.params.output, width: g.width, height: g.height,
+        timeBase: g.timeBase, frameRate: g.frameRate, passthrough: reader.passthroughStreams,
+        contentLightCeilingNits: filter.params.contentLightCeilingNits, source: g.source)
     } catch {
       console.error(error)
       return ErrorStatus.classify(error, during: .openOutput).exitCode
@@ -77,7 +93,7 @@ final class PipeJob {
       while StopSignals.pending == 0, let item = try nextItem(reader) {
         switch item {
         case let .video(frame):
-          try filter.send(UnsafePointer(frame.pointer))
+          try send(frame)
           try drainReady(to: writer)
           progress.update(frames: reader.framesRead)
         case let .packet(streamIndex, packet):
@@ -92,8 +108,16 @@ final class PipeJob {
     // Drain: every frame sent before a fault is still written.
     if !outputClosed {
       do {
+        if let pre = graphs?.pre {
+          try pre.flush()
+          while let f = try pre.pull() { try filter.send(UnsafePointer(f.pointer)) }
+        }
         try filter.drain()
         try drainReady(to: writer)
+        if let post = graphs?.post {
+          try post.flush()
+          try writePost(post, to: writer)
+        }
         try writer.finish()
       } catch {
         if fault == nil { fault = (error, ErrorStatus.classify(error, during: .process)) }
@@ -132,17 +156,37 @@ final class PipeJob {
     do { return try reader.next() } catch { throw JobError.input(error) }
   }
 
+  /// Sends a decoded frame to the filter, through the `--vf`/deinterlacing graph when there is one.
+  func send(_ frame: LibavFrame) throws {
+    guard let pre = graphs?.pre else { return try filter.send(UnsafePointer(frame.pointer)) }
+    try pre.push(frame)
+    while let f = try pre.pull() { try filter.send(UnsafePointer(f.pointer)) }
+  }
+
   func drainReady(to writer: MediaWriter) throws {
     while case let .frame(out) = try filter.receive() {
-      do {
-        try writer.write(video: out)
-      } catch IOError.outputClosed {
-        outputClosed = true
-        throw IOError.outputClosed(path: output)
+      if let post = graphs?.post {
+        try post.push(out)
+        try writePost(post, to: writer)
+      } else {
+        try write(out, to: writer)
       }
-      framesWritten += 1
     }
     for w in filter.takeWarnings() { console.note("warning: \(w)") }
+  }
+
+  private func writePost(_ post: VideoFilterGraph, to writer: MediaWriter) throws {
+    while let f = try post.pull() { try write(f, to: writer) }
+  }
+
+  private func write(_ frame: LibavFrame, to writer: MediaWriter) throws {
+    do {
+      try writer.write(video: frame)
+    } catch IOError.outputClosed {
+      outputClosed = true
+      throw IOError.outputClosed(path: output)
+    }
+    framesWritten += 1
   }
 
   func summarize() {

@@ -90,6 +90,12 @@ struct ReexposeCommand: ParsableCommand {
     valueName: "image"))
   var reference: String?
 
+  @Option(name: .long, help: ArgumentHelp("libavfilter graph run on the decoded video before re-exposure, e.g. 'crop=1920:800,scale=1280:-2'.", valueName: "graph"))
+  var vf: String?
+
+  @Option(name: .customLong("post-vf"), help: ArgumentHelp("libavfilter graph run on the re-exposed video before it is written, e.g. 'scale=3840:2160:flags=lanczos'.", valueName: "graph"))
+  var postVF: String?
+
   @Option(name: .long, help: "Write a JSON summary (frames, fps, measured MaxCLL/MaxFALL) to this file. With --x265-params: read the levels to declare from it.")
   var stats: String?
 
@@ -200,6 +206,8 @@ struct ReexposeCommand: ParsableCommand {
       events: events, console: console)
     job.verbose = verbose
     job.strict = strict
+    job.vf = vf
+    job.postVF = postVF
     StopSignals.install()
     var code = job.run()
     if let stats, !job.writeStats(to: stats, console: console), code == 0 { code = ErrorStatus.ioFailed.exitCode }

@@ -74,8 +74,13 @@ final class AudioPassthroughTests: EndToEndCase {
     XCTAssertEqual(a, b, "audio samples are bit-identical")
   }
 
-  /// A programme keeps its description through the pipe: pixel aspect ratio, field order (with a warning
-  /// that the frames were processed whole), title and stream tags, timecode, chapters.
+}
+
+/// The programme's description, interlacing and user filter graphs through the CLI.
+final class ProgrammeTests: EndToEndCase {
+  /// A programme keeps its description through the pipe: pixel aspect ratio, field order (kept with
+  /// `input.deinterlace: off`, with a warning that frames were processed whole), title and stream tags,
+  /// timecode, chapters.
   func testProgrammeDescriptionIsKept() throws {
     try ";FFMETADATA1\ntitle=Programme\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=800\ntitle=Main\n"
       .write(to: dir.appendingPathComponent("meta.txt"), atomically: true, encoding: .utf8)
@@ -86,9 +91,12 @@ final class AudioPassthroughTests: EndToEndCase {
       -metadata:s:v:0 timecode=10:00:00:00 in.mkv
       """)
     let describe = "ffprobe -v error -show_entries format_tags=title:stream=sample_aspect_ratio,field_order:stream_tags=title,language,timecode:chapter=start_time:chapter_tags=title -of compact"
-    for (command, out) in [("$RX --preset fast -i in.mkv -o out.mkv", "out.mkv"), ("cat in.mkv | $RX --preset static > pipe.mkv", "pipe.mkv")] {
+    for (command, out) in [
+      ("$RX --preset fast --set input.deinterlace=off -i in.mkv -o out.mkv", "out.mkv"),
+      ("cat in.mkv | $RX --preset static --set input.deinterlace=off > pipe.mkv", "pipe.mkv"),
+    ] {
       let r = try ok(command)
-      XCTAssertTrue(r.stderr.contains("input is interlaced (top field first)"), r.stderr)
+      XCTAssertTrue(r.stderr.contains("input is interlaced (top field first): frames are processed whole"), r.stderr)
       let got = try ok("\(describe) \(out)").text
       for want in ["sample_aspect_ratio=16:15", "field_order=tt", "tag:TIMECODE=10:00:00:00", "tag:language=fra",
                    "tag:title=Stereo", "start_time=0.400000|tag:title=Main", "format|tag:title=Programme"] {
@@ -96,5 +104,35 @@ final class AudioPassthroughTests: EndToEndCase {
       }
       XCTAssertEqual(try frameCount(out), 20)
     }
+  }
+
+  /// Interlaced input is deinterlaced by default (bwdif, frame rate kept), or at field rate on request:
+  /// never mixed silently.
+  func testInterlacedInputIsDeinterlaced() throws {
+    try ok("ffmpeg -v error -f lavfi -i testsrc2=s=160x120:r=25 -frames:v 10 -field_order tb -c:v rawvideo -pix_fmt yuv420p in.mkv")
+    var r = try ok("$RX --preset static -i in.mkv -o frame.mkv")
+    XCTAssertTrue(r.stderr.contains("deinterlaced with bwdif, one frame per frame"), r.stderr)
+    XCTAssertEqual(try ok("ffprobe -v error -show_entries stream=field_order -of default=nw=1:nk=1 frame.mkv").text.trimmingCharacters(in: .whitespacesAndNewlines), "progressive")
+    XCTAssertEqual(try framePTS("frame.mkv"), (0..<10).map { $0 * 40 })
+    r = try ok("$RX --preset static --set input.deinterlace=field -i in.mkv -o field.mkv")
+    XCTAssertEqual(try framePTS("field.mkv"), (0..<20).map { $0 * 20 }, "one frame per field, at 50 fps")
+  }
+
+  /// `--vf` runs before re-exposure and `--post-vf` after it, in the same process; a bad graph is a usage
+  /// error naming it.
+  func testUserFilterGraphs() throws {
+    try makeClip("in.nut", frames: 6, audio: true)
+    try ok("$RX --preset fast --quiet --vf 'crop=48:32:8:8,scale=96:-2' --post-vf 'pad=128:80:16:8' -i in.nut -o out.mkv")
+    let v = try ok("ffprobe -v error -select_streams v:0 -show_entries stream=width,height,pix_fmt,color_transfer -of default=nw=1:nk=1 out.mkv").text
+    XCTAssertEqual(v.split(separator: "\n").map(String.init), ["128", "80", "yuv420p10le", "smpte2084"])
+    XCTAssertEqual(try framePTS("out.mkv"), try framePTS("in.nut"))
+    XCTAssertTrue(try ok("ffprobe -v error -show_entries stream=codec_type -of csv=p=0 out.mkv").text.contains("audio"))
+    // A graph ending in a format the converter cannot read gets converted; fps changes the frame count.
+    try ok("$RX --preset static --quiet --vf 'format=pal8' -i in.nut -o pal.mkv")
+    try ok("$RX --preset static --quiet --vf 'fps=50' -i in.nut -o fps.mkv")
+    XCTAssertGreaterThanOrEqual(try frameCount("fps.mkv"), 10, "twice the rate, up to the last input frame")
+    let r = try Shell.run("$RX --preset static --vf 'nosuchfilter=1' -i in.nut -o bad.mkv", in: dir)
+    XCTAssertEqual(r.status, 64, r.stderr)
+    XCTAssertTrue(errorLine(r).contains("filter graph 'nosuchfilter=1'"), r.stderr)
   }
 }

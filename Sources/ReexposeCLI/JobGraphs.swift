@@ -1,0 +1,69 @@
+import CShim
+import IO
+import Media
+
+/// The libavfilter graphs around the filter in one job: before it the deinterlacer and `--vf`, after it
+/// `--post-vf`; and the stream geometry the writer's header then needs.
+struct JobGraphs {
+  var pre: VideoFilterGraph?
+  var post: VideoFilterGraph?
+  /// What the writer receives: size, time base, rate, and the description with aspect ratio and field order
+  /// as the graphs left them.
+  var width: Int, height: Int
+  var timeBase: AVRational, frameRate: AVRational
+  var source: SourceDescription
+  /// A note for the user (deinterlacing applied or not).
+  var notes: [String] = []
+
+  /// Builds the graphs for `reader`'s stream; nil graphs when there is nothing to do.
+  init(reader: MediaReader, output: OutputParams, input: InputParams, vf: String?, postVF: String?) throws {
+    let info = reader.info
+    source = reader.source
+    width = info.width
+    height = info.height
+    timeBase = info.timeBase
+    frameRate = info.frameRate
+    var pre: [String] = []
+    if source.isInterlaced && input.deinterlace != .off {
+      let mode = input.deinterlace == .field ? "send_field" : "send_frame"
+      pre.append("bwdif=mode=\(mode):parity=auto:deint=all")
+      notes.append("input is interlaced (\(source.fieldOrderName)): deinterlaced with bwdif, one frame per \(input.deinterlace == .field ? "field" : "frame") (input.deinterlace)")
+      source.fieldOrder = AV_FIELD_PROGRESSIVE
+    } else if source.isInterlaced {
+      notes.append(
+        "input is interlaced (\(source.fieldOrderName)): frames are processed whole (input.deinterlace: off), so the"
+          + " temporal stages see both fields at once; the field order is written back")
+    }
+    if let vf { pre.append(vf) }
+    if !pre.isEmpty {
+      guard info.pixelFormatID != AV_PIX_FMT_NONE else {
+        throw IOError.unsupported("filtering input '\(reader.path)': its pixel format is not known before decoding")
+      }
+      let g = try VideoFilterGraph(
+        pre.joined(separator: ","),
+        input: .init(width: info.width, height: info.height, pixelFormat: info.pixelFormatID, timeBase: info.timeBase,
+                     frameRate: info.frameRate, sampleAspectRatio: source.sampleAspectRatio),
+        convertibleTo: InputConverter.supports)
+      self.pre = g
+      width = g.outputWidth
+      height = g.outputHeight
+      timeBase = g.outputTimeBase
+      frameRate = g.outputFrameRate
+      source.sampleAspectRatio = g.outputSampleAspectRatio
+    }
+    if let postVF {
+      let format = av_get_pix_fmt(output.pixelFormat.rawValue)
+      let g = try VideoFilterGraph(
+        postVF,
+        input: .init(width: width, height: height, pixelFormat: format, timeBase: timeBase, frameRate: frameRate,
+                     sampleAspectRatio: source.sampleAspectRatio),
+        convertibleTo: { $0 == format }, fallback: format)
+      post = g
+      width = g.outputWidth
+      height = g.outputHeight
+      timeBase = g.outputTimeBase
+      frameRate = g.outputFrameRate
+      source.sampleAspectRatio = g.outputSampleAspectRatio
+    }
+  }
+}
