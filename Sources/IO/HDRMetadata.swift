@@ -34,7 +34,11 @@ public enum HDRMetadata {
   static func pixelFormat(_ p: OutputParams) -> AVPixelFormat {
     switch p.pixelFormat {
     case .yuv420p10le: return AV_PIX_FMT_YUV420P10LE
+    case .yuv422p10le: return AV_PIX_FMT_YUV422P10LE
     case .yuv444p10le: return AV_PIX_FMT_YUV444P10LE
+    case .yuv420p12le: return AV_PIX_FMT_YUV420P12LE
+    case .yuv422p12le: return AV_PIX_FMT_YUV422P12LE
+    case .yuv444p12le: return AV_PIX_FMT_YUV444P12LE
     case .gbrpf32le: return AV_PIX_FMT_GBRPF32LE
     }
   }
@@ -70,6 +74,6 @@ public enum HDRMetadata {
   }
 
   static func chromaLocation(_ p: OutputParams) -> AVChromaLocation {
-    p.pixelFormat == .yuv420p10le ? AVCHROMA_LOC_LEFT : AVCHROMA_LOC_UNSPECIFIED
+    p.pixelFormat.subsamplesChroma ? AVCHROMA_LOC_LEFT : AVCHROMA_LOC_UNSPECIFIED
   }
 }

@@ -2,7 +2,7 @@ import CShim
 import Imaging
 
 /// The per-row work of ``OutputConverter``: linear BT.709 → output primaries → PQ/HLG/linear signal →
-/// 10-bit Y'CbCr (4:4:4 or left-sited 4:2:0) or float G/B/R planes, with light statistics.
+/// 10- or 12-bit Y'CbCr (4:4:4, or left-sited 4:2:2 / 4:2:0) or float G/B/R planes, with light statistics.
 ///
 /// Arithmetic runs on SIMD8 lanes; curves are ``SIMDLUT`` lookups. Frame rows written by full SIMD8
 /// stores rely on libav's row padding (linesize is rounded up to ≥ 32 bytes).
@@ -27,7 +27,10 @@ struct OutputKernel {
   /// Converts the image into the frame; returns the frame's max and mean of max(R, G, B) in cd/m².
   func run(format: AVPixelFormat) -> (max: Double, mean: Double) {
     let h = image.height, w = image.width
-    let is420 = format == AV_PIX_FMT_YUV420P10LE
+    let desc = av_pix_fmt_desc_get(format)!.pointee
+    let isFloat = desc.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) != 0
+    let chromaW = Int(desc.log2_chroma_w), chromaH = Int(desc.log2_chroma_h)
+    let is420 = !isFloat && chromaH == 1
     let tasks = is420 ? (h + 1) / 2 : h
     let maxes = UnsafeMutableBufferPointer<Float>.allocate(capacity: tasks)
     let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: tasks)
@@ -45,10 +48,14 @@ struct OutputKernel {
               .bindMemory(to: Float.self, capacity: 8 * pw)
             defer { scratch.deallocate() }
             for t in t0..<t1 {
-              switch format {
-              case AV_PIX_FMT_YUV420P10LE: (maxes[t], sums[t]) = rowPair420(t, scratch, luts)
-              case AV_PIX_FMT_YUV444P10LE: (maxes[t], sums[t]) = row444(t, scratch, luts)
-              default: (maxes[t], sums[t]) = rowFloat(t, scratch, luts)
+              if isFloat {
+                (maxes[t], sums[t]) = rowFloat(t, scratch, luts)
+              } else if is420 {
+                (maxes[t], sums[t]) = rowPair420(t, scratch, luts)
+              } else if chromaW == 1 {
+                (maxes[t], sums[t]) = row422(t, scratch, luts)
+              } else {
+                (maxes[t], sums[t]) = row444(t, scratch, luts)
               }
             }
           }
@@ -132,9 +139,9 @@ struct OutputKernel {
 
   // MARK: - Writers
 
-  /// 10-bit codes round(offset + scale · v), clipped to 0...1023, as UInt16 lanes.
+  /// Codes round(offset + scale · v), clipped to 0...2ⁿ − 1, as UInt16 lanes.
   @inline(__always) private func codes(_ v: V, _ scale: Float, _ offset: Float) -> SIMD8<UInt16> {
-    let c = SIMDLUT.clamp(v * scale + offset, 0, 1023)
+    let c = SIMDLUT.clamp(v * scale + offset, 0, plan.codeMax)
     return SIMD8<UInt16>(truncatingIfNeeded: SIMDLUT.roundToInt(c))
   }
 
@@ -172,6 +179,25 @@ struct OutputKernel {
     return stats
   }
 
+  /// One row of 4:2:2 Y'CbCr: chroma [1 2 1]/4 horizontally, on the even luma columns (left-sited).
+  private func row422(_ y: Int, _ s: UnsafeMutablePointer<Float>, _ luts: LUTs) -> (Float, Double) {
+    let pw = paddedWidth
+    let r = s, g = s + pw, b = s + 2 * pw, cbV = s + 3 * pw, crV = s + 4 * pw
+    let stats = signalRow(y, r, g, b, luts)
+    let py = plane16(0, y)
+    let (kr, kg, kb, cbs, crs) = (plan.kr, plan.kg, plan.kb, plan.cbScale, plan.crScale)
+    let (ys, yo) = (plan.yScale, plan.yOffset)
+    for x in stride(from: 0, to: image.width, by: 8) {
+      let rv = SIMDLUT.load8(r + x), gv = SIMDLUT.load8(g + x), bv = SIMDLUT.load8(b + x)
+      let luma = kr * rv + kg * gv + kb * bv
+      store(codes(luma, ys, yo), py + x)
+      SIMDLUT.store8((bv - luma) * cbs, cbV + x)
+      SIMDLUT.store8((rv - luma) * crs, crV + x)
+    }
+    siteChroma(cbV, crV, plane16(1, y), plane16(2, y))
+    return stats
+  }
+
   /// Rows 2t and 2t+1 of 4:2:0 Y'CbCr: chroma averaged vertically, [1 2 1]/4 horizontally (left-sited).
   private func rowPair420(_ t: Int, _ s: UnsafeMutablePointer<Float>, _ luts: LUTs) -> (Float, Double) {
     let w = image.width, pw = paddedWidth
@@ -202,7 +228,17 @@ struct OutputKernel {
       SIMDLUT.store8(cbs * ((ba - l0) + (bb - l1)), cbV + x)
       SIMDLUT.store8(crs * ((ra - l0) + (rb - l1)), crV + x)
     }
-    let pb = plane16(1, t), pr = plane16(2, t)
+    siteChroma(cbV, crV, plane16(1, t), plane16(2, t))
+    return stats
+  }
+
+  /// Full-width colour differences → codes on the even luma columns, filtered [1 2 1]/4 (left siting).
+  private func siteChroma(
+    _ cbV: UnsafeMutablePointer<Float>, _ crV: UnsafeMutablePointer<Float>, _ pb: UnsafeMutablePointer<UInt16>,
+    _ pr: UnsafeMutablePointer<UInt16>
+  ) {
+    let w = image.width
+    let (cs, co) = (plan.cScale, plan.cOffset)
     let cw = (w + 1) / 2
     // Chroma sample i sits on luma column 2i: [1 2 1]/4 over columns 2i − 1...2i + 1 (edges repeat).
     @inline(__always) func scalar(_ i: Int) {
@@ -233,6 +269,5 @@ struct OutputKernel {
       scalar(i)
       i += 1
     }
-    return stats
   }
 }

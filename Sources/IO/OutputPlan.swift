@@ -23,8 +23,9 @@ struct OutputPlan {
   let kr: Float, kg: Float, kb: Float
   /// 1 / (2(1 − Kb)) and 1 / (2(1 − Kr)): colour-difference scaling (BT.2020 / BT.709 Y'CbCr).
   let cbScale: Float, crScale: Float
-  /// Code = round(offset + scale · value), 10-bit.
+  /// Code = round(offset + scale · value), clipped to 0...codeMax (2ⁿ − 1 for n-bit output).
   let yScale: Float, yOffset: Float, cScale: Float, cOffset: Float
+  let codeMax: Float
 
   init(params p: OutputParams) {
     switch p.transfer {
@@ -46,12 +47,15 @@ struct OutputPlan {
     (kr, kg, kb) = (Float(w.0), Float(w.1), Float(w.2))
     cbScale = Float(1 / (2 * (1 - w.2)))
     crScale = Float(1 / (2 * (1 - w.0)))
+    let n = p.pixelFormat == .gbrpf32le ? 10 : p.pixelFormat.bitDepth
+    let full = Float((1 << n) - 1), half = Float(1 << (n - 1)), step = Float(1 << (n - 8))
+    codeMax = full
     if p.fullRange {
       // BT.2100 full range: D = (2ⁿ − 1)·E', chroma (2ⁿ − 1)·C + 2ⁿ⁻¹.
-      (yScale, yOffset, cScale, cOffset) = (1023, 0, 1023, 512)
+      (yScale, yOffset, cScale, cOffset) = (full, 0, full, half)
     } else {
-      // BT.2100 narrow range, n = 10: Y 64…940, C 64…960.
-      (yScale, yOffset, cScale, cOffset) = (876, 64, 896, 512)
+      // BT.2100 narrow range: D = 2ⁿ⁻⁸(219·E' + 16), chroma 2ⁿ⁻⁸(224·C + 128) (n = 10: Y 64…940, C 64…960).
+      (yScale, yOffset, cScale, cOffset) = (219 * step, 16 * step, 224 * step, half)
     }
   }
 }

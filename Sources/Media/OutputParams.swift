@@ -7,10 +7,33 @@ public struct OutputParams: ParameterSet {
   public enum PixelFormat: String, CaseIterable, Sendable {
     /// 4:2:0 10-bit Y'CbCr (HDR10 / HLG delivery).
     case yuv420p10le
+    /// 4:2:2 10-bit Y'CbCr (broadcast contribution, ProRes/DNxHR/XAVC intermediates).
+    case yuv422p10le
     /// 4:4:4 10-bit Y'CbCr.
     case yuv444p10le
+    /// 4:2:0, 4:2:2 and 4:4:4 12-bit Y'CbCr (Dolby Vision / mastering intermediates).
+    case yuv420p12le
+    case yuv422p12le
+    case yuv444p12le
     /// Planar float RGB (scene-linear workflows).
     case gbrpf32le
+
+    /// Bits per Y'CbCr code (32 for float RGB).
+    public var bitDepth: Int {
+      switch self {
+      case .yuv420p10le, .yuv422p10le, .yuv444p10le: return 10
+      case .yuv420p12le, .yuv422p12le, .yuv444p12le: return 12
+      case .gbrpf32le: return 32
+      }
+    }
+
+    /// Whether chroma is sited on alternate luma columns (4:2:0, 4:2:2), where its siting is signalled.
+    public var subsamplesChroma: Bool {
+      switch self {
+      case .yuv420p10le, .yuv422p10le, .yuv420p12le, .yuv422p12le: return true
+      default: return false
+      }
+    }
   }
 
   /// Whether SMPTE ST 2086 mastering display and CTA-861.3 content light metadata are written.

@@ -32,6 +32,44 @@ final class OutputConverterTests: XCTestCase {
     XCTAssertNotNil(av_frame_get_side_data(frame.pointer, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL))
   }
 
+  /// 4:2:2 and 12-bit against the 4:4:4 10-bit path: the same luma (12-bit = 4 × 10-bit within rounding),
+  /// 4:2:2 chroma = [1 2 1]/4 of the 4:4:4 chroma on even columns (left siting), narrow-range limits.
+  func testFourTwoTwoAndTwelveBitAgainstFourFourFour() throws {
+    let w = 40, h = 6
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    var seed: UInt64 = 7
+    for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+      seed = seed &* 6364136223846793005 &+ 1442695040888963407
+      img[c, y, x] = Float(seed >> 40) / Float(1 << 24) * 3
+    } } }
+    func frame(_ f: OutputParams.PixelFormat) throws -> LibavFrame {
+      var p = OutputParams()
+      p.pixelFormat = f
+      return try OutputConverter(params: p).convert(img, pts: 0)
+    }
+    let f444 = try frame(.yuv444p10le), f422 = try frame(.yuv422p10le)
+    let g444 = try frame(.yuv444p12le), g422 = try frame(.yuv422p12le), g420 = try frame(.yuv420p12le)
+    XCTAssertEqual(g422.pointer.pointee.chroma_location, AVCHROMA_LOC_LEFT)
+    for y in 0..<h {
+      for x in 0..<w {
+        let y10 = FrameFactory.sample16(f444, plane: 0, x: x, y: y)
+        XCTAssertEqual(FrameFactory.sample16(f422, plane: 0, x: x, y: y), y10)
+        XCTAssertEqual(FrameFactory.sample16(g444, plane: 0, x: x, y: y), 4 * y10, accuracy: 2)
+        XCTAssertEqual(FrameFactory.sample16(g420, plane: 0, x: x, y: y), FrameFactory.sample16(g444, plane: 0, x: x, y: y))
+        XCTAssertTrue((256...3760).contains(FrameFactory.sample16(g444, plane: 0, x: x, y: y)))
+      }
+      for i in 0..<(w / 2) {
+        for plane in 1...2 {
+          let c = { (x: Int) in Double(FrameFactory.sample16(g444, plane: plane, x: min(max(x, 0), w - 1), y: y)) }
+          let want = (c(2 * i - 1) + 2 * c(2 * i) + c(2 * i + 1)) / 4
+          XCTAssertEqual(Double(FrameFactory.sample16(g422, plane: plane, x: i, y: y)), want, accuracy: 1.01, "plane \(plane) (\(i), \(y))")
+          let c10 = FrameFactory.sample16(f422, plane: plane, x: i, y: y)
+          XCTAssertEqual(FrameFactory.sample16(g422, plane: plane, x: i, y: y), 4 * c10, accuracy: 2)
+        }
+      }
+    }
+  }
+
   func testHlgReferenceWhiteLands75Percent() throws {
     var p = OutputParams()
     p.transfer = "hlg"

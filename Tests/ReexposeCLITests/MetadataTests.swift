@@ -135,4 +135,22 @@ final class ProgrammeTests: EndToEndCase {
     XCTAssertEqual(r.status, 64, r.stderr)
     XCTAssertTrue(errorLine(r).contains("filter graph 'nosuchfilter=1'"), r.stderr)
   }
+
+  /// 4:2:2 and 12-bit output through every container, tagged with left chroma siting.
+  func testFourTwoTwoAndTwelveBitOutput() throws {
+    try makeClip("in.nut", frames: 3)
+    for format in ["mkv", "nut", "y4m"] {
+      for pix in ["yuv422p10le", "yuv422p12le", "yuv420p12le", "yuv444p12le"] {
+        try ok("$RX --preset hlg-broadcast --quiet --format \(format) --set output.pixelFormat=\(pix) -i in.nut -o out.\(format)")
+        let got = try ok("ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of default=nw=1:nk=1 out.\(format)").text
+        XCTAssertEqual(got.trimmingCharacters(in: .whitespacesAndNewlines), pix, format)
+        XCTAssertEqual(try frameCount("out.\(format)"), 3)
+      }
+    }
+    let siting = try ok("ffprobe -v error -show_entries stream=chroma_location -of default=nw=1:nk=1 out.mkv").text
+    XCTAssertEqual(siting.trimmingCharacters(in: .whitespacesAndNewlines), "unspecified", "4:4:4 has no siting")
+    try ok("$RX --preset hlg-broadcast --quiet --set output.pixelFormat=yuv422p10le -i in.nut -o s.mkv")
+    XCTAssertEqual(try ok("ffprobe -v error -show_entries stream=chroma_location -of default=nw=1:nk=1 s.mkv").text
+      .trimmingCharacters(in: .whitespacesAndNewlines), "left")
+  }
 }
