@@ -126,6 +126,12 @@ struct ReexposeCommand: ParsableCommand {
   @Flag(name: .customLong("print-preset"), help: "Print the effective configuration as YAML and exit.")
   var printPreset = false
 
+  @Option(name: .customLong("export-lut"), help: ArgumentHelp("Write the preset's global per-pixel mapping (SDR R'G'B' → HDR R'G'B', no spatial or temporal stages) as a .cube 3D LUT for ffmpeg lut3d, Resolve or OBS, and exit.", valueName: "file.cube"))
+  var exportLUT: String?
+
+  @Option(name: .customLong("lut-size"), help: "Points per side of --export-lut: 17, 33 or 65.")
+  var lutSize = 33
+
   @Flag(name: .customLong("x265-params"), help: "Print the x265 master-display/max-cll parameters for the preset and exit.")
   var x265Params = false
 
@@ -136,6 +142,9 @@ struct ReexposeCommand: ParsableCommand {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     if let size, RawSize(size) == nil { throw ValidationError("bad --size '\(size)', expected WIDTHxHEIGHT") }
     if RawRate(rate) == nil { throw ValidationError("bad --rate '\(rate)', expected e.g. 25 or 30000/1001") }
+    if !CubeLUT.sizes.contains(lutSize) {
+      throw ValidationError("bad --lut-size \(lutSize), expected one of \(CubeLUT.sizes.map(String.init).joined(separator: ", "))")
+    }
   }
 
   func run() throws {
@@ -189,6 +198,20 @@ struct ReexposeCommand: ParsableCommand {
     }
     if x265Params {
       try console.stdout(filter.x265Params + "\n")
+      return
+    }
+    if let exportLUT {
+      let text: String
+      do {
+        text = try CubeLUT.text(preset: filter.preset, size: lutSize)
+      } catch {
+        console.error(error)
+        throw ExitCode(ErrorStatus.classify(error, during: .create).exitCode)
+      }
+      if let failure = Console.writeFile(exportLUT, text) {
+        console.error("cannot write --export-lut file \(exportLUT): \(failure)")
+        throw ExitCode(ErrorStatus.ioFailed.exitCode)
+      }
       return
     }
     if output == "-" && isatty(STDOUT_FILENO) == 1 && !measure {
