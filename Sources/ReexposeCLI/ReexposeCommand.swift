@@ -29,6 +29,7 @@ struct ReexposeCommand: ParsableCommand {
           | ffmpeg -i - -map 0 -c:a copy -c:v libx265 \\
             -x265-params "$(reexpose --preset hlg-broadcast --x265-params)" \\
             out.mkv
+        # into MP4, add -fps_mode passthrough to the last ffmpeg (no duplicated frame)
         # files in and out, no pipe
         reexpose --preset hdr10-pq -i in.mov -o out.mkv
         # NUT pipe (keep -c:v rawvideo: NUT's default codec is MPEG-4)
