@@ -127,6 +127,9 @@ struct ReexposeCommand: ParsableCommand {
   @Flag(name: .customLong("print-preset"), help: "Print the effective configuration as YAML and exit.")
   var printPreset = false
 
+  @Flag(name: .customLong("detect-cuts"), help: "Print the frames where the preset's scene-cut detector starts a new shot (frame, pts, seconds; one line each) and exit: split points where a part re-exposed alone gives the same frames.")
+  var detectCuts = false
+
   @Option(name: .customLong("export-lut"), help: ArgumentHelp("Write the preset's global per-pixel mapping (SDR R'G'B' → HDR R'G'B', no spatial or temporal stages) as a .cube 3D LUT for ffmpeg lut3d, Resolve or OBS, and exit.", valueName: "file.cube"))
   var exportLUT: String?
 
@@ -199,6 +202,15 @@ struct ReexposeCommand: ParsableCommand {
     }
     if x265Params {
       try console.stdout(filter.x265Params + "\n")
+      return
+    }
+    if detectCuts {
+      let rawOptions = size.map { s in
+        let sz = RawSize(s)!
+        return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
+      }
+      let code = CutDetection.run(input: input, raw: rawOptions, params: filter.params, console: console)
+      if code != 0 { throw ExitCode(code) }
       return
     }
     if let exportLUT {
