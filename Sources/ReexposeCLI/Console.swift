@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IO
 import Presets
 import Reexpose
 
@@ -15,6 +16,16 @@ struct Console {
       write("reexpose: \(preset)")
     } else {
       write("reexpose: error: \(error)")
+    }
+  }
+
+  /// Opens the input, or prints why not and gives the exit code.
+  func openReader(_ path: String, raw: RawVideoOptions?) -> Result<MediaReader, ExitCode> {
+    do {
+      return .success(try MediaReader(path: path, raw: raw))
+    } catch {
+      self.error(error)
+      return .failure(ExitCode(ErrorStatus.classify(error, during: .openInput).exitCode))
     }
   }
 

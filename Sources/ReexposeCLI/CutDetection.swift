@@ -11,11 +11,9 @@ enum CutDetection {
   /// Reads `input` to its end; returns the exit code.
   static func run(input: String, raw: RawVideoOptions?, params: PipelineParams, console: Console) -> Int32 {
     let reader: MediaReader
-    do {
-      reader = try MediaReader(path: input, raw: raw)
-    } catch {
-      console.error(error)
-      return ErrorStatus.classify(error, during: .openInput).exitCode
+    switch console.openReader(input, raw: raw) {
+    case .success(let r): reader = r
+    case .failure(let code): return code.rawValue
     }
     let converter = InputConverter(params: params.input)
     let detector = SceneCutDetector(params: params.window)

@@ -46,11 +46,9 @@ final class PipeJob {
   /// Runs the job; returns the exit code.
   func run() -> Int32 {
     let reader: MediaReader
-    do {
-      reader = try MediaReader(path: input, raw: raw)
-    } catch {
-      console.error(error)
-      return ErrorStatus.classify(error, during: .openInput).exitCode
+    switch console.openReader(input, raw: raw) {
+    case .success(let r): reader = r
+    case .failure(let code): return code.rawValue
     }
     reader.strict = strict
     reader.takeWarnings().forEach { console.note("warning: \($0)") }
