@@ -74,6 +74,8 @@ public enum HDRMetadata {
   }
 
   static func chromaLocation(_ p: OutputParams) -> AVChromaLocation {
-    p.pixelFormat.subsamplesChroma ? AVCHROMA_LOC_LEFT : AVCHROMA_LOC_UNSPECIFIED
+    guard p.pixelFormat.subsamplesChroma else { return AVCHROMA_LOC_UNSPECIFIED }
+    let is420 = p.pixelFormat == .yuv420p10le || p.pixelFormat == .yuv420p12le
+    return is420 && p.chromaSiting == .topleft ? AVCHROMA_LOC_TOPLEFT : AVCHROMA_LOC_LEFT
   }
 }

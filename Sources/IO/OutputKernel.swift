@@ -44,8 +44,8 @@ struct OutputKernel {
         plan.hlgOETF.withUnsafeBufferPointer { oe in
           let luts = (pq.baseAddress!, hr.baseAddress!, oe.baseAddress!)
           Parallel.forRanges(tasks, minChunk: 4) { t0, t1 in
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: 8 * pw * 4, alignment: 64)
-              .bindMemory(to: Float.self, capacity: 8 * pw)
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: 11 * pw * 4, alignment: 64)
+              .bindMemory(to: Float.self, capacity: 11 * pw)
             defer { scratch.deallocate() }
             for t in t0..<t1 {
               if isFloat {
@@ -198,7 +198,8 @@ struct OutputKernel {
     return stats
   }
 
-  /// Rows 2t and 2t+1 of 4:2:0 Y'CbCr: chroma averaged vertically, [1 2 1]/4 horizontally (left-sited).
+  /// Rows 2t and 2t+1 of 4:2:0 Y'CbCr, chroma [1 2 1]/4 horizontally; vertically averaged over the two rows
+  /// (left siting, between them) or [1 2 1]/4 over rows 2t − 1...2t + 1 (top-left siting, on row 2t).
   private func rowPair420(_ t: Int, _ s: UnsafeMutablePointer<Float>, _ luts: LUTs) -> (Float, Double) {
     let w = image.width, pw = paddedWidth
     let y0 = 2 * t, y1 = min(2 * t + 1, image.height - 1)
@@ -217,7 +218,19 @@ struct OutputKernel {
     let py0 = plane16(0, y0), py1 = plane16(0, y1)
     let (kr, kg, kb) = (plan.kr, plan.kg, plan.kb)
     let (cbs, crs) = (0.5 * plan.cbScale, 0.5 * plan.crScale)
-    let (ys, yo, cs, co) = (plan.yScale, plan.yOffset, plan.cScale, plan.cOffset)
+    let (ys, yo) = (plan.yScale, plan.yOffset)
+    // Top-left siting also needs the row above (the first row repeats); it only feeds chroma.
+    let topLeft = plan.chromaTopLeft
+    let rp = s + 8 * pw, gp = s + 9 * pw, bp = s + 10 * pw
+    if topLeft {
+      if y0 > 0 {
+        _ = signalRow(y0 - 1, rp, gp, bp, luts)
+      } else {
+        rp.update(from: r0, count: pw)
+        gp.update(from: g0, count: pw)
+        bp.update(from: b0, count: pw)
+      }
+    }
     for x in stride(from: 0, to: w, by: 8) {
       let ra = SIMDLUT.load8(r0 + x), ga = SIMDLUT.load8(g0 + x), ba = SIMDLUT.load8(b0 + x)
       let rb = SIMDLUT.load8(r1 + x), gb = SIMDLUT.load8(g1 + x), bb = SIMDLUT.load8(b1 + x)
@@ -225,8 +238,15 @@ struct OutputKernel {
       let l1 = kr * rb + kg * gb + kb * bb
       store(codes(l0, ys, yo), py0 + x)
       store(codes(l1, ys, yo), py1 + x)
-      SIMDLUT.store8(cbs * ((ba - l0) + (bb - l1)), cbV + x)
-      SIMDLUT.store8(crs * ((ra - l0) + (rb - l1)), crV + x)
+      if topLeft {
+        let rc = SIMDLUT.load8(rp + x), gc = SIMDLUT.load8(gp + x), bc = SIMDLUT.load8(bp + x)
+        let lc = kr * rc + kg * gc + kb * bc
+        SIMDLUT.store8(cbs * (0.5 * (bc - lc) + (ba - l0) + 0.5 * (bb - l1)), cbV + x)
+        SIMDLUT.store8(crs * (0.5 * (rc - lc) + (ra - l0) + 0.5 * (rb - l1)), crV + x)
+      } else {
+        SIMDLUT.store8(cbs * ((ba - l0) + (bb - l1)), cbV + x)
+        SIMDLUT.store8(crs * ((ra - l0) + (rb - l1)), crV + x)
+      }
     }
     siteChroma(cbV, crV, plane16(1, t), plane16(2, t))
     return stats

@@ -26,6 +26,8 @@ struct OutputPlan {
   /// Code = round(offset + scale · value), clipped to 0...codeMax (2ⁿ − 1 for n-bit output).
   let yScale: Float, yOffset: Float, cScale: Float, cOffset: Float
   let codeMax: Float
+  /// 4:2:0 chroma on the top-left luma sample (BT.2020/UHD practice) rather than between two rows.
+  let chromaTopLeft: Bool
 
   init(params p: OutputParams) {
     switch p.transfer {
@@ -47,6 +49,7 @@ struct OutputPlan {
     (kr, kg, kb) = (Float(w.0), Float(w.1), Float(w.2))
     cbScale = Float(1 / (2 * (1 - w.2)))
     crScale = Float(1 / (2 * (1 - w.0)))
+    chromaTopLeft = p.chromaSiting == .topleft
     let n = p.pixelFormat == .gbrpf32le ? 10 : p.pixelFormat.bitDepth
     let full = Float((1 << n) - 1), half = Float(1 << (n - 1)), step = Float(1 << (n - 8))
     codeMax = full

@@ -44,6 +44,14 @@ public struct OutputParams: ParameterSet {
     case never
   }
 
+  /// Where 4:2:0 chroma samples sit (4:2:2 is always horizontally co-sited, `left`).
+  public enum ChromaSiting: String, CaseIterable, Sendable {
+    /// Co-sited with even luma columns, vertically between two rows (H.273 type 0, MPEG-2/H.264 practice).
+    case left
+    /// Co-sited with the top-left luma sample (H.273 type 2, recommended for UHD BT.2020 / BT.2100).
+    case topleft
+  }
+
   public var transfer: String = "pq"
   public var primaries: Primaries = .bt2020
   public var pixelFormat: PixelFormat = .yuv420p10le
@@ -53,6 +61,7 @@ public struct OutputParams: ParameterSet {
   public var masteringMinNits: Float = 0.005
   public var masteringPrimaries: Primaries = .p3d65
   public var hdrMetadata: HDRMetadataMode = .auto
+  public var chromaSiting: ChromaSiting = .left
   public var maxCLLNits: Float = 0
   public var maxFALLNits: Float = 0
 
@@ -87,6 +96,9 @@ public struct OutputParams: ParameterSet {
     .choice(
       "masteringPrimaries", \.masteringPrimaries,
       doc: "Mastering display primaries for the SMPTE ST 2086 metadata."),
+    .choice(
+      "chromaSiting", \.chromaSiting,
+      doc: "4:2:0 chroma siting: `left` (H.273 type 0) or `topleft` (type 2, UHD practice); tagged on the stream."),
     .choice(
       "hdrMetadata", \.hdrMetadata,
       doc: "Write ST 2086 mastering display and MaxCLL/MaxFALL metadata: `auto` (with PQ only), `always`, `never`."),

@@ -70,6 +70,39 @@ final class OutputConverterTests: XCTestCase {
     }
   }
 
+  /// Top-left 4:2:0 chroma = [1 2 1]/4 vertically over the 4:2:2 chroma rows 2t − 1...2t + 1 (first row
+  /// repeated), tagged type 2; the default left siting averages rows 2t and 2t + 1.
+  func testTopLeftChromaSiting() throws {
+    let w = 24, h = 8
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    var seed: UInt64 = 11
+    for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+      seed = seed &* 6364136223846793005 &+ 1442695040888963407
+      img[c, y, x] = Float(seed >> 40) / Float(1 << 24) * 2
+    } } }
+    func frame(_ f: OutputParams.PixelFormat, _ siting: OutputParams.ChromaSiting) throws -> LibavFrame {
+      var p = OutputParams()
+      p.pixelFormat = f
+      p.chromaSiting = siting
+      return try OutputConverter(params: p).convert(img, pts: 0)
+    }
+    let c422 = try frame(.yuv422p12le, .topleft), top = try frame(.yuv420p12le, .topleft), left = try frame(.yuv420p12le, .left)
+    XCTAssertEqual(top.pointer.pointee.chroma_location, AVCHROMA_LOC_TOPLEFT)
+    XCTAssertEqual(left.pointer.pointee.chroma_location, AVCHROMA_LOC_LEFT)
+    XCTAssertEqual(c422.pointer.pointee.chroma_location, AVCHROMA_LOC_LEFT, "4:2:2 is co-sited either way")
+    for plane in 1...2 {
+      for t in 0..<(h / 2) {
+        for i in 0..<(w / 2) {
+          let row = { (y: Int) in Double(FrameFactory.sample16(c422, plane: plane, x: i, y: min(max(y, 0), h - 1))) }
+          let wantTop = 0.25 * row(2 * t - 1) + 0.5 * row(2 * t) + 0.25 * row(2 * t + 1)
+          XCTAssertEqual(Double(FrameFactory.sample16(top, plane: plane, x: i, y: t)), wantTop, accuracy: 1.01)
+          let wantLeft = 0.5 * (row(2 * t) + row(2 * t + 1))
+          XCTAssertEqual(Double(FrameFactory.sample16(left, plane: plane, x: i, y: t)), wantLeft, accuracy: 1.01)
+        }
+      }
+    }
+  }
+
   func testHlgReferenceWhiteLands75Percent() throws {
     var p = OutputParams()
     p.transfer = "hlg"
