@@ -8,6 +8,9 @@ public struct InputParams: ParameterSet {
     case frame
     /// bwdif, one frame per field: twice the frames at twice the rate (smoothest motion).
     case field
+    /// Kept interlaced: each frame split into its two fields, processed as a field-rate stream, woven back
+    /// in the same field order (broadcast delivery that must stay interlaced).
+    case fields
     /// Frames processed whole, field order written back (the temporal stages see both fields at once).
     case off
   }
@@ -28,6 +31,7 @@ public struct InputParams: ParameterSet {
     .choice(
       "deinterlace", \.deinterlace,
       doc: "Interlaced input (by its field-order tag), in the CLI: `frame` (bwdif, frame rate kept), `field` (bwdif, "
-        + "field rate: twice the frames), `off` (whole frames, field order written back, with a warning)."),
+        + "field rate: twice the frames), `fields` (kept interlaced: fields processed separately and woven back), "
+        + "`off` (whole frames, field order written back, with a warning)."),
   ]
 }

@@ -14,6 +14,9 @@ struct JobGraphs {
   var source: SourceDescription
   /// A note for the user (deinterlacing applied or not).
   var notes: [String] = []
+  /// Whether woven frames take back their source frame's timestamp (weave stamps the second field's time,
+  /// and at the end of the stream not even that), in the source's time base.
+  var restoresTimestamps = false
 
   /// Builds the graphs for `reader`'s stream; nil graphs when there is nothing to do.
   init(reader: MediaReader, output: OutputParams, input: InputParams, vf: String?, postVF: String?) throws {
@@ -24,7 +27,15 @@ struct JobGraphs {
     timeBase = info.timeBase
     frameRate = info.frameRate
     var pre: [String] = []
-    if source.isInterlaced && input.deinterlace != .off {
+    var postPrefix: [String] = []
+    if source.isInterlaced && input.deinterlace == .fields {
+      // Each field becomes a half-height frame at field rate; weave puts them back in the source's order.
+      let top = source.fieldOrder == AV_FIELD_TT || source.fieldOrder == AV_FIELD_TB
+      pre.append("separatefields")
+      postPrefix.append("weave=first_field=\(top ? "top" : "bottom")")
+      restoresTimestamps = true
+      notes.append("input is interlaced (\(source.fieldOrderName)): fields processed separately and woven back (input.deinterlace: fields)")
+    } else if source.isInterlaced && input.deinterlace != .off {
       let mode = input.deinterlace == .field ? "send_field" : "send_frame"
       pre.append("bwdif=mode=\(mode):parity=auto:deint=all")
       notes.append("input is interlaced (\(source.fieldOrderName)): deinterlaced with bwdif, one frame per \(input.deinterlace == .field ? "field" : "frame") (input.deinterlace)")
@@ -51,10 +62,11 @@ struct JobGraphs {
       frameRate = g.outputFrameRate
       source.sampleAspectRatio = g.outputSampleAspectRatio
     }
-    if let postVF {
+    if let postVF { postPrefix.append(postVF) }
+    if !postPrefix.isEmpty {
       let format = av_get_pix_fmt(output.pixelFormat.rawValue)
       let g = try VideoFilterGraph(
-        postVF,
+        postPrefix.joined(separator: ","),
         input: .init(width: width, height: height, pixelFormat: format, timeBase: timeBase, frameRate: frameRate,
                      sampleAspectRatio: source.sampleAspectRatio),
         convertibleTo: { $0 == format }, fallback: format)
@@ -64,6 +76,10 @@ struct JobGraphs {
       timeBase = g.outputTimeBase
       frameRate = g.outputFrameRate
       source.sampleAspectRatio = g.outputSampleAspectRatio
+    }
+    if restoresTimestamps {
+      timeBase = info.timeBase
+      frameRate = info.frameRate
     }
   }
 }

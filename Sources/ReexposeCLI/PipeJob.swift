@@ -28,6 +28,8 @@ final class PipeJob {
   var vf: String?
   var postVF: String?
   private var graphs: JobGraphs?
+  /// Source timestamps waiting for their woven frame (`input.deinterlace: fields`).
+  private var sourcePTS: [Int64] = []
   var framesWritten = 0
   var seconds = 0.0
   var outputClosed = false
@@ -157,6 +159,7 @@ final class PipeJob {
   /// Sends a decoded frame to the filter, through the `--vf`/deinterlacing graph when there is one.
   func send(_ frame: LibavFrame) throws {
     guard let pre = graphs?.pre else { return try filter.send(UnsafePointer(frame.pointer)) }
+    if graphs?.restoresTimestamps == true { sourcePTS.append(frame.pointer.pointee.pts) }
     try pre.push(frame)
     while let f = try pre.pull() { try filter.send(UnsafePointer(f.pointer)) }
   }
@@ -174,7 +177,13 @@ final class PipeJob {
   }
 
   private func writePost(_ post: VideoFilterGraph, to writer: MediaWriter) throws {
-    while let f = try post.pull() { try write(f, to: writer) }
+    while let f = try post.pull() {
+      if graphs?.restoresTimestamps == true, !sourcePTS.isEmpty {
+        f.pointer.pointee.pts = sourcePTS.removeFirst()
+        f.pointer.pointee.pkt_duration = 0
+      }
+      try write(f, to: writer)
+    }
   }
 
   private func write(_ frame: LibavFrame, to writer: MediaWriter) throws {

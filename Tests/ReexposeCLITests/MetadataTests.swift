@@ -116,6 +116,12 @@ final class ProgrammeTests: EndToEndCase {
     XCTAssertEqual(try framePTS("frame.mkv"), (0..<10).map { $0 * 40 })
     r = try ok("$RX --preset static --set input.deinterlace=field -i in.mkv -o field.mkv")
     XCTAssertEqual(try framePTS("field.mkv"), (0..<20).map { $0 * 20 }, "one frame per field, at 50 fps")
+    // Kept interlaced: fields processed separately, woven back in the same order, same frames and times.
+    r = try ok("$RX --preset fast --set input.deinterlace=fields -i in.mkv -o fields.mkv")
+    XCTAssertTrue(r.stderr.contains("fields processed separately"), r.stderr)
+    XCTAssertEqual(try framePTS("fields.mkv"), (0..<10).map { $0 * 40 })
+    XCTAssertEqual(try ok("ffprobe -v error -show_entries stream=field_order,height -of default=nw=1:nk=1 fields.mkv").text
+      .split(separator: "\n").map(String.init), ["120", "tb"])
   }
 
   /// `--vf` runs before re-exposure and `--post-vf` after it, in the same process; a bad graph is a usage
