@@ -92,12 +92,31 @@ struct OutputKernel {
     let encoding = plan.encoding
     let invPQ: Float = 1 / 10000, invPeak = 1 / plan.peakNits
     let kr = plan.kr, kg = plan.kg, kb = plan.kb
+    let compress = plan.gamutCompress && encoding != .linear
+    let knee = V(repeating: plan.compressKneeNits), span = V(repeating: plan.peakNits - plan.compressKneeNits)
+    let invSpan = 1 / span
     for x in stride(from: 0, to: w, by: 8) {
       let sr = SIMDLUT.load(ir, x, w), sg = SIMDLUT.load(ig, x, w), sb = SIMDLUT.load(ib, x, w)
       // Linear BT.709 → output primaries (cd/m² for PQ/HLG, relative for linear).
       var rv = m0 * sr + m1 * sg + m2 * sb
       var gv = m3 * sr + m4 * sg + m5 * sb
       var bv = m6 * sr + m7 * sg + m8 * sb
+      if compress {
+        // Outside the output gamut (a negative component): towards the pixel's luminance, just enough.
+        let lum = SIMDLUT.max(kr * rv + kg * gv + kb * bv, zero)
+        let low = SIMDLUT.min(SIMDLUT.min(rv, gv), bv)
+        let keep = (lum / (lum - low)).replacing(with: 1, where: low .>= zero)
+        rv = lum + keep * (rv - lum)
+        gv = lum + keep * (gv - lum)
+        bv = lum + keep * (bv - lum)
+        // Above the knee: max(R, G, B) rolls off towards the peak (k + (P − k)·x/(1 + x)), ratios kept.
+        let high = SIMDLUT.max(SIMDLUT.max(rv, gv), bv)
+        let over = (high - knee) * invSpan
+        let scale = ((knee + span * over / (1 + over)) / high).replacing(with: 1, where: high .<= knee)
+        rv *= scale
+        gv *= scale
+        bv *= scale
+      }
       if encoding != .linear {
         rv = SIMDLUT.min(SIMDLUT.max(rv, zero), peak)
         gv = SIMDLUT.min(SIMDLUT.max(gv, zero), peak)

@@ -28,6 +28,11 @@ struct OutputPlan {
   let codeMax: Float
   /// 4:2:0 chroma on the top-left luma sample (BT.2020/UHD practice) rather than between two rows.
   let chromaTopLeft: Bool
+  /// `output.gamut: compress`: out-of-gamut colours desaturated towards their luminance and light above
+  /// ``compressKneeNits`` rolled off towards the peak with its hue kept, instead of clipping each channel.
+  let gamutCompress: Bool
+  /// Where the roll-off starts: 80 % of the peak, and never below SDR white.
+  let compressKneeNits: Float
 
   init(params p: OutputParams) {
     switch p.transfer {
@@ -50,6 +55,8 @@ struct OutputPlan {
     cbScale = Float(1 / (2 * (1 - w.2)))
     crScale = Float(1 / (2 * (1 - w.0)))
     chromaTopLeft = p.chromaSiting == .topleft
+    gamutCompress = p.gamut == .compress
+    compressKneeNits = min(max(0.8 * p.peakNits, p.referenceWhiteNits), 0.95 * p.peakNits)
     let n = p.pixelFormat == .gbrpf32le ? 10 : p.pixelFormat.bitDepth
     let full = Float((1 << n) - 1), half = Float(1 << (n - 1)), step = Float(1 << (n - 8))
     codeMax = full

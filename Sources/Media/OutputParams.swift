@@ -52,6 +52,14 @@ public struct OutputParams: ParameterSet {
     case topleft
   }
 
+  /// What happens to colours the output cannot hold (outside its primaries, or above the peak).
+  public enum GamutHandling: String, CaseIterable, Sendable {
+    /// Each channel clipped (exact inside the container; hue shifts where it clips).
+    case clip
+    /// Desaturated towards luminance and rolled off below the peak, hue kept.
+    case compress
+  }
+
   public var transfer: String = "pq"
   public var primaries: Primaries = .bt2020
   public var pixelFormat: PixelFormat = .yuv420p10le
@@ -62,6 +70,7 @@ public struct OutputParams: ParameterSet {
   public var masteringPrimaries: Primaries = .p3d65
   public var hdrMetadata: HDRMetadataMode = .auto
   public var chromaSiting: ChromaSiting = .left
+  public var gamut: GamutHandling = .clip
   public var maxCLLNits: Float = 0
   public var maxFALLNits: Float = 0
 
@@ -99,6 +108,9 @@ public struct OutputParams: ParameterSet {
     .choice(
       "chromaSiting", \.chromaSiting,
       doc: "4:2:0 chroma siting: `left` (H.273 type 0) or `topleft` (type 2, UHD practice); tagged on the stream."),
+    .choice(
+      "gamut", \.gamut,
+      doc: "Colours outside the output: `clip` each channel, or `compress` (towards luminance, and a hue-keeping roll-off from 80 % of peakNits)."),
     .choice(
       "hdrMetadata", \.hdrMetadata,
       doc: "Write ST 2086 mastering display and MaxCLL/MaxFALL metadata: `auto` (with PQ only), `always`, `never`."),

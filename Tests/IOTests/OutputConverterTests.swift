@@ -103,6 +103,45 @@ final class OutputConverterTests: XCTestCase {
     }
   }
 
+  /// `output.gamut: compress` keeps the hue of light above the peak (channel ratios) and the luminance of
+  /// out-of-gamut colours, where `clip` turns bright orange into yellow.
+  func testGamutCompressKeepsHueWhereClipShiftsIt() throws {
+    let img = PlanarImage(width: 8, height: 2, channels: 3)
+    for x in 0..<8 {
+      (img[0, 0, x], img[1, 0, x], img[2, 0, x]) = (12, 6, 0)  // orange, ~2400 cd/m² in red at SDR white 203
+      (img[0, 1, x], img[1, 1, x], img[2, 1, x]) = (-0.2, 0.6, 0.6)  // outside BT.709 and BT.2020
+    }
+    func nits(_ mode: OutputParams.GamutHandling) throws -> [[Double]] {
+      var p = OutputParams()
+      p.pixelFormat = .gbrpf32le
+      p.gamut = mode
+      let converter = try OutputConverter(params: p)
+      let frame = try converter.convert(img, pts: 0)
+      let f = frame.pointer.pointee
+      let planes = [f.data.2!, f.data.0!, f.data.1!]  // R, G, B
+      return withExtendedLifetime((converter, frame)) { (0..<2).map { y in
+        (0..<3).map { c in
+          PQ.decode(signal: Double(UnsafeRawPointer(planes[c] + y * Int([f.linesize.2, f.linesize.0, f.linesize.1][c]))
+            .load(as: Float.self)))
+        }
+      } }
+    }
+    let m = Primaries.conversion(from: .bt709, to: .bt2020).floats.map(Double.init)
+    let want = [m[0] * 12 + m[1] * 6, m[3] * 12 + m[4] * 6, m[6] * 12 + m[7] * 6]
+    let clipped = try nits(.clip), compressed = try nits(.compress)
+    XCTAssertEqual(clipped[0][0], clipped[0][1], accuracy: 1, "clip: red and green both at the peak, yellow")
+    XCTAssertLessThanOrEqual(compressed[0].max()!, 1000.5)
+    XCTAssertGreaterThan(compressed[0].max()!, 800)
+    XCTAssertEqual(compressed[0][0] / compressed[0][1], want[0] / want[1], accuracy: 0.01, "compress keeps R/G")
+    XCTAssertEqual(compressed[0][1] / compressed[0][2], want[1] / want[2], accuracy: 0.02, "and G/B")
+    XCTAssertGreaterThanOrEqual(compressed[1].min()!, 0)
+    let w = Primaries.bt2020.lumaWeights
+    let lum = { (v: [Double]) in w.0 * v[0] + w.1 * v[1] + w.2 * v[2] }
+    let raw = [m[0] * -0.2 + m[1] * 0.6 + m[2] * 0.6, m[3] * -0.2 + m[4] * 0.6 + m[5] * 0.6,
+               m[6] * -0.2 + m[7] * 0.6 + m[8] * 0.6].map { $0 * 203 }
+    XCTAssertEqual(lum(compressed[1]), lum(raw), accuracy: 0.02 * lum(raw), "out-of-gamut colour keeps its luminance")
+  }
+
   func testHlgReferenceWhiteLands75Percent() throws {
     var p = OutputParams()
     p.transfer = "hlg"
