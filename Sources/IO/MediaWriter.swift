@@ -1,4 +1,5 @@
 import CShim
+import Color
 import Media
 
 /// Muxes converted video frames (raw video) and stream-copied audio/subtitle packets to stdout or a file.
@@ -24,6 +25,8 @@ public final class MediaWriter {
   private var packet: UnsafeMutablePointer<AVPacket>?
   private let videoStream: UnsafeMutablePointer<AVStream>
   private let inputTimeBase: AVRational
+  /// The primaries EXR frames are tagged with (`chromaticities`); nil for other codecs.
+  private let exrPrimaries: Primaries?
   private let frameStep: Int64
   private var nextPts: Int64 = 0
   /// Input stream index → (output stream, input time base).
@@ -58,6 +61,7 @@ public final class MediaWriter {
     // so Matroska carries it as uncompressed OpenEXR frames, which keep the track's colour tags and decode
     // back to gbrpf32le bit-exactly.
     let exrFrames = format == .mkv && params.pixelFormat == .gbrpf32le
+    exrPrimaries = exrFrames ? params.primaries : nil
     let tag = avcodec_pix_fmt_to_codec_tag(pixFmt)
     if (format == .mkv || format == .nut) && tag == 0 && !exrFrames {
       throw IOError.unsupported(
@@ -189,8 +193,21 @@ public final class MediaWriter {
       let r = avcodec_receive_packet(encoder, packet)
       if r == rx_averror_eagain() || r == rx_averror_eof() { break }
       try IOError.check(r, "encode frame \(framesWritten) for", target: path)
+      if let exrPrimaries { try addChromaticities(exrPrimaries, to: packet) }
       try writeVideoPacket(duration: f.pointee.pkt_duration)
     }
+  }
+
+  /// Rewrites an EXR packet with the `chromaticities` attribute libav's encoder leaves out.
+  private func addChromaticities(_ primaries: Primaries, to packet: UnsafeMutablePointer<AVPacket>) throws {
+    guard let data = packet.pointee.data else { return }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: Int(packet.pointee.size)))
+    guard let patched = EXRChromaticities.adding(primaries, to: bytes) else { return }
+    let (pts, dts, duration, flags) = (packet.pointee.pts, packet.pointee.dts, packet.pointee.duration, packet.pointee.flags)
+    av_packet_unref(packet)
+    try IOError.check(av_new_packet(packet, Int32(patched.count)), "allocate an EXR frame for", target: path)
+    patched.withUnsafeBufferPointer { packet.pointee.data!.update(from: $0.baseAddress!, count: patched.count) }
+    (packet.pointee.pts, packet.pointee.dts, packet.pointee.duration, packet.pointee.flags) = (pts, dts, duration, flags)
   }
 
   /// Muxes `packet` (pts/dts in the input time base) as the next video frame and unrefs it.

@@ -159,4 +159,19 @@ final class ProgrammeTests: EndToEndCase {
     XCTAssertEqual(try ok("ffprobe -v error -show_entries stream=chroma_location -of default=nw=1:nk=1 s.mkv").text
       .trimmingCharacters(in: .whitespacesAndNewlines), "left")
   }
+
+  /// EXR frames name their primaries (`chromaticities`, which libav's encoder leaves out), and OpenEXR
+  /// reads the patched frame to the same pixels as ffmpeg.
+  func testEXRFramesCarryChromaticities() throws {
+    try makeClip("in.nut", frames: 2)
+    try ok("$RX --preset linear-exr --quiet --set output.primaries=bt2020 -i in.nut -o lin.mkv")
+    try ok("ffmpeg -v error -y -i lin.mkv -c copy -frames:v 1 -update 1 f.exr && ffmpeg -v error -y -i f.exr -f rawvideo -pix_fmt gbrpf32le ff.raw")
+    let r = try ok("""
+      python3 -c "import OpenEXR, numpy as np; f = OpenEXR.File('f.exr'); c = f.header()['chromaticities']; \
+      px = f.channels()['RGB'].pixels; a = np.fromfile('ff.raw', np.float32).reshape(3, 48, 64); \
+      print(' '.join('%.4f' % v for v in c)); print(float(np.abs(px[..., 0] - a[2]).max()), float(np.abs(px[..., 2] - a[1]).max()))"
+      """).text.split(separator: "\n").map(String.init)
+    XCTAssertEqual(r.first, "0.7080 0.2920 0.1700 0.7970 0.1310 0.0460 0.3127 0.3290", "BT.2020 primaries and D65")
+    XCTAssertEqual(r.dropFirst().first, "0.0 0.0", "OpenEXR and ffmpeg read the same pixels")
+  }
 }
