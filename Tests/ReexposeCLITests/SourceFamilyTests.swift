@@ -32,10 +32,17 @@ final class SourceFamilyTests: EndToEndCase {
         -timecode 01:00:00:00 \(codecs) \(name)
         """)
       let frames = try frameCount(name)
-      let r = try ok("ffmpeg -v error -i \(name) \(pipe) | $RX --preset hlg-broadcast --quiet > out.mkv")
+      // The upstream half of the pipe kept in a file, so that reexpose's part can be compared with it.
+      try ok("ffmpeg -v error -y -i \(name) \(pipe) > mid.mkv")
+      let r = try ok("cat mid.mkv | $RX --preset hlg-broadcast --quiet > out.mkv")
       XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
       XCTAssertEqual(try frameCount("out.mkv"), frames, name)
       XCTAssertEqual(try relativePTS("out.mkv"), try relativePTS(name), name)
+      // Audio: the same packets at the same times (duration and A/V offset kept exactly).
+      let audio = "packet=pts,duration"
+      XCTAssertEqual(try probe("out.mkv", "a:0", audio), try probe("mid.mkv", "a:0", audio), name)
+      XCTAssertEqual(try probe("out.mkv", "v:0", "packet=pts").split(separator: "\n").first,
+                     try probe("mid.mkv", "v:0", "packet=pts").split(separator: "\n").first, name)
       XCTAssertEqual(try probe("out.mkv", "v:0", "stream=color_transfer,color_primaries"), "arib-std-b67\nbt2020", name)
       XCTAssertEqual(try probe("out.mkv", "a:0", "stream=codec_name"), try probe(name, "a:0", "stream=codec_name"), name)
       XCTAssertEqual(try probe("out.mkv", "v:0", "stream_tags=timecode"), "01:00:00:00", name)
