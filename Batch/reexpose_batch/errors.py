@@ -17,7 +17,8 @@ class StepError(BatchError):
         self.returncode = returncode
         self.stderr_tail = stderr_tail
         tail = " | ".join(line.strip() for line in stderr_tail.strip().splitlines()[-3:]) or "(no stderr)"
-        super().__init__(f"{what}: `{shlex.join(self.argv)}` exited {returncode}: {tail}")
+        status = "" if returncode is None else f" exited {returncode}"  # None: ran fine, result wrong
+        super().__init__(f"{what}: `{shlex.join(self.argv)}`{status}: {tail}")
 
     def __reduce__(self):
         # Pickled back from Dask workers with all its fields.

@@ -11,7 +11,7 @@ from pathlib import Path
 from distributed import as_completed
 
 from . import manifest as mf
-from .errors import BatchError
+from .errors import BatchError, StepError
 from .join import join_segments
 from .plan import plan_file
 from .segment import ENCODERS, process_segment
@@ -24,6 +24,12 @@ def x265_params(preset, settings):
     for kv in settings:
         argv += ["--set", kv]
     return run_checked(argv + ["--x265-params"], f"x265 params for {preset}").strip()
+
+
+def _remove_temps(seg_dir):
+    """Partial files of attempts whose worker died. Called only while no task of this source runs."""
+    for p in Path(seg_dir).glob(".seg_*.tmp.*"):
+        p.unlink(missing_ok=True)
 
 
 class _Progress:
@@ -48,9 +54,11 @@ class _Progress:
 
 
 def process_file(client, source, out_dir, preset, settings=(), encoder="x265", segment_seconds=60.0,
-                 retries=2, log=None, test_crash_once_dir=None):
+                 retries=2, log=None, test_crash_once_dir=None,
+                 test_crash_segments=None):
     """Plans (or reuses the plan of) one source, re-exposes its unfinished segments on the cluster and joins
-    them into out_dir/<stem>.mkv. Returns a summary dict (submitted, skipped, output, frames, maxCLL, maxFALL)."""
+    them into out_dir/<stem>.mkv. test_crash_*: a test hook that kills the worker process on the first attempt
+    at those segments (all when None), once per marker directory. Returns a summary dict (submitted, skipped, output, frames, maxCLL, maxFALL)."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     if encoder not in ENCODERS:
         raise BatchError(f"unknown encoder {encoder!r} (one of {', '.join(ENCODERS)})")
@@ -79,6 +87,9 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
     common = {"source": str(source.resolve()), "preset": preset, "settings": settings, "encoder": encoder,
               "x265_params": params, "keyint": man["keyint"], "seg_dir": str(seg_dir.resolve()),
               "crash_once_dir": str(test_crash_once_dir) if test_crash_once_dir else None}
+    if test_crash_segments is not None:
+        common["crash_segments"] = list(test_crash_segments)
+    _remove_temps(seg_dir)
     futures = {}
     for s in todo:
         man["segments"][s.index].update(status="running")
@@ -102,9 +113,10 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
         else:
             err = fut.exception()
             entry.update(status="failed", error=str(err))
-            errors.append(f"segment {s.index}: {err}")
+            errors.append(str(err) if isinstance(err, StepError) else f"segment {s.index}: {err!r}")
         mf.save(work, man)
     progress.close()
+    _remove_temps(seg_dir)
     elapsed = time.monotonic() - t0
     if errors:
         raise BatchError(f"{source.name}: {len(errors)} of {len(segments)} segments failed; first: {errors[0]}")

@@ -39,7 +39,7 @@ def decode_argv(source, seg):
     if seg.end_pts is not None:
         cond += f"*lt(pts\\,{seg.end_pts})"
     argv += ["-copyts", "-i", str(source), "-map", "0:v:0",
-             "-vf", f"select='{cond}',setpts=PTS-STARTPTS", "-fps_mode", "passthrough",
+             "-vf", f"select={cond},setpts=PTS-STARTPTS", "-fps_mode", "passthrough",
              "-c:v", "rawvideo", "-strict", "-1", "-f", "matroska", "-"]
     return argv
 
@@ -136,7 +136,7 @@ def process_segment(spec):
         stats = json.loads(tmp_stats.read_text())
         frames = int(stats.get("frames", -1))
         if frames != seg.frames:
-            raise StepError(what, argvs[0], 0, f"selected {frames} frames, expected {seg.frames} "
+            raise StepError(what, argvs[0], None, f"selected {frames} frames, expected {seg.frames} "
                                                f"(a seek or timestamp mismatch in the source)")
         os.replace(tmp_stats, final_stats)
         os.replace(tmp_video, final_video)
