@@ -104,9 +104,13 @@ install: build
 	install -m 644 $(RELEASE_DIR)/reexpose.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
 	install -m 644 Presets/*.yaml $(DESTDIR)$(PREFIX)/share/reexpose/presets/
 	install -m 644 Models/*.safetensors Models/*.json $(DESTDIR)$(PREFIX)/share/reexpose/models/
+	install -d $(DESTDIR)$(PREFIX)/share/reexpose/batch/reexpose_batch
+	install -m 644 Batch/reexpose_batch/*.py $(DESTDIR)$(PREFIX)/share/reexpose/batch/reexpose_batch/
+	printf '#!/bin/sh\nPYTHONPATH="$(PREFIX)/share/reexpose/batch$${PYTHONPATH:+:$$PYTHONPATH}" exec "$${PYTHON:-python3}" -m reexpose_batch "$$@"\n' \
+	  > $(DESTDIR)$(PREFIX)/bin/reexpose-batch && chmod 755 $(DESTDIR)$(PREFIX)/bin/reexpose-batch
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \
+	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/bin/reexpose-batch $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \
 	  $(DESTDIR)$(PREFIX)/include/reexpose.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/reexpose
 
