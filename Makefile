@@ -28,7 +28,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-nn install uninstall clean
+.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-batch bench-nn install uninstall clean
 
 all: build
 
@@ -88,6 +88,10 @@ bench: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
 	bash Examples/bench.sh $(BIN)
 	$(RELEASE_DIR)/reexpose-bench-nn
+
+# reexpose-batch: frames/s with 1 and 2 local Dask workers on one generated clip, and the efficiency.
+bench-batch: build
+	$(PYTHON) Batch/bench.py
 
 bench-nn:
 	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
