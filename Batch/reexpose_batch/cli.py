@@ -20,8 +20,16 @@ def _inputs(items):
     return out
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 64 like reexpose's (EX_USAGE), not 2."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(64, f"{self.prog}: error: {message}\n")
+
+
 def parser():
-    p = argparse.ArgumentParser(prog="reexpose-batch", description=(
+    p = _Parser(prog="reexpose-batch", description=(
         "Split SDR programmes at the preset's scene cuts, re-expose the parts as HDR on a Dask cluster and "
         "join them frame-exact. Each input gets OUT/<stem>/ with manifest.json, segments/ and <stem>.mkv; "
         "a rerun with the same settings resumes."))
@@ -46,6 +54,11 @@ def main(argv=None):
         inputs = _inputs(args.inputs)
     except OSError as e:
         print(f"reexpose-batch: {e}", file=sys.stderr)
+        return 66
+    missing = [i for i in inputs if not Path(i).is_file()]
+    if missing:
+        print(f"reexpose-batch: not a readable file: {missing[0]}" + (f" (and {len(missing) - 1} more)"
+                                                                    if len(missing) > 1 else ""), file=sys.stderr)
         return 66
     stems = [Path(i).stem for i in inputs]
     if len(set(stems)) != len(stems):

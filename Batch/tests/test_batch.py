@@ -186,3 +186,22 @@ def test_x265_segments_concatenate_to_one_main10_stream(clip, client, tmp_path):
     err = subprocess.run(["ffmpeg", "-v", "error", "-i", str(r["output"]), "-f", "null", "-"],
                          capture_output=True, text=True).stderr
     assert err == "", err
+
+
+@needs_binary
+def test_command_line_wrapper_with_a_list_file(clip, tmp_path):
+    lst = tmp_path / "list.txt"
+    lst.write_text(f"# programmes\n{clip}\n")
+    env = {**os.environ, "REEXPOSE_BIN": RX}
+    wrapper = REPO / "Batch" / "reexpose-batch"
+    p = subprocess.run([str(wrapper), f"@{lst}", "--out", str(tmp_path / "out"), "--preset", "fast",
+                        "--encoder", "ffv1", "--segment-seconds", "2", "--workers", "1"],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "2 segments" in p.stderr and "joined 75 frames" in p.stderr
+    assert len(frame_hashes(tmp_path / "out" / "src" / "src.mkv")) == 75
+    bad = subprocess.run([str(wrapper), "--out", str(tmp_path), "--preset", "fast"], capture_output=True, text=True)
+    assert bad.returncode == 64
+    bad = subprocess.run([str(wrapper), str(tmp_path / "nope.mkv"), "--out", str(tmp_path), "--preset", "fast"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 66 and "nope.mkv" in bad.stderr
