@@ -28,7 +28,7 @@ export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-nn install uninstall clean
+.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-batch bench-nn install uninstall clean
 
 all: build
 
@@ -89,6 +89,10 @@ bench: build
 	bash Examples/bench.sh $(BIN)
 	$(RELEASE_DIR)/reexpose-bench-nn
 
+# reexpose-batch: frames/s with 1 and 2 local Dask workers on one generated clip, and the efficiency.
+bench-batch: build
+	$(PYTHON) Batch/bench.py
+
 bench-nn:
 	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
 	$(RELEASE_DIR)/reexpose-bench-nn
@@ -104,9 +108,13 @@ install: build
 	install -m 644 $(RELEASE_DIR)/reexpose.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
 	install -m 644 Presets/*.yaml $(DESTDIR)$(PREFIX)/share/reexpose/presets/
 	install -m 644 Models/*.safetensors Models/*.json $(DESTDIR)$(PREFIX)/share/reexpose/models/
+	install -d $(DESTDIR)$(PREFIX)/share/reexpose/batch/reexpose_batch
+	install -m 644 Batch/reexpose_batch/*.py $(DESTDIR)$(PREFIX)/share/reexpose/batch/reexpose_batch/
+	printf '#!/bin/sh\nPYTHONPATH="$(PREFIX)/share/reexpose/batch$${PYTHONPATH:+:$$PYTHONPATH}" exec "$${PYTHON:-python3}" -m reexpose_batch "$$@"\n' \
+	  > $(DESTDIR)$(PREFIX)/bin/reexpose-batch && chmod 755 $(DESTDIR)$(PREFIX)/bin/reexpose-batch
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \
+	rm -f $(DESTDIR)$(PREFIX)/bin/reexpose $(DESTDIR)$(PREFIX)/bin/reexpose-batch $(DESTDIR)$(PREFIX)/lib/libreexpose.so* \
 	  $(DESTDIR)$(PREFIX)/include/reexpose.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/reexpose.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/reexpose
 

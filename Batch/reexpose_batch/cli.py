@@ -1,0 +1,93 @@
+"""Command line: reexpose-batch [options] INPUT... (files, or @list.txt with one path a line)."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import BatchError
+from .segment import ENCODERS
+
+
+def _inputs(items):
+    out = []
+    for item in items:
+        if item.startswith("@"):
+            lines = Path(item[1:]).read_text().splitlines()
+            out += [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+        else:
+            out.append(item)
+    return out
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 64 like reexpose's (EX_USAGE), not 2."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(64, f"{self.prog}: error: {message}\n")
+
+
+def parser():
+    p = _Parser(prog="reexpose-batch", description=(
+        "Split SDR programmes at the preset's scene cuts, re-expose the parts as HDR on a Dask cluster and "
+        "join them frame-exact. Each input gets OUT/<stem>/ with manifest.json, segments/ and <stem>.mkv; "
+        "a rerun with the same settings resumes."))
+    p.add_argument("inputs", nargs="+", help="source files, or @list.txt (one path a line)")
+    p.add_argument("--out", required=True, help="output directory (shared by all workers)")
+    p.add_argument("--preset", required=True)
+    p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                   help="preset override passed to reexpose (repeatable)")
+    p.add_argument("--segment-seconds", type=float, default=60.0, help="target segment length (default 60)")
+    p.add_argument("--encoder", choices=ENCODERS, default="x265",
+                   help="x265: HEVC Main10, closed GOPs; ffv1: lossless intermediate (default x265)")
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: CPU cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="an existing Dask scheduler (tcp://host:8786); default: a local cluster")
+    p.add_argument("--retries", type=int, default=2, help="retries per failed segment (default 2)")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        inputs = _inputs(args.inputs)
+    except OSError as e:
+        print(f"reexpose-batch: {e}", file=sys.stderr)
+        return 66
+    missing = [i for i in inputs if not Path(i).is_file()]
+    if missing:
+        print(f"reexpose-batch: not a readable file: {missing[0]}" + (f" (and {len(missing) - 1} more)"
+                                                                    if len(missing) > 1 else ""), file=sys.stderr)
+        return 66
+    stems = [Path(i).stem for i in inputs]
+    if len(set(stems)) != len(stems):
+        print("reexpose-batch: two inputs share a file name stem; their outputs would collide", file=sys.stderr)
+        return 64
+    if args.segment_seconds <= 0:
+        print("reexpose-batch: --segment-seconds must be positive", file=sys.stderr)
+        return 64
+    from distributed import Client, LocalCluster
+
+    from .run import process_file
+    cluster = None
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    status = 0
+    try:
+        for src in inputs:
+            try:
+                process_file(client, src, Path(args.out) / Path(src).stem, args.preset, args.settings,
+                             args.encoder, args.segment_seconds, args.retries)
+            except BatchError as e:
+                print(f"reexpose-batch: {e}", file=sys.stderr)
+                status = 65 if status == 0 else status
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return status
