@@ -27,7 +27,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 export REEXPOSE_BIN ?= $(abspath $(BIN))
 # `make fuzz`: seconds per fuzz target; `make test-fuzz`: seconds per target after its seeds.
 FUZZ_SECONDS ?= 60
-FUZZ_TEST_SECONDS ?= 15
+FUZZ_TEST_SECONDS ?= 10
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
