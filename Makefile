@@ -5,6 +5,8 @@
 #   make bench    speed against ffmpeg's own filters and raw sgemm, same run
 #   make test-tsan  ThreadSanitizer over the filter, NN and execution-context tests (slow; not in make test)
 #   make soak     memory stays flat over 100 000 frames of fast and 5 000 of balanced (slow; not in make test)
+#   make fuzz     libFuzzer + ASan over the preset loader, --set, event files, safetensors and the stream reader,
+#                 FUZZ_SECONDS (default 60) per target (Tests/Fuzz/README.md); make test runs each briefly
 #   make install  PREFIX=/usr/local DESTDIR=
 
 SHELL       := /bin/bash
@@ -25,10 +27,13 @@ RELEASE_FLAGS := -c release -Xswiftc -static-stdlib
 export PATH := /opt/swift/usr/bin:$(PATH)
 # End-to-end tests (Swift and Python) run the release binary.
 export REEXPOSE_BIN ?= $(abspath $(BIN))
+# `make fuzz`: seconds per fuzz target; `make test-fuzz`: seconds per target after its seeds.
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 10
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan soak demo bench bench-batch bench-nn install uninstall clean
+.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan test-fuzz fuzz soak demo bench bench-batch bench-nn install uninstall clean
 
 all: build
 
@@ -49,7 +54,7 @@ lib: $(RELEASE_DIR)/libReexposeShared.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
 test: build
-	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-golden test-python
+	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-golden test-python test-fuzz
 	@echo "make test: all suites passed"
 
 # Each target declares exactly the modules it imports, all of lower tiers (Package.swift's header).
@@ -80,6 +85,16 @@ test-tsan:
 SOAK_RUNS ?= --run fast:100000 --run balanced:5000
 soak: build
 	$(PYTHON) Tests/Soak/soak.py --binary $(BIN) $(SOAK_RUNS)
+
+# libFuzzer targets (Tests/Fuzz/README.md), built with ASan into .build/fuzz (REEXPOSE_FUZZ=1 declares them):
+# each runs for FUZZ_SECONDS on its committed seeds plus a working corpus in .build/fuzz/corpus/<target>; a
+# crash, ASan/leak report or timeout is saved in .build/fuzz/findings/<target>/ and fails the run.
+fuzz:
+	SWIFT=$(SWIFT) bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+# The same build; every seed once, then FUZZ_TEST_SECONDS of fuzzing per target.
+test-fuzz:
+	SWIFT=$(SWIFT) bash Tests/Fuzz/run.sh $(FUZZ_TEST_SECONDS)
 
 demo: build
 	bash Examples/demo.sh $(BIN)

@@ -11,6 +11,7 @@
 //   T5  Presets                                YAML presets over the stage registry's parameter declarations
 //   T6  Reexpose                               the filter API (send/receive) the CLI and C API share
 //   T7  ReexposeCLI, ReexposeC, ReexposeBench, NNBench   `reexpose`, `libreexpose.so`, benches
+// Fuzz targets (Tests/Fuzz) exist only when REEXPOSE_FUZZ=1; like tests they are not tiered.
 import Foundation
 import PackageDescription
 
@@ -136,3 +137,25 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// MARK: - Fuzz targets (REEXPOSE_FUZZ=1 only; Tests/Fuzz/README.md)
+// Their `main` calls libFuzzer's driver, which exists only under `-sanitize=fuzzer`, so without the variable
+// a plain `swift build` would fail to link them: `make fuzz` / `make test-fuzz` set it and build them with ASan
+// into .build/fuzz.
+if Context.environment["REEXPOSE_FUZZ"] == "1" {
+  func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: "Fuzz\(name)", dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)")
+  }
+  package.targets += [
+    .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+    .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/Support"),
+    fuzzTarget("PresetLoader", ["Presets"]),
+    fuzzTarget("PresetOverrides", ["Presets"]),
+    fuzzTarget("EventFile", ["IO"]),
+    fuzzTarget("SafeTensors", ["NN"]),
+    fuzzTarget("MediaReader", ["CShim", "IO"]),
+  ]
+  package.products += ["PresetLoader", "PresetOverrides", "EventFile", "SafeTensors", "MediaReader"].map {
+    .executable(name: "Fuzz\($0)", targets: ["Fuzz\($0)"])
+  }
+}

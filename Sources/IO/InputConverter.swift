@@ -40,7 +40,8 @@ public final class InputConverter {
   ///   - frame: a decoded frame in a supported pixel format.
   ///   - linear: [3, H, W] receives linear BT.709 RGB, 1.0 = SDR 100 % white.
   ///   - signal: [3, H, W] receives the non-linear R'G'B' in 0...1 (input primaries); nil to skip.
-  /// - Throws: `IOError.unsupported` for formats/tags it cannot handle, `.invalidArgument` for a size mismatch.
+  /// - Throws: `IOError.unsupported` for formats/tags it cannot handle, `.invalidArgument` for a size mismatch
+  ///   or rows shorter than the width needs.
   public func convert(_ frame: UnsafePointer<AVFrame>, linear: PlanarImage, signal: PlanarImage?) throws {
     let f = frame.pointee
     let w = Int(f.width), h = Int(f.height)
@@ -50,6 +51,13 @@ public final class InputConverter {
       throw IOError.invalidArgument("frame is \(w)x\(h) but the destination image is \(linear.width)x\(linear.height)")
     }
     let plan = try plan(for: f)
+    let linesizes = [f.linesize.0, f.linesize.1, f.linesize.2, f.linesize.3]
+    for (i, c) in plan.layout.components.enumerated() {
+      let need = plan.layout.bytesRead(component: i, width: w)
+      guard need <= abs(Int(linesizes[c.plane])) else {
+        throw IOError.invalidArgument("frame rows of plane \(c.plane) hold \(abs(linesizes[c.plane])) bytes, \(w) pixels need \(need)")
+      }
+    }
     InputKernel(plan: plan, frame: f).run(linear: linear, signal: signal)
   }
 

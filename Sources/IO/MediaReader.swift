@@ -69,6 +69,8 @@ public final class MediaReader {
   private var damageEvents = 0
   private var undecodableRun = 0
   private var gaps: FrameGapDetector
+  /// The in-memory bytes read through a custom AVIO context, kept until the format context is closed.
+  private let memory: MemoryInput?
 
   /// Opens `path` (`-` = stdin) and its first video stream's decoder.
   ///
@@ -77,10 +79,12 @@ public final class MediaReader {
   ///   - raw: set for headerless raw frames; nil lets libavformat probe the container.
   ///   - anyPixelFormat: skip the check that ``InputConverter`` handles the pixel format (callers that
   ///     convert frames themselves, e.g. float HDR stills).
+  ///   - memory: read these bytes instead (``MemoryInput``); `path` then only names the input.
   /// - Throws: `IOError` when the input cannot be opened, has no video stream, or uses an unsupported
   ///   codec or pixel format.
-  public init(path: String, raw: RawVideoOptions? = nil, anyPixelFormat: Bool = false) throws {
+  public init(path: String, raw: RawVideoOptions? = nil, anyPixelFormat: Bool = false, memory: MemoryInput? = nil) throws {
     self.path = path
+    self.memory = memory
     let url = path == "-" ? "pipe:0" : path
     var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
     var opts: OpaquePointer? = nil
@@ -95,6 +99,9 @@ public final class MediaReader {
       av_dict_set(&opts, "pixel_format", raw.pixelFormat, 0)
       av_dict_set(&opts, "framerate", "\(raw.frameRate.num)/\(raw.frameRate.den)", 0)
       inputFormat = av_find_input_format("rawvideo")
+    }
+    if let memory {
+      do { ctx = try memory.formatContext() } catch { av_dict_free(&opts); throw error }
     }
     let openRet = avformat_open_input(&ctx, url, inputFormat, &opts)
     av_dict_free(&opts)

@@ -50,6 +50,20 @@ struct PixelLayout {
     log2ChromaW = kind == .yuv ? Int(d.log2_chroma_w) : 0
     log2ChromaH = kind == .yuv ? Int(d.log2_chroma_h) : 0
     impliesFullRange = name.hasPrefix("yuvj")
+    // A descriptor whose steps reach past the rows libav allocates cannot be read this way: uyyvyy411 gives
+    // luma a step of 4 bytes in rows of 1.5 bytes a pixel. Probed at one width; frames are checked again.
+    let probe = 64
+    for i in comps.indices where bytesRead(component: i, width: probe) > Int(av_image_get_linesize(fmt, Int32(probe), Int32(comps[i].plane))) {
+      return nil
+    }
+  }
+
+  /// How far into its plane's row component `i` of a `width`-pixel row reaches, in bytes (Y'CbCr chroma is
+  /// read at its subsampled width, as ``InputKernel`` does).
+  func bytesRead(component i: Int, width: Int) -> Int {
+    let c = components[i]
+    let count = kind == .yuv && i > 0 ? (width + (1 << log2ChromaW) - 1) >> log2ChromaW : width
+    return c.offset + (count - 1) * c.step + (wide ? 2 : 1)
   }
 
   /// Decodes `count` samples of component `c` from `row` as `a · code + b` into `out`.

@@ -150,7 +150,9 @@ public final class SafeTensors: @unchecked Sendable {
         throw bad("entry '\(name)' spans \(offs[1] - offs[0]) bytes, shape \(dims) of \(dtype) needs \(need)")
       }
       if offs[1] > dataBytes {
-        throw NNError.truncated(path: path, expectedBytes: 8 + json.count + offs[1], actualBytes: 8 + json.count + dataBytes)
+        // Saturated: an end offset near Int.max (garbage) would overflow the file size it implies.
+        let (expected, overflow) = (8 + json.count).addingReportingOverflow(offs[1])
+        throw NNError.truncated(path: path, expectedBytes: overflow ? .max : expected, actualBytes: 8 + json.count + dataBytes)
       }
       entries[name] = Entry(dtype: dtype, dims: dims, begin: offs[0], end: offs[1])
     }

@@ -38,7 +38,12 @@ extension PresetLoader {
     return line.isEmpty ? lines : lines + [line]
   }
 
-  /// `text` as a YAML double-quoted scalar.
+  /// `text` as a YAML double-quoted scalar that libyaml reads back as `text`.
+  ///
+  /// Besides `"`, `\\`, newline and tab, every character outside YAML's printable set is escaped (C0 and C1
+  /// controls, DEL, U+FFFE/FFFF), which libyaml refuses raw ("control characters are not allowed"), and so is NEL
+  /// (U+0085), which it folds to a space inside quotes. LS, PS (U+2028/2029, line breaks to YAML 1.1) and the
+  /// byte-order mark survive libyaml raw but are escaped too: editors and other YAML readers treat them specially.
   static func quoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
@@ -47,12 +52,22 @@ extension PresetLoader {
       case "\\": out += "\\\\"
       case "\n": out += "\\n"
       case "\t": out += "\\t"
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+      case _ where needsEscape(scalar):
         let hex = String(scalar.value, radix: 16)
-        out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+        let width = scalar.value < 0x100 ? 2 : 4  // non-BMP characters are all printable
+        out += (width == 2 ? "\\x" : "\\u") + String(repeating: "0", count: width - hex.count) + hex
       default: out.unicodeScalars.append(scalar)
       }
     }
     return out + "\""
+  }
+
+  /// Whether `scalar` must be escaped inside double quotes (see ``quoted(_:)``).
+  private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x85, 0x2028, 0x2029, 0xFEFF: return true
+    case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return false
+    default: return true
+    }
   }
 }

@@ -137,6 +137,23 @@ final class InputConverterTests: XCTestCase {
     }
   }
 
+  /// Found by Tests/Fuzz (MediaReader, raw input): libav describes uyyvyy411's luma with a 4-byte step in rows
+  /// of 1.5 bytes a pixel, so converting it read past every row (ASan heap-buffer-overflow). It is refused
+  /// now, and any frame whose rows are shorter than its width needs throws instead of being read.
+  func testRowsTooShortForTheWidthAreRefused() throws {
+    XCTAssertFalse(InputConverter.supports(AV_PIX_FMT_UYYVYY411))
+    let frame = FrameFactory.uniform(AV_PIX_FMT_YUV420P, values: [235, 128, 128])
+    frame.pointer.pointee.linesize.1 = 16  // chroma of 64 pixels needs 32
+    XCTAssertThrowsError(try convert(frame)) { e in
+      XCTAssertEqual(e as? IOError, .invalidArgument("frame rows of plane 1 hold 16 bytes, 64 pixels need 32"))
+    }
+    let raw = [UInt8](repeating: 128, count: 64 * 3 * 3 / 2 * 2)
+    let options = RawVideoOptions(width: 64, height: 3, pixelFormat: "uyyvyy411")
+    XCTAssertThrowsError(try MediaReader(path: "raw", raw: options, memory: MemoryInput(bytes: raw))) { e in
+      XCTAssertEqual(e as? IOError, .unsupported("pixel format uyyvyy411 of input 'raw'"))
+    }
+  }
+
   func testSupportedFormats() {
     for f in [AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P10LE, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_NV12, AV_PIX_FMT_P010LE,
               AV_PIX_FMT_RGB24, AV_PIX_FMT_BGRA, AV_PIX_FMT_GRAY8, AV_PIX_FMT_GRAY10LE, AV_PIX_FMT_GBRP, AV_PIX_FMT_YUYV422] {

@@ -83,6 +83,12 @@ final class SafeTensorsTests: XCTestCase {
     XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
       guard case NNError.invalidHeader = e else { return XCTFail("\(e)") }
     }
+    // Found by Tests/Fuzz (SafeTensors): an empty tensor ending near Int.max overflowed the size in the error.
+    write(header: #"{"a": {"dtype": "F32", "shape": [0], "data_offsets": [9223372036854775807, 9223372036854775807]}}"#, data: [], to: tmp)
+    XCTAssertThrowsError(try SafeTensors(path: tmp)) { e in
+      guard case NNError.truncated(_, let expected, _) = e else { return XCTFail("\(e)") }
+      XCTAssertEqual(expected, Int.max)
+    }
     var rng = SystemRandomNumberGenerator()
     for _ in 0..<64 {
       try Data((0..<512).map { _ in UInt8.random(in: 0...255, using: &rng) }).write(to: URL(fileURLWithPath: tmp))

@@ -50,6 +50,20 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(back.description, description)
   }
 
+  /// Found by Tests/Fuzz (PresetLoader): a description holding NEL (YAML escapes `\x85`, `\N`) was rendered raw
+  /// inside quotes and loaded back as a space; one holding a C1 control (`\x80`) did not load back at all.
+  func testRenderThenLoadRoundTripsLineBreaksAndControls() throws {
+    for description in ["\u{85}", "a\u{2028}b\u{2029}c", "\u{80}\u{9F}\u{FFFE}\u{FFFF}", "bom \u{FEFF}", "\r\n", "\u{10FFFF}é"] {
+      let text = PresetLoader.render(PipelineParams(), name: "odd", description: description)
+      let back = try PresetLoader.load(yaml: text, file: "odd.yaml", name: "odd")
+      XCTAssertEqual(back.description.unicodeScalars.map(\.value), description.unicodeScalars.map(\.value))
+    }
+    let loaded = try PresetLoader.load(yaml: "version: 3\ndescription: \"\\x85 \\N \\L \\P\"\n", file: "F", name: "f")
+    XCTAssertEqual(loaded.description, "\u{85} \u{85} \u{2028} \u{2029}")
+    let back = try PresetLoader.load(yaml: loaded.rendered(), file: "F2", name: "f")
+    XCTAssertEqual(back, loaded)
+  }
+
   func testHlgBroadcastIsHLGBT2020LimitedAt1000() throws {
     let p = try repository.load("hlg-broadcast").params
     XCTAssertEqual(p.output.transfer, "hlg")
