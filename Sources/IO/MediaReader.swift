@@ -88,6 +88,8 @@ public final class MediaReader {
     let url = path == "-" ? "pipe:0" : path
     var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
     var opts: OpaquePointer? = nil
+    // Freed on every way out (a raw format that fails validation throws after the first entry is set).
+    defer { av_dict_free(&opts) }
     var inputFormat: UnsafePointer<AVInputFormat>? = nil
     // The reader never seeks, so the demuxer's keyframe index (1 MiB by default) is capped low: on a live
     // pipe it would otherwise grow for hours before reaching its cap.
@@ -101,10 +103,9 @@ public final class MediaReader {
       inputFormat = av_find_input_format("rawvideo")
     }
     if let memory {
-      do { ctx = try memory.formatContext() } catch { av_dict_free(&opts); throw error }
+      ctx = try memory.formatContext()
     }
     let openRet = avformat_open_input(&ctx, url, inputFormat, &opts)
-    av_dict_free(&opts)
     if raw == nil && (openRet == rx_averror_invaliddata() || openRet == rx_averror(EINVAL)) {
       // Garbage bytes either probe as nothing (INVALIDDATA) or as a format whose header parser rejects them.
       throw IOError.corrupt(
