@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 /// Damage a stream can be read past is never silent: it is counted, warned about with its position and
@@ -50,8 +51,9 @@ final class DamagedInputTests: EndToEndCase {
     XCTAssertGreaterThan(try frameCount("out.mkv"), 5)
   }
 
-  /// A damaged H.264 stream decodes with concealment: the frames are kept (one out per frame in), counted
-  /// as corrupt, and `--strict` refuses them.
+  /// A damaged H.264 stream: frames the decoder conceals are kept and counted as corrupt, frames it drops
+  /// (which of the two depends on its threads' timing) are counted as missing by their timestamps; either
+  /// way the damage is reported, and `--strict` refuses it.
   func testConcealedDecodeErrorsAreCounted() throws {
     try ok("ffmpeg -v error -f lavfi -i testsrc2=s=160x120:r=25 -frames:v 40 -c:v libx264 -g 10 -bf 2 in.mkv")
     try ok("""
@@ -61,9 +63,12 @@ final class DamagedInputTests: EndToEndCase {
     let input = try frameCount("bad.mkv")
     var r = try Shell.run("$RX --preset static --stats stats.json < bad.mkv > out.mkv", in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
-    XCTAssertEqual(try frameCount("out.mkv"), input)
     let stats = try String(contentsOf: dir.appendingPathComponent("stats.json"), encoding: .utf8)
-    XCTAssertFalse(stats.contains("\"corruptFrames\": 0") && stats.contains("\"undecodablePackets\": 0"), stats)
+    let json = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as! [String: Any]
+    let damage = (json["inputDamage"] as! [String: Int]).values.reduce(0, +)
+    XCTAssertGreaterThan(damage, 0, stats)
+    // ffprobe's own decode may drop a different few frames: the counts agree within the damage found.
+    XCTAssertLessThanOrEqual(abs(try frameCount("out.mkv") - input), damage, stats)
     XCTAssertTrue(r.stderr.contains("input damage read past"), r.stderr)
     r = try Shell.run("$RX --preset static --strict < bad.mkv > strict.mkv", in: dir)
     XCTAssertEqual(r.status, 65, r.stderr)
