@@ -7,8 +7,9 @@ import Media
 public enum HDRMetadata {
   /// What is declared before any frame is seen (pipes): `maxCLLNits`/`maxFALLNits` when set (a measuring
   /// run's values), else MaxCLL = the ceiling (at most peakNits) and MaxFALL = min(MaxCLL, 400).
-  public static func declaredContentLight(_ p: OutputParams, ceilingNits: Float) -> ContentLightLevel {
-    let cll = p.maxCLLNits > 0 ? p.maxCLLNits : min(ceilingNits, p.peakNits)
+  /// A nil ceiling is the peak.
+  public static func declaredContentLight(_ p: OutputParams, ceilingNits: Float?) -> ContentLightLevel {
+    let cll = p.maxCLLNits > 0 ? p.maxCLLNits : min(ceilingNits ?? p.peakNits, p.peakNits)
     let fall = p.maxFALLNits > 0 ? min(p.maxFALLNits, cll) : min(cll, 400)
     return ContentLightLevel(maxCLL: Int(Double(cll).rounded()), maxFALL: Int(Double(fall).rounded()))
   }
@@ -75,7 +76,8 @@ public enum HDRMetadata {
 
   static func chromaLocation(_ p: OutputParams) -> AVChromaLocation {
     guard p.pixelFormat.subsamplesChroma else { return AVCHROMA_LOC_UNSPECIFIED }
-    let is420 = p.pixelFormat == .yuv420p10le || p.pixelFormat == .yuv420p12le
+    // Vertical subsampling as libav describes the format, the same test the output kernel makes.
+    let is420 = av_pix_fmt_desc_get(pixelFormat(p))?.pointee.log2_chroma_h == 1
     return is420 && p.chromaSiting == .topleft ? AVCHROMA_LOC_TOPLEFT : AVCHROMA_LOC_LEFT
   }
 }

@@ -21,9 +21,6 @@ public final class MediaReader {
   public private(set) var warnings: [String] = []
   private var warningsTaken = 0
 
-  /// Whether ``takeWarnings()`` has anything new.
-  public var hasWarnings: Bool { warningsTaken < warnings.count }
-
   /// The warnings not yet taken: those found at open, then those found while reading (a short stream is
   /// noticed only at its end), each returned once.
   public func takeWarnings() -> [String] {
@@ -46,8 +43,6 @@ public final class MediaReader {
   private var lastPTS: Int64?
   /// y4m and live (piped) Matroska: their demuxers end a stream cut inside a frame with a clean EOF, so the
   /// bytes read past the end of the last whole packet are what tells a cut stream from a complete one.
-  private let isY4M: Bool
-  private let isMatroska: Bool
   private var wholeFramesEnd: Int64 = 0
   /// Whether some stream's packets are dropped inside the demuxer (their bytes then follow the last packet).
   private var hasDiscardedStreams = false
@@ -123,8 +118,6 @@ public final class MediaReader {
     format = ctx
     guard let ctx else { throw IOError.invalidArgument("open input '\(path)' returned no context") }
     // Before stream info reads ahead: where the header ends is where the first frame starts.
-    isY4M = String(cString: ctx.pointee.iformat.pointee.name) == "yuv4mpegpipe"
-    isMatroska = String(cString: ctx.pointee.iformat.pointee.name).hasPrefix("matroska")
     wholeFramesEnd = ctx.pointee.pb.map { avio_tell($0) } ?? 0
     do {
       try IOError.check(avformat_find_stream_info(ctx, nil), "read stream info of", target: path)
@@ -300,11 +293,15 @@ public final class MediaReader {
       warnings.append("input '\(path)' damage in all: \(damage.summary)")
     }
     guard pendingError == nil, let expected = info.estimatedFrameCount, framesRead < expected - 1 else { return }
-    let what = "ended after \(framesRead) frames but its container announced about \(expected)"
+    truncation("ended after \(framesRead) frames but its container announced about \(expected)", hint: "truncated file?")
+  }
+
+  /// A stream that may have been cut: an error when strict, else a warning with `hint`.
+  private func truncation(_ what: String, hint: String) {
     if strict {
       pendingError = IOError.truncated(path: path, detail: what)
     } else {
-      warnings.append("input '\(path)' \(what) (truncated file?)")
+      warnings.append("input '\(path)' \(what) (\(hint))")
     }
   }
 
@@ -315,17 +312,15 @@ public final class MediaReader {
   private func noteCutInsidePacket(_ format: UnsafeMutablePointer<AVFormatContext>) {
     guard let pb = format.pointee.pb else { return }
     let extra = avio_tell(pb) - wholeFramesEnd
-    if isY4M && extra > 0 {
+    let container = info.containerFormat
+    if container == "yuv4mpegpipe" && extra > 0 {
       let need = rawFrameBytes.map { " (a frame is \($0) bytes after its FRAME line)" } ?? ""
       pendingError = IOError.truncated(
         path: path, detail: "frame \(framesRead + 1) is partial: the stream ends \(extra) bytes after the last whole frame\(need)")
-    } else if isMatroska && info.estimatedFrameCount == nil && !hasDiscardedStreams && extra > Self.matroskaBlockSlackBytes {
-      let what = "ended \(extra) bytes into a block after frame \(framesRead)"
-      if strict {
-        pendingError = IOError.truncated(path: path, detail: what)
-      } else {
-        warnings.append("input '\(path)' \(what) (truncated stream?)")
-      }
+    } else if container.hasPrefix("matroska") && info.estimatedFrameCount == nil && !hasDiscardedStreams
+      && extra > Self.matroskaBlockSlackBytes
+    {
+      truncation("ended \(extra) bytes into a block after frame \(framesRead)", hint: "truncated stream?")
     }
   }
 
@@ -432,7 +427,7 @@ public final class MediaReader {
     return true
   }
 
-  /// A fault in a video packet before decoding: partial raw frame or a packet the demuxer flagged.
+  /// A fault in a video packet before decoding: a partial raw frame.
   private func check(packet: UnsafeMutablePointer<AVPacket>) -> IOError? {
     let size = Int(packet.pointee.size)
     if let need = rawFrameBytes, isRawInput ? size != need : size < need {

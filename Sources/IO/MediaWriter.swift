@@ -125,7 +125,7 @@ public final class MediaWriter {
         try source.apply(to: c, video: st)
       }
       if params.carriesHDRMetadata {
-        let declared = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
+        let declared = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits)
         try Self.addSideData(st, params, declared)
       }
       try addPassthrough(passthrough)

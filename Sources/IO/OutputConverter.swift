@@ -33,7 +33,7 @@ public final class OutputConverter {
     do { try params.validate() } catch { throw IOError.invalidArgument("output.\(error)") }
     self.params = params
     plan = OutputPlan(params: params)
-    declaredContentLight = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
+    declaredContentLight = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits)
   }
 
   deinit { av_buffer_pool_uninit(&pool) }

@@ -20,7 +20,7 @@ public func x265Params(for params: OutputParams, contentLightCeilingNits: Float?
   }
   let maxL = Int((Double(params.peakNits) * 10000).rounded())
   let minL = Int((Double(params.masteringMinNits) * 10000).rounded())
-  let cll = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits ?? params.peakNits)
+  let cll = HDRMetadata.declaredContentLight(params, ceilingNits: contentLightCeilingNits)
   parts.append("master-display=G\(xy(c.g))B\(xy(c.b))R\(xy(c.r))WP\(xy(c.w))L(\(maxL),\(minL))")
   parts.append("max-cll=\(cll.maxCLL),\(cll.maxFALL)")
   return parts.joined(separator: ":")

@@ -226,7 +226,4 @@ public final class ReexposeFilter {
 
   /// The `-x265-params` value for this preset's output (headers, and HDR10 metadata where it applies).
   public var x265Params: String { IO.x265Params(for: params.output, contentLightCeilingNits: params.contentLightCeilingNits) }
-
-  /// MaxCLL/MaxFALL the output header declares (``HDRMetadata/declaredContentLight(_:ceilingNits:)``).
-  public var declaredContentLight: ContentLightLevel { outputConverter.declaredContentLight }
 }

@@ -51,35 +51,36 @@ struct JobGraphs {
         throw IOError.unsupported("filtering input '\(reader.path)': its pixel format is not known before decoding")
       }
       let g = try VideoFilterGraph(
-        pre.joined(separator: ","),
-        input: .init(width: info.width, height: info.height, pixelFormat: info.pixelFormatID, timeBase: info.timeBase,
-                     frameRate: info.frameRate, sampleAspectRatio: source.sampleAspectRatio),
-        convertibleTo: InputConverter.supports)
+        pre.joined(separator: ","), input: graphInput(info.pixelFormatID), convertibleTo: InputConverter.supports)
       self.pre = g
-      width = g.outputWidth
-      height = g.outputHeight
-      timeBase = g.outputTimeBase
-      frameRate = g.outputFrameRate
-      source.sampleAspectRatio = g.outputSampleAspectRatio
+      adopt(g)
     }
     if let postVF { postPrefix.append(postVF) }
     if !postPrefix.isEmpty {
       let format = av_get_pix_fmt(output.pixelFormat.rawValue)
       let g = try VideoFilterGraph(
-        postPrefix.joined(separator: ","),
-        input: .init(width: width, height: height, pixelFormat: format, timeBase: timeBase, frameRate: frameRate,
-                     sampleAspectRatio: source.sampleAspectRatio),
-        convertibleTo: { $0 == format }, fallback: format)
+        postPrefix.joined(separator: ","), input: graphInput(format), convertibleTo: { $0 == format }, fallback: format)
       post = g
-      width = g.outputWidth
-      height = g.outputHeight
-      timeBase = g.outputTimeBase
-      frameRate = g.outputFrameRate
-      source.sampleAspectRatio = g.outputSampleAspectRatio
+      adopt(g)
     }
     if restoresTimestamps {
       timeBase = info.timeBase
       frameRate = info.frameRate
     }
+  }
+
+  /// What a graph placed here is fed: the current geometry in `pixelFormat`.
+  private func graphInput(_ pixelFormat: AVPixelFormat) -> VideoFilterGraph.Input {
+    .init(width: width, height: height, pixelFormat: pixelFormat, timeBase: timeBase, frameRate: frameRate,
+          sampleAspectRatio: source.sampleAspectRatio)
+  }
+
+  /// The geometry after `graph`, for whatever follows it.
+  private mutating func adopt(_ graph: VideoFilterGraph) {
+    width = graph.outputWidth
+    height = graph.outputHeight
+    timeBase = graph.outputTimeBase
+    frameRate = graph.outputFrameRate
+    source.sampleAspectRatio = graph.outputSampleAspectRatio
   }
 }

@@ -110,7 +110,7 @@ final class PipeJob {
       do {
         if let pre = graphs?.pre {
           try pre.flush()
-          while let f = try pre.pull() { try filter.send(UnsafePointer(f.pointer)) }
+          try sendPulled(from: pre)
         }
         try filter.drain()
         try drainReady(to: writer)
@@ -152,7 +152,7 @@ final class PipeJob {
   /// The reader's next item; its warnings (damage found on the way) are printed as they come, not at the end,
   /// so a live stream's operator sees them when they happen.
   func nextItem(_ reader: MediaReader) throws -> ReaderItem? {
-    defer { if reader.hasWarnings { reader.takeWarnings().forEach { console.note("warning: \($0)") } } }
+    defer { reader.takeWarnings().forEach { console.note("warning: \($0)") } }
     do { return try reader.next() } catch { throw JobError.input(error) }
   }
 
@@ -161,6 +161,10 @@ final class PipeJob {
     guard let pre = graphs?.pre else { return try filter.send(UnsafePointer(frame.pointer)) }
     if graphs?.restoresTimestamps == true { sourcePTS.append(frame.pointer.pointee.pts) }
     try pre.push(frame)
+    try sendPulled(from: pre)
+  }
+
+  private func sendPulled(from pre: VideoFilterGraph) throws {
     while let f = try pre.pull() { try filter.send(UnsafePointer(f.pointer)) }
   }
 

@@ -139,6 +139,14 @@ struct ReexposeCommand: ParsableCommand {
   @Flag(name: .customLong("x265-params"), help: "Print the x265 master-display/max-cll parameters for the preset and exit.")
   var x265Params = false
 
+  /// `--size`/`--pix-fmt`/`--rate` as the reader takes them (nil: a container); checked by ``validate()``.
+  var rawOptions: RawVideoOptions? {
+    size.map { s in
+      let sz = RawSize(s)!
+      return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
+    }
+  }
+
   mutating func validate() throws {
     guard ContainerFormat(name: format) != nil else {
       throw ValidationError("unknown --format '\(format)', expected mkv, nut, y4m or raw")
@@ -205,10 +213,6 @@ struct ReexposeCommand: ParsableCommand {
       return
     }
     if detectCuts {
-      let rawOptions = size.map { s in
-        let sz = RawSize(s)!
-        return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
-      }
       let code = CutDetection.run(input: input, raw: rawOptions, params: filter.params, console: console)
       if code != 0 { throw ExitCode(code) }
       return
@@ -235,10 +239,7 @@ struct ReexposeCommand: ParsableCommand {
     let job = PipeJob(
       filter: filter, input: input, output: measure ? "/dev/null" : output,
       format: measure ? .raw : ContainerFormat(name: format)!,
-      raw: size.map { s in
-        let sz = RawSize(s)!
-        return RawVideoOptions(width: sz.width, height: sz.height, pixelFormat: pixFmt, frameRate: RawRate(rate)!.rational)
-      },
+      raw: rawOptions,
       events: events, console: console)
     job.verbose = verbose
     job.strict = strict
