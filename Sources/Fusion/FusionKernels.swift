@@ -23,9 +23,12 @@ public enum FusionKernels {
   }
 
   /// Multiplies each pixel by 2^gain, blending rebuilt highlights' own level by `fillWeight`; caps at the peak.
-  /// Eight pixels at a time (exp/ln by ``SIMDMath``, relative error ≈ 1e-7).
+  /// `residual`: the gain corrects the frame as it is (a pixel above SDR white keeps its level as the base
+  /// the gain multiplies, not only its hue). Eight pixels at a time (exp/ln by ``SIMDMath``, relative error
+  /// ≈ 1e-7).
   public static func applyGain(
-    _ gain: PlanarImage, to image: PlanarImage, overMask: PlanarImage?, fillWeight: Float, peakLinear: Float
+    _ gain: PlanarImage, to image: PlanarImage, overMask: PlanarImage?, fillWeight: Float, peakLinear: Float,
+    residual: Bool = false
   ) {
     typealias V = SIMD8<Float>
     let r = image.plane(0), g = image.plane(1), b = image.plane(2), f = gain.data
@@ -39,7 +42,7 @@ public enum FusionKernels {
         let rv = SIMDLoad.load8(r + i), gv = SIMDLoad.load8(g + i), bv = SIMDLoad.load8(b + i)
         let top = SIMDMath.max(SIMDMath.max(rv, gv), bv)
         var stops = SIMDLoad.load8(f + i)
-        let rebuilt = top .> 1
+        let rebuilt = residual ? SIMDMask<SIMD8<Float.SIMDMaskScalar>>(repeating: false) : top .> 1
         var level = V(repeating: 1)
         if any(rebuilt) {  // rebuilt above SDR white: keep the hue; the level blends network and rebuild
           level = level.replacing(with: 1 / top, where: rebuilt)
@@ -60,7 +63,7 @@ public enum FusionKernels {
         let top = max(r[i], g[i], b[i])
         var stops = f[i]
         var level: Float = 1
-        if top > 1 {
+        if top > 1 && !residual {
           level = 1 / top
           if alpha > 0, let mask {
             let w = alpha * min(max(mask[i], 0), 1)

@@ -9,6 +9,7 @@ public struct FusionParams: ParameterSet {
   public var guideRadiusPixels: Int = 2
   public var guideEpsilon: Float = 1e-3
   public var fillWeight: Float = 0
+  public var residual: Bool = false
 
   public init() {}
 
@@ -16,7 +17,7 @@ public struct FusionParams: ParameterSet {
     .bool(
       "enabled", \.enabled,
       doc: "Whether the fusion network runs. It replaces the inverse tone map, so `expansion.enabled` must be "
-        + "false when this is true."),
+        + "false when this is true, unless `residual` is true."),
     .text(
       "model", \.model,
       doc: "Weights: a file name searched in the model directories (`$REEXPOSE_MODEL_DIR`, the installed "
@@ -37,6 +38,11 @@ public struct FusionParams: ParameterSet {
         + "keeps its own level instead of the network's, where the over-exposure mask is set: per pixel "
         + "log2 out = log2(hue) + (1 − w)·gain + w·log2(rebuilt level) with w = fillWeight × mask. 0 = the "
         + "network sets every level and the rebuild gives only hue."),
+    .bool(
+      "residual", \.residual,
+      doc: "The network corrects the frame the stages before it made (e.g. `expansion` with style `recover`, "
+        + "which may then stay enabled): every pixel is multiplied by 2^gain, capped at the peak; `fillWeight` "
+        + "is unused. Needs weights trained this way (`Training/rehdr/base.py`, `rehdr-residual.safetensors`)."),
   ]
 
   public func checkRelations() throws {

@@ -67,7 +67,8 @@ public struct PipelineParams: Equatable, Sendable {
         throw ParameterError(
           key: need.section + ".enabled", message: "must be true when \(stage.name).enabled is true (\(need.reason))")
       }
-      for clash in stage.excludes where StageRegistry.stage(clash.section)?.isEnabled(self) ?? false {
+      for clash in stage.excludes
+      where stage.excludesWhen(self) && StageRegistry.stage(clash.section)?.isEnabled(self) ?? false {
         throw ParameterError(
           key: clash.section + ".enabled", message: "must be false when \(stage.name).enabled is true (\(clash.reason))")
       }

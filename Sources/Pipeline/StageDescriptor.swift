@@ -10,8 +10,9 @@ public struct StageDescriptor: @unchecked Sendable {
   public let section: ParameterSection
   /// Sections that must be enabled when this one is, with why (`diffusion` starts from `highlights`' fill).
   public let requires: [(section: String, reason: String)]
-  /// Sections that must be disabled when this one is, with why.
+  /// Sections that must be disabled when this one is, with why, where `excludesWhen` holds for the params.
   public let excludes: [(section: String, reason: String)]
+  public let excludesWhen: (PipelineParams) -> Bool
   /// Whether the stage runs for `params`.
   public let isEnabled: (PipelineParams) -> Bool
   /// Whether the stage reads `frame.overMask` / `underMask` for `params` (the mask stage then runs first).
@@ -33,6 +34,7 @@ public struct StageDescriptor: @unchecked Sendable {
     lookAhead: (key: String, frames: (PipelineParams) -> Int)? = nil,
     requires: [(section: String, reason: String)] = [],
     excludes: [(section: String, reason: String)] = [],
+    excludesWhen: @escaping (PipelineParams) -> Bool = { _ in true },
     keepsWithinWhite: Bool = false,
     make: @escaping (PipelineParams, StageEnvironment) throws -> Stage
   ) {
@@ -44,6 +46,7 @@ public struct StageDescriptor: @unchecked Sendable {
     lookAheadKey = lookAhead.map { name + "." + $0.key }
     self.requires = requires
     self.excludes = excludes
+    self.excludesWhen = excludesWhen
     self.make = make
   }
 }

@@ -27,7 +27,7 @@ import os
 
 import numpy as np
 
-from . import camera, events, hdri, ldr
+from . import camera, events, hdri, ldr, lights
 from .progress import Progress
 
 FPS = 30
@@ -136,7 +136,15 @@ def synth_clip(job):
     samples = np.stack([camera.render(pano, *camera.pose_at(path, k / sub), w, h, a["ss"])
                         for k in range(n)])
     samples, scale = normalise(samples)
-    meta = {"hdri": name, "split": a["split"], "index": index, "seed": a["seed"],
+    extra = {}
+    lrng = np.random.default_rng(np.random.SeedSequence(
+        [a["seed"], SPLITS[a["split"]], index, lights.LIGHTS_STREAM]))
+    if lrng.random() < a.get("lights_prob", 0.0):
+        drawn = lights.draw_lights(lrng, path)
+        samples = samples + np.stack([lights.render(drawn, camera.pose_at(path, k / sub), k / sub, w, h)
+                                      for k in range(n)])
+        extra["lights"] = drawn
+    meta = extra | {"hdri": name, "split": a["split"], "index": index, "seed": a["seed"],
             "camera": path, "supersampling": a["ss"], "event_substeps": sub,
             "exposure_normalisation": {"rule": f"median luminance of frame 0 -> {KEY}",
                                        "scale": scale}}
@@ -152,7 +160,7 @@ def parse_size(s):
 
 def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", workers=2,
           ss=2, substeps=2, codec_prob=0.5, label=None, clean_prob=ldr.CLEAN_PROB,
-          mpeg2_prob=ldr.MPEG2_PROB):
+          mpeg2_prob=ldr.MPEG2_PROB, lights_prob=0.0):
     """Generate `clips` clips into `out`; returns the index dict (also written to index.json)."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {sorted(SPLITS)}")
@@ -160,6 +168,8 @@ def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", wor
     a = {"out": out, "frames": frames, "sizes": [list(s) for s in sizes], "seed": seed,
          "split": split, "ss": ss, "substeps": substeps, "codec_prob": codec_prob,
          "clean_prob": clean_prob, "mpeg2_prob": mpeg2_prob, "ldr_model": ldr.LDR_MODEL}
+    if lights_prob > 0:  # only named when used, so sets drawn before keep their index
+        a["lights_prob"] = lights_prob
     jobs = [(a, i) for i in range(clips)]
     bar = Progress(clips, label or f"synth {split}")
     metas = []
@@ -177,7 +187,8 @@ def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", wor
              "clips": [{"dir": f"clip_{m['index']:05d}", "hdri": m["hdri"],
                         "motion": m["camera"]["motion"], "ev": m["ldr"]["ev"],
                         "codec": m["ldr"]["codec"],
-                        "sigma_grey": m["ldr"].get("sigma_grey")} for m in metas]}
+                        "sigma_grey": m["ldr"].get("sigma_grey"),
+                        "lights": len(m.get("lights", []))} for m in metas]}
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump(index, f, indent=1, sort_keys=True)
     return index
@@ -207,10 +218,14 @@ def main(argv=None):
     ap.add_argument("--mpeg2-prob", type=float, default=ldr.MPEG2_PROB,
                     help=f"fraction of the lossy noisy clips encoded as MPEG-2 rather than x264 "
                          f"(default {ldr.MPEG2_PROB})")
+    ap.add_argument("--lights-prob", type=float, default=0.0,
+                    help="fraction of clips given 1-3 added suns/lamps of 1e2-1e5 x SDR white "
+                         "(Training/data/lights.py; default 0)")
     args = ap.parse_args(argv)
     build(args.out, int(round(args.clips * args.scale)), args.frames,
           args.size or [(256, 256)], args.seed, args.split, args.workers, args.ss,
-          args.substeps, args.codec_prob, clean_prob=args.clean_prob, mpeg2_prob=args.mpeg2_prob)
+          args.substeps, args.codec_prob, clean_prob=args.clean_prob, mpeg2_prob=args.mpeg2_prob,
+          lights_prob=args.lights_prob)
 
 
 if __name__ == "__main__":

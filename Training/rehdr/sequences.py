@@ -68,8 +68,10 @@ OVER_CODE = metrics.OVER_CODE
 class Clip:
     """One clip, memory-mapped: hdr [T,H,W,3] f16, ldr [T,H,W,3] u8, voxels [T,5,H,W] f16, meta."""
 
-    def __init__(self, clip_dir, transfer_mode="params"):
+    def __init__(self, clip_dir, transfer_mode="params", base=None):
         self.dir = clip_dir
+        # Residual training: the filter's own frames before the fusion stage (Training/rehdr/base.py).
+        self.base = np.load(os.path.join(clip_dir, base), mmap_mode="r") if base else None
         self.hdr = np.load(os.path.join(clip_dir, "hdr.npy"), mmap_mode="r")
         self.ldr = np.load(os.path.join(clip_dir, "ldr.npy"), mmap_mode="r")
         self.voxels = np.load(os.path.join(clip_dir, "voxels.npy"), mmap_mode="r")
@@ -82,15 +84,19 @@ class Clip:
         """Frames t0..t0+t-1 of the crop (y, x, h, w): dict of float32 arrays, channels first.
 
         ldr: linear [t, 3, h, w]; hdr: [t, 3, h, w]; voxels: [t, 5, h, w] (raw, not normalised);
-        over: [t, 1, h, w], 1 where any LDR code >= OVER_CODE (the evaluation's over-exposed mask)."""
+        over: [t, 1, h, w], 1 where any LDR code >= OVER_CODE (the evaluation's over-exposed mask);
+        base: [t, 3, h, w] linear, when the clip was opened with a base file."""
         sl = (slice(t0, t0 + t), slice(y, y + h), slice(x, x + w))
         codes = np.asarray(self.ldr[sl])
         ldr = linearise_codes(codes, self.transfer)
         hdr = np.asarray(self.hdr[sl], dtype=np.float32)
         vox = np.asarray(self.voxels[t0:t0 + t, :, y:y + h, x:x + w], dtype=np.float32)
         over = (codes.max(axis=-1) >= OVER_CODE).astype(np.float32)[:, None]
-        return {"ldr": ldr.transpose(0, 3, 1, 2), "hdr": hdr.transpose(0, 3, 1, 2), "voxels": vox,
-                "over": over}
+        it = {"ldr": ldr.transpose(0, 3, 1, 2), "hdr": hdr.transpose(0, 3, 1, 2), "voxels": vox,
+              "over": over}
+        if self.base is not None:
+            it["base"] = np.asarray(self.base[sl], dtype=np.float32).transpose(0, 3, 1, 2)
+        return it
 
 
 class SequenceSampler:
@@ -105,10 +111,10 @@ class SequenceSampler:
     """
 
     def __init__(self, clip_dirs, seq_len=8, crop=(128, 256), p_seq=0.5, p_frame=0.1,
-                 transfer_mode="params", seed=0):
+                 transfer_mode="params", seed=0, base=None):
         if not clip_dirs:
             raise ValueError("no training clips")
-        self.clips = [Clip(d, transfer_mode) for d in clip_dirs]
+        self.clips = [Clip(d, transfer_mode, base) for d in clip_dirs]
         self.seq_len, self.p_seq, self.p_frame, self.seed = seq_len, p_seq, p_frame, seed
         short = min(c.frames for c in self.clips)
         if short < seq_len:

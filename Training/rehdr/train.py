@@ -147,21 +147,28 @@ def upsample_gain(gain, linear, mode):
 
 
 # ---------------------------------------------------------------- forward over a sequence
-def run_sequence(model, ldr, voxels, upsample="guided", scale=2):
+def run_sequence(model, ldr, voxels, upsample="guided", scale=2, base=None, peak=None):
     """ldr [B,T,3,H,W] linear, voxels [B,T,5,H,W] raw -> (output [B,T,3,H,W] linear, gains [B,T,1,h,w]).
 
-    The working size is H/scale x W/scale (area downscale); the state starts from zero."""
+    The working size is H/scale x W/scale (area downscale); the state starts from zero.
+    Residual mode (base [B,T,3,H,W], the filter's frame before fusion, e.g. after `expansion`): the network
+    sees base clamped to [0, 1] (as FusionKernels.clampToSDRWhite gives it) and its gain multiplies base,
+    capped per pixel so no channel exceeds `peak` (FusionKernels.applyGain with `fusion.residual`)."""
     b, t, _, h, w = ldr.shape
     wh, ww = h // scale, w // scale
     state = model.initial_state(b, wh, ww)
     outs, gains = [], []
     for k in range(t):
-        full = ldr[:, k]
+        full = ldr[:, k] if base is None else base[:, k].clamp(0.0, 1.0)
         small = F.avg_pool2d(full, scale) if scale > 1 else full
         ev = F.avg_pool2d(voxels[:, k], scale) if scale > 1 else voxels[:, k]
         gain, state = model(encode_frame(small), ev, state)
         up = upsample_gain(gain, full, upsample)
-        outs.append(full * torch.exp2(up))
+        if base is None:
+            outs.append(full * torch.exp2(up))
+        else:
+            top = base[:, k].amax(dim=1, keepdim=True).clamp_min(1e-6)
+            outs.append(base[:, k] * torch.minimum(torch.exp2(up), peak / top))
         gains.append(gain)
     return torch.stack(outs, 1), torch.stack(gains, 1)
 
@@ -173,6 +180,9 @@ class Trainer:
         torch.set_num_threads(args.threads)
         torch.manual_seed(args.seed)
         self.model = REHDR()
+        if args.base:  # residual: start from gain 0, i.e. exactly the base the filter already makes
+            torch.nn.init.zeros_(self.model.out.weight)
+            torch.nn.init.zeros_(self.model.out.bias)
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
         dirs = clip_dirs(args.data)
         self.val_dirs = clip_dirs(args.val_dir) if args.val_dir else []
@@ -183,7 +193,7 @@ class Trainer:
         self.val_dirs = self.val_dirs[:args.val_clips]
         lo, hi = args.crop
         self.sampler = SequenceSampler(dirs, args.seq_len, (lo, hi), args.p_seq, args.p_frame,
-                                       args.transfer, args.seed)
+                                       args.transfer, args.seed, args.base)
         self.step = 0
         self.history = []
 
@@ -197,7 +207,8 @@ class Trainer:
             g["lr"] = lr_at(self.step, a)
         self.model.train()
         b = self.to_torch(batch)
-        out, _ = run_sequence(self.model, b["ldr"], b["voxels"], a.upsample)
+        out, _ = run_sequence(self.model, b["ldr"], b["voxels"], a.upsample, base=b.get("base"),
+                              peak=a.peak_nits / colour.SDR_WHITE_NITS)
         loss, parts = losses(out, b["hdr"], 10.0, a.w_grad, a.w_temp, b["over"], a.w_highlight,
                              a.highlight_log)
         self.opt.zero_grad(set_to_none=True)
@@ -246,12 +257,14 @@ class Trainer:
         self.model.eval()
         rows = []
         for d in self.val_dirs:
-            c = Clip(d, self.args.transfer)
+            c = Clip(d, self.args.transfer, self.args.base)
             h, w = c.height // 16 * 16, c.width // 16 * 16
             y, x = (c.height - h) // 2, (c.width - w) // 2
             it = c.window(0, c.frames, y, x, h, w)
             ldr = torch.from_numpy(it["ldr"])[None]
-            out, _ = run_sequence(self.model, ldr, torch.from_numpy(it["voxels"])[None], self.args.upsample)
+            base = torch.from_numpy(it["base"])[None] if "base" in it else None
+            out, _ = run_sequence(self.model, ldr, torch.from_numpy(it["voxels"])[None], self.args.upsample,
+                                  base=base, peak=self.args.peak_nits / colour.SDR_WHITE_NITS)
 
             def nits(v):
                 return np.asarray(v, np.float64).transpose(0, 2, 3, 1) @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS
@@ -259,13 +272,18 @@ class Trainer:
             gt = nits(it["hdr"])
             o = nits(out[0].numpy())
             over = it["over"][:, 0] > 0
-            rows.append((colour.pu_psnr(o, gt), colour.pu_psnr(nits(it["ldr"]), gt),
-                         colour.pu_psnr(o[over], gt[over]) if over.any() else float("nan")))
+            ref = nits(it["base"] if "base" in it else it["ldr"])
+            rows.append((colour.pu_psnr(o, gt), colour.pu_psnr(ref, gt),
+                         colour.pu_psnr(o[over], gt[over]) if over.any() else float("nan"),
+                         colour.pu_psnr(ref[over], gt[over]) if over.any() else float("nan")))
         self.model.train()
         net, ident = np.mean([r[0] for r in rows]), np.mean([r[1] for r in rows])
         over = [r[2] for r in rows if math.isfinite(r[2])]
+        over_ident = [r[3] for r in rows if math.isfinite(r[3])]
         return {"step": self.step, "pu21_psnr": float(net), "pu21_psnr_identity": float(ident),
-                "pu21_psnr_over": float(np.mean(over)) if over else None, "clips": len(rows)}
+                "pu21_psnr_over": float(np.mean(over)) if over else None,
+                "pu21_psnr_over_identity": float(np.mean(over_ident)) if over_ident else None,
+                "clips": len(rows)}
 
 
 # ---------------------------------------------------------------- export
@@ -315,6 +333,11 @@ def build_parser():
                     help="gain upsampling at train time (guided = GainMapApplier's fast guided filter)")
     ap.add_argument("--transfer", choices=("params", "bt1886"), default="params",
                     help="LDR linearisation: the clip's curve as --transfer decodes it, or BT.1886 for all")
+    ap.add_argument("--base", default=None,
+                    help="residual training: the file in each clip holding the filter's frames before fusion "
+                         "(Training/rehdr/base.py, e.g. base-balanced.npy); the gain multiplies it")
+    ap.add_argument("--peak-nits", type=float, default=1000.0,
+                    help="residual mode: the output peak the filter caps at (output.peakNits)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-dir", default=CKPT_DIR)
@@ -340,7 +363,8 @@ def main(argv=None):
     last_val, rate = train_loop(
         tr, args, "train rehdr",
         lambda v: (f"PU21-PSNR {v['pu21_psnr']:.2f} dB (identity {v['pu21_psnr_identity']:.2f} dB; "
-                   f"over-exposed {v['pu21_psnr_over'] or float('nan'):.2f} dB)"))
+                   f"over-exposed {v['pu21_psnr_over'] or float('nan'):.2f} dB, identity "
+                   f"{v.get('pu21_psnr_over_identity') or float('nan'):.2f} dB)"))
     if args.export:
         tail = tr.history[-100:]
         card = {

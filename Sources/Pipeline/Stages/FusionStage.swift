@@ -15,12 +15,14 @@ import Parameters
 /// its level blends the network's and the rebuild's in log2, by w = `fillWeight` × over mask:
 /// out = (F / L) · 2^((1 − w)·gain + w·log2 L) (w = 0: the network sets the level). Unclipped pixels get
 /// F · 2^gain. The factor is capped per pixel so no channel exceeds the output peak
-/// (`peakNits / referenceWhiteNits`), which keeps hue.
+/// (`peakNits / referenceWhiteNits`), which keeps hue. With `fusion.residual` the network corrects the frame
+/// the stages before it made (usually after `expansion`'s `recover`): every pixel gets F · 2^gain, capped.
 public final class FusionStage: Stage {
   public static let descriptor = StageDescriptor(
     "fusion", params: \.fusion, enabled: { $0.fusion.enabled },
     // The over mask matters only where an earlier stage rebuilt a highlight, and those stages read masks.
-    excludes: [("expansion", "the network expands")],
+    excludes: [("expansion", "the network expands unless fusion.residual is true")],
+    excludesWhen: { !$0.fusion.residual },
     make: { p, env in try FusionStage(params: p.fusion, output: p.output, locator: env.models) })
 
   public let name = "fusion"
@@ -70,7 +72,7 @@ public final class FusionStage: Stage {
     lastGain = gain
     FusionKernels.applyGain(
       applier.upsampledGain(gain, guide: full, scratch: scratch), to: image, overMask: frame.overMask,
-      fillWeight: params.fillWeight, peakLinear: peakLinear)
+      fillWeight: params.fillWeight, peakLinear: peakLinear, residual: params.residual)
     return [frame]
   }
 

@@ -1,0 +1,79 @@
+"""The frames the residual fusion network starts from: the filter's own output before its fusion stage.
+
+    python3 -m Training.rehdr.base --data data/train --preset balanced     # writes base-balanced.npy per clip
+
+A residual REHDR (`fusion.residual: true`) multiplies the frame that the stages before it made: the
+preset's denoise, masks, highlight rebuild (and diffusion), and the `recover` expansion, so the network
+only corrects what that classical path gets wrong (suns and lamps far above it, skies below it). To train
+it on exactly what it will see, each clip's `ldr.mkv` runs through the real binary ($REEXPOSE_BIN) in a
+pipe, with the preset's fusion off, `expansion.style: recover` on, and linear BT.709 float output
+(1.0 = SDR white); the frames are stored as float16 [T, H, W, 3] in `base-<preset>.npy` beside the clip.
+A clip whose file exists is skipped, so an interrupted run resumes.
+"""
+
+import argparse
+import multiprocessing as mp
+import os
+import tempfile
+
+import numpy as np
+
+from Training.data.progress import Progress
+from Training.eval import pipes
+from Training.rehdr.sequences import clip_dirs
+
+# What turns a fusion preset into its own pre-fusion path with linear output.
+BASE_SETS = ("fusion.enabled=false", "expansion.enabled=true", "expansion.style=recover",
+             "output.transfer=linear", "output.primaries=bt709", "output.pixelFormat=gbrpf32le",
+             "output.fullRange=true")
+
+
+def base_file(preset):
+    return f"base-{preset}.npy"
+
+
+def base_cmd(preset):
+    cmd = pipes.reexpose_cmd(preset)
+    for s in BASE_SETS:
+        cmd += ["--set", s]
+    return cmd
+
+
+def make_base(job):
+    """Worker: (clip_dir, preset) -> the base frames' file (written atomically)."""
+    clip_dir, preset = job
+    path = os.path.join(clip_dir, base_file(preset))
+    if os.path.exists(path):
+        return path
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "base.mkv")
+        pipes.run_pipe(os.path.join(clip_dir, "ldr.mkv"), base_cmd(preset), out)
+        rgb, info = pipes.decode_signal(out)
+    ldr = np.load(os.path.join(clip_dir, "ldr.npy"), mmap_mode="r")
+    if rgb.shape != ldr.shape:
+        raise RuntimeError(f"{clip_dir}: the pipe gave {rgb.shape}, the clip is {ldr.shape}")
+    tmp_path = path + ".tmp.npy"
+    np.save(tmp_path, np.minimum(rgb, 65504.0).astype(np.float16))
+    os.replace(tmp_path, path)
+    return path
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="data/train", help="a generated set (index.json)")
+    ap.add_argument("--preset", default="balanced", help="the fusion preset whose pre-fusion path to run")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    dirs = clip_dirs(args.data)
+    if not dirs:
+        raise SystemExit(f"{args.data}: no clips (make data)")
+    bar = Progress(len(dirs), f"base {args.preset}")
+    jobs = [(d, args.preset) for d in dirs]
+    with mp.get_context("fork").Pool(args.workers) as pool:
+        for _ in pool.imap_unordered(make_base, jobs):
+            bar.update()
+    bar.close()
+
+
+if __name__ == "__main__":
+    main()
