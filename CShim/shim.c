@@ -1,5 +1,6 @@
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include "CShim.h"
 
@@ -17,6 +18,11 @@ void rx_error_string(int errnum, char *buf, size_t size) {
 }
 
 void rx_set_log_level(int level) { av_log_set_level(level); }
+
+void rx_set_malloc_thresholds(int mmap_bytes, int trim_bytes) {
+  mallopt(M_MMAP_THRESHOLD, mmap_bytes);
+  mallopt(M_TRIM_THRESHOLD, trim_bytes);
+}
 
 void rx_blas_set_threads(int n) { openblas_set_num_threads(n); }
 int rx_blas_get_threads(void) { return openblas_get_num_threads(); }

@@ -45,6 +45,9 @@ def parser():
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="an existing Dask scheduler (tcp://host:8786); default: a local cluster")
     p.add_argument("--retries", type=int, default=2, help="retries per failed segment (default 2)")
+    p.add_argument("--segment-threads", type=int, default=1, metavar="N",
+                   help="threads of each process in a segment's pipe (decoder, reexpose, encoder); default 1: "
+                        "one single-threaded worker per core scales best; raise it when workers < cores")
     return p
 
 
@@ -64,6 +67,9 @@ def main(argv=None):
     if len(set(stems)) != len(stems):
         print("reexpose-batch: two inputs share a file name stem; their outputs would collide", file=sys.stderr)
         return 64
+    if args.segment_threads < 1:
+        print("reexpose-batch: --segment-threads must be at least 1", file=sys.stderr)
+        return 64
     if args.segment_seconds <= 0:
         print("reexpose-batch: --segment-seconds must be positive", file=sys.stderr)
         return 64
@@ -82,7 +88,7 @@ def main(argv=None):
         for src in inputs:
             try:
                 process_file(client, src, Path(args.out) / Path(src).stem, args.preset, args.settings,
-                             args.encoder, args.segment_seconds, args.retries)
+                             args.encoder, args.segment_seconds, args.retries, threads=args.segment_threads)
             except BatchError as e:
                 print(f"reexpose-batch: {e}", file=sys.stderr)
                 status = 65 if status == 0 else status

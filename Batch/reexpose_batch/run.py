@@ -55,7 +55,7 @@ class _Progress:
 
 def process_file(client, source, out_dir, preset, settings=(), encoder="x265", segment_seconds=60.0,
                  retries=2, log=None, test_crash_once_dir=None,
-                 test_crash_segments=None):
+                 test_crash_segments=None, threads=1):
     """Plans (or reuses the plan of) one source, re-exposes its unfinished segments on the cluster and joins
     them into out_dir/<stem>.mkv. test_crash_*: a test hook that kills the worker process on the first attempt
     at those segments (all when None), once per marker directory. Returns a summary dict (submitted, skipped, output, frames, maxCLL, maxFALL)."""
@@ -85,6 +85,7 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
     todo = [s for s in segments if not mf.is_done(man, s.index, seg_dir)]
     log(f"{source.name}: submitted {len(todo)} of {len(segments)} segments")
     common = {"source": str(source.resolve()), "preset": preset, "settings": settings, "encoder": encoder,
+              "threads": threads,
               "x265_params": params, "keyint": man["keyint"], "seg_dir": str(seg_dir.resolve()),
               "crash_once_dir": str(test_crash_once_dir) if test_crash_once_dir else None}
     if test_crash_segments is not None:

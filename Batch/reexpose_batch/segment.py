@@ -28,10 +28,10 @@ def segment_name(index):
     return f"seg_{index:05d}"
 
 
-def decode_argv(source, seg):
+def decode_argv(source, seg, threads=1):
     """ffmpeg reading exactly frames [start, end) of the source's first video stream as raw video in Matroska,
-    timestamps starting at 0."""
-    argv = [ffmpeg_bin(), "-nostdin", "-v", "error"]
+    timestamps starting at 0, decoding and filtering on `threads` threads."""
+    argv = [ffmpeg_bin(), "-nostdin", "-v", "error", "-threads", str(threads), "-filter_threads", str(threads)]
     seek = seg.start_seconds - SEEK_MARGIN_S
     if seg.start_frame > 0 and seek > 0:
         argv += ["-ss", f"{seek:.6f}", "-noaccurate_seek"]
@@ -44,22 +44,24 @@ def decode_argv(source, seg):
     return argv
 
 
-def reexpose_argv(preset, settings, stats_path):
-    argv = [reexpose_bin(), "--preset", preset, "--quiet"]
+def reexpose_argv(preset, settings, stats_path, threads=1):
+    argv = [reexpose_bin(), "--preset", preset, "--quiet", "--threads", str(threads)]
     for kv in settings:
         argv += ["--set", kv]
     return argv + ["--stats", str(stats_path)]
 
 
-def encode_argv(encoder, out_path, x265_params=None, keyint=None):
+def encode_argv(encoder, out_path, x265_params=None, keyint=None, threads=1):
     """ffv1: lossless intermediate. x265: HEVC Main10 with the preset's parameters, closed GOPs and headers on
-    every keyframe, so segments concatenate into one valid stream."""
-    argv = [ffmpeg_bin(), "-nostdin", "-v", "error", "-f", "matroska", "-i", "-", "-map", "0:v:0"]
+    every keyframe, so segments concatenate into one valid stream. Both encode on `threads` threads."""
+    argv = [ffmpeg_bin(), "-nostdin", "-v", "error", "-f", "matroska", "-i", "-", "-map", "0:v:0",
+            "-threads", str(threads)]
     if encoder == "ffv1":
         argv += ["-c:v", "ffv1", "-level", "3", "-slicecrc", "1"]
     elif encoder == "x265":
         params = ":".join(p for p in [x265_params or "", "open-gop=0", f"keyint={int(keyint or 250)}",
-                                      "repeat-headers=1", "log-level=error"] if p)
+                                      "repeat-headers=1", f"pools={int(threads)}",
+                                      f"frame-threads={min(int(threads), 4)}", "log-level=error"] if p)
         argv += ["-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-profile:v", "main10", "-x265-params", params]
     else:
         raise ValueError(f"unknown encoder {encoder!r} (one of {', '.join(ENCODERS)})")
@@ -93,7 +95,7 @@ def _crash_hook(spec, seg, tmp_video):
 
 def process_segment(spec):
     """Re-exposes one segment. spec: source, segment (dict), preset, settings, encoder, x265_params, keyint,
-    seg_dir. Returns index, frames, maxCLL, maxFALL, file, stats, seconds."""
+    seg_dir, threads (of each process in the pipe; default 1). Returns index, frames, maxCLL, maxFALL, file, stats, seconds."""
     seg = Segment.from_dict(spec["segment"])
     seg_dir = Path(spec["seg_dir"])
     seg_dir.mkdir(parents=True, exist_ok=True)
@@ -107,9 +109,10 @@ def process_segment(spec):
     t0 = time.monotonic()
     _crash_hook(spec, seg, tmp_video)
 
-    argvs = [decode_argv(spec["source"], seg),
-             reexpose_argv(spec["preset"], spec.get("settings", ()), tmp_stats),
-             encode_argv(spec["encoder"], tmp_video, spec.get("x265_params"), spec.get("keyint"))]
+    threads = int(spec.get("threads", 1))
+    argvs = [decode_argv(spec["source"], seg, threads),
+             reexpose_argv(spec["preset"], spec.get("settings", ()), tmp_stats, threads),
+             encode_argv(spec["encoder"], tmp_video, spec.get("x265_params"), spec.get("keyint"), threads)]
     errs = [tempfile.TemporaryFile() for _ in argvs]
     procs = []
     try:

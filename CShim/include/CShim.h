@@ -39,6 +39,9 @@ int rx_image_path(const void *address, char *buf, size_t size);
 /* av_log is variadic: set the level, and silence or keep libav's own messages. */
 void rx_set_log_level(int level);
 
+/* glibc's mallopt (malloc.h is not in Swift's Glibc module): the mmap and trim thresholds in bytes. */
+void rx_set_malloc_thresholds(int mmap_bytes, int trim_bytes);
+
 /* OpenBLAS threading: NN.Gemm sets one thread, once per process, and never changes it. */
 void rx_blas_set_threads(int n);
 int rx_blas_get_threads(void);

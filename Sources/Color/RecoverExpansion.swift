@@ -33,8 +33,36 @@ public struct RecoverExpansion: Sendable {
   }
 
   /// Expands `img` ([3, H, W] linear) in place, `overMask` ([1, H, W]) giving m.
+  ///
+  /// Most pixels of a frame are never rewritten (Y ≤ 1, within the peak, and m = 0 or no lift), so eight
+  /// at a time are tested for that and skipped; the others go through ``map(_:_:_:mask:)`` one by one.
   public func apply(to img: PlanarImage, overMask: PlanarImage?) {
+    let n = img.planeSize
+    let r = img.plane(0), g = img.plane(1), b = img.plane(2)
+    let m: UnsafeMutablePointer<Float>? = liftLinear == 0 ? nil : overMask?.plane(0)
+    let wr = SIMD8<Float>(repeating: ExpansionApplier.wr), wg = SIMD8<Float>(repeating: ExpansionApplier.wg)
+    let wb = SIMD8<Float>(repeating: ExpansionApplier.wb), one = SIMD8<Float>(repeating: 1)
+    let top = SIMD8<Float>(repeating: peak), zero = SIMD8<Float>()
     let me = self
-    LuminanceGain.apply(to: img, mask: overMask, peak: peak) { y, m in me.target(y, mask: m) }
+    Parallel.forRanges(n, minChunk: 16384) { start, end in
+      var i = start
+      while i < end {
+        if i + 8 <= end {
+          let rv = SIMDLoad.load8(r + i), gv = SIMDLoad.load8(g + i), bv = SIMDLoad.load8(b + i)
+          let y = wr * rv + wg * gv + wb * bv
+          var kept = (y .<= one) .& (rv .<= top) .& (gv .<= top) .& (bv .<= top)
+          if let m { kept = kept .& (SIMDLoad.load8(m + i) .== zero) }
+          if all(kept) {
+            i += 8
+            continue
+          }
+        }
+        for j in i..<min(i + 8, end) {
+          let out = me.map(r[j], g[j], b[j], mask: m?[j] ?? 0)
+          r[j] = out.x; g[j] = out.y; b[j] = out.z
+        }
+        i += 8
+      }
+    }
   }
 }

@@ -12,6 +12,8 @@ public final class PlanarImage: @unchecked Sendable {
   public let channels: Int
   /// Base of the [C, H, W] float storage.
   public let data: UnsafeMutablePointer<Float>
+  /// The image whose storage this one views (``init(width:height:channels:viewing:)``); nil when it owns its own.
+  private let owner: PlanarImage?
 
   /// Pixels per plane.
   @inlinable public var planeSize: Int { width * height }
@@ -28,9 +30,23 @@ public final class PlanarImage: @unchecked Sendable {
     let raw = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * MemoryLayout<Float>.stride, alignment: 64)
     data = raw.bindMemory(to: Float.self, capacity: max(n, 1))
     data.initialize(repeating: 0, count: n)
+    owner = nil
   }
 
-  deinit { data.deallocate() }
+  /// An image of the given shape over the first `width × height × channels` floats of `storage`, which it
+  /// keeps alive. Contents are whatever `storage` holds. For scratch buffers whose shape changes from frame to
+  /// frame: one large allocation serves every smaller shape, without page faults and zeroing each time.
+  public init(width: Int, height: Int, channels: Int, viewing storage: PlanarImage) {
+    precondition(width > 0 && height > 0 && channels > 0, "PlanarImage needs a positive size")
+    precondition(width * height * channels <= storage.count, "the viewed storage is too small")
+    self.width = width
+    self.height = height
+    self.channels = channels
+    data = storage.data
+    owner = storage
+  }
+
+  deinit { if owner == nil { data.deallocate() } }
 
   /// Pointer to the first pixel of plane `c`.
   @inlinable public func plane(_ c: Int) -> UnsafeMutablePointer<Float> {

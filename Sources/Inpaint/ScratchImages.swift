@@ -1,33 +1,24 @@
 import Imaging
 
-/// Scratch images reused across frames, keyed by role. Each key keeps the images of its last
-/// ``shapesPerKey`` shapes (crops follow the clipped regions, so their size changes from frame to frame and
-/// back; a fresh multi-megabyte image costs page faults and zeroing). Contents are unspecified on return
-/// (callers overwrite them). Not thread-safe: work that runs concurrently takes separate ``child(_:)`` sets,
-/// created before it starts.
+/// Scratch images reused across frames, keyed by role. Each key keeps one buffer, grown when a larger shape is
+/// asked for, and hands out views of it in any shape that fits (crops follow the clipped regions, so their
+/// size changes from frame to frame; a fresh multi-megabyte image costs page faults and zeroing). Contents are
+/// unspecified on return (callers overwrite them), and a key's earlier image is overwritten by its next use.
+/// Not thread-safe: work that runs concurrently takes separate ``child(_:)`` sets, created before it starts.
 final class ScratchImages {
-  /// Shapes kept per key (least recently used dropped first).
-  static let shapesPerKey = 2
-  private var images: [Int: [PlanarImage]] = [:]
+  private var buffers: [Int: PlanarImage] = [:]
   private var children: [Int: ScratchImages] = [:]
 
   /// The image for `key` with the given shape.
   func image(_ key: Int, width: Int, height: Int, channels: Int = 1) -> PlanarImage {
-    var list = images[key] ?? []
-    if let i = list.firstIndex(where: { $0.width == width && $0.height == height && $0.channels == channels }) {
-      let img = list[i]
-      if i != 0 {
-        list.remove(at: i)
-        list.insert(img, at: 0)
-        images[key] = list
-      }
-      return img
+    let n = width * height * channels
+    var buffer = buffers[key]
+    if buffer == nil || buffer!.count < n {
+      // A quarter to spare, so a region that grows slowly does not reallocate every frame.
+      buffer = PlanarImage(width: n + n / 4, height: 1, channels: 1)
+      buffers[key] = buffer
     }
-    let img = PlanarImage(width: width, height: height, channels: channels)
-    list.insert(img, at: 0)
-    if list.count > Self.shapesPerKey { list.removeLast() }
-    images[key] = list
-    return img
+    return PlanarImage(width: width, height: height, channels: channels, viewing: buffer!)
   }
 
   /// A nested set of scratch images for `key` (kept, like the images, across frames).

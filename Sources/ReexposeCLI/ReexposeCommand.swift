@@ -167,6 +167,7 @@ struct ReexposeCommand: ParsableCommand {
       if null >= 0 && null != 2 { dup2(null, 2); close(null) }
     }
     signal(SIGPIPE, SIG_IGN)
+    FrameMemory.keepFramesInTheHeap()
     rx_set_log_level(AV_LOG_QUIET)
     let console = Console(quiet: quiet)
 

@@ -53,7 +53,8 @@ final class FastPathTests: XCTestCase {
   /// The same solver reused across frames of changing crop size gives the same result as a fresh one.
   func testPoissonFillReusedScratchAcrossShapesIsDeterministic() {
     let scratch = ScratchImages()
-    for (w, h) in [(320, 160), (288, 192), (320, 160)] {
+    // Shrinking, growing past the kept buffer, and back: every shape a view of one buffer per role.
+    for (w, h) in [(320, 160), (288, 192), (160, 96), (320, 160), (352, 200), (320, 160)] {
       let (v, u) = problem(width: w, height: h)
       let fresh = v.copy()
       PoissonFill(iterations: 8, coarsestSize: 32, scratch: scratch).solve(values: v, unknown: u)

@@ -114,6 +114,38 @@ final class FusionStageTests: XCTestCase {
     XCTAssertEqual(half, (net * 3).squareRoot(), accuracy: 1e-3 * half)
   }
 
+  /// Residual mode multiplies the frame as it arrives: a pixel rebuilt above SDR white keeps its level as the
+  /// base (the normal mode keeps only its hue), so out = F · 2^gain with the same gain as an unclipped pixel.
+  func testResidualMultipliesTheFrameAsItIsAndStillCapsAtThePeak() throws {
+    func run(_ residual: Bool, peakNits: Float = 10000) throws -> PlanarImage {
+      let f = frame(0)
+      for c in 0..<3 { f.image[c, 30, 40] = [2, 1, 0.5][c] }
+      return try stage(params { $0.residual = residual }, peakNits: peakNits).push(f)[0].image
+    }
+    let res = try run(true), normal = try run(false)
+    // The same network and input (clamped frames are equal), so the gain at (30, 40) is the same; the
+    // residual output there is the normal one times the pixel's own level (2). A high peak: no cap here.
+    XCTAssertEqual(res[0, 30, 40] / normal[0, 30, 40], 2, accuracy: 1e-4)
+    XCTAssertEqual(res[1, 30, 40] / res[0, 30, 40], 0.5, accuracy: 1e-5)
+    // Unclipped pixels are treated alike in both modes.
+    XCTAssertEqual(res[0, 5, 5], normal[0, 5, 5], accuracy: 1e-6)
+    let capped = try run(true, peakNits: 203 * 1.5)
+    var top: Float = 0
+    for i in 0..<capped.count { top = max(top, capped.data[i]) }
+    XCTAssertLessThanOrEqual(top, 1.5 * (1 + 1e-5))
+  }
+
+  func testResidualFusionMayRunAfterExpansionAndOnlyThen() throws {
+    var p = PipelineParams()
+    p.fusion.enabled = true
+    p.expansion.enabled = true
+    XCTAssertThrowsError(try p.validate()) { error in
+      XCTAssertEqual((error as? ParameterError)?.key, "expansion.enabled")
+    }
+    p.fusion.residual = true
+    XCTAssertNoThrow(try p.validate())
+  }
+
   func testEventsWrongBinCountFailsWithFrameAndRightOnesChangeTheOutput() throws {
     var f = frame(0)
     f.events = PlanarImage(width: 96, height: 64, channels: 4)
