@@ -7,11 +7,14 @@ import XCTest
 
 @testable import Presets
 
-/// Artefact guards of the shipped `hdr10-pq` preset on synthetic clips (issue: highlights without rings, tints or
-/// breathing). Each clip is a linear ground truth clipped at SDR white, coded with BT.1886 (γ 2.4) to 8 bits,
+/// Artefact guards of the shipped presets that lift highlights (`hdr10-pq`, and the learned `balanced` and
+/// `quality`, whose residual network corrects the same path) on synthetic clips (issue: highlights without rings,
+/// tints or breathing). Each clip is a linear ground truth clipped at SDR white, coded with BT.1886 (γ 2.4) to 8 bits,
 /// and pushed through the whole pipeline; the checks read the output's BT.709 relative linear light.
 final class HighlightGuardTests: XCTestCase {
   let w = 96, h = 64
+  /// The presets every guard runs on.
+  static let presets = ["hdr10-pq", "balanced", "quality"]
 
   func pipeline(_ preset: String = "hdr10-pq") throws -> ReexposePipeline {
     let p = try PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory]).load(preset)
@@ -60,31 +63,45 @@ final class HighlightGuardTests: XCTestCase {
   }
 
   func testClippedSunHasNoRingAndACoreAtLeastAsBrightAsItsClippedSurroundings() throws {
-    let out = try run(Array(repeating: sun(), count: 3))[1]
+    for preset in Self.presets { try checkNoRing(preset) }
+  }
+
+  func checkNoRing(_ preset: String) throws {
+    let out = try run(Array(repeating: sun(), count: 3), preset: preset)[1]
     let profile = (48..<w).map { luminance(out, 32, $0) }
     for i in 1..<profile.count {
-      XCTAssertLessThanOrEqual(profile[i], profile[i - 1] * 1.005 + 1e-4, "radial profile rises at r = \(i): \(profile)")
+      XCTAssertLessThanOrEqual(
+        profile[i], profile[i - 1] * 1.005 + 1e-4, "\(preset): radial profile rises at r = \(i): \(profile)")
     }
     // The clipped annulus: pixels whose SDR input is clipped in every channel, outside the core.
     let input = sdr(sun(), index: 0).signal!
     var annulus: [Float] = []
     for x in 58..<w where (0..<3).allSatisfy({ input[$0, 32, x] >= 1 }) { annulus.append(luminance(out, 32, x)) }
     XCTAssertFalse(annulus.isEmpty, "the halo clips beyond the core")
-    XCTAssertGreaterThanOrEqual(luminance(out, 32, 48), annulus.max()!, "core at least as bright as the clipped halo")
+    XCTAssertGreaterThanOrEqual(
+      luminance(out, 32, 48), annulus.max()!, "\(preset): core at least as bright as the clipped halo")
   }
 
   func testClippedWhiteStaysNeutral() throws {
-    let out = try run(Array(repeating: sun(), count: 3))[1]
+    for preset in Self.presets { try checkNeutral(preset) }
+  }
+
+  func checkNeutral(_ preset: String) throws {
+    let out = try run(Array(repeating: sun(), count: 3), preset: preset)[1]
     let toBT2020 = Primaries.conversion(from: .bt709, to: .bt2020)
     for x in 44...52 {
       let rgb = (Double(out[0, 32, x]) * 203, Double(out[1, 32, x]) * 203, Double(out[2, 32, x]) * 203)
       let y = Double(luminance(out, 32, x)) * 203
       let d = DeltaEITP.between(nits: toBT2020.apply(rgb), (y, y, y))
-      XCTAssertLessThan(d, 3, "chroma of the clipped white core at x = \(x): ΔE_ITP \(d), RGB \(rgb)")
+      XCTAssertLessThan(d, 3, "\(preset): chroma of the clipped white core at x = \(x): ΔE_ITP \(d), RGB \(rgb)")
     }
   }
 
   func testUnclippedSecondariesAndWhiteGraphicsKeepTheirLevel() throws {
+    for preset in Self.presets { try checkSecondaries(preset) }
+  }
+
+  func checkSecondaries(_ preset: String) throws {
     // Full-saturation yellow, cyan and magenta bars over a dark ground, and a small white caption block.
     let img = PlanarImage(width: w, height: h, channels: 3)
     img.fill(0.02)
@@ -93,22 +110,26 @@ final class HighlightGuardTests: XCTestCase {
       for y in 8..<40 { for x in (8 + 26 * k)..<(28 + 26 * k) { for c in 0..<3 { img[c, y, x] = bar[c] } } }
     }
     for y in 48..<56 { for x in 30..<66 { for c in 0..<3 { img[c, y, x] = 1 } } }
-    let out = try run(Array(repeating: img, count: 3))[1]
+    let out = try run(Array(repeating: img, count: 3), preset: preset)[1]
     for (y, x) in [(24, 18), (24, 44), (24, 70), (52, 48)] {
       let want = luminance(img, y, x), got = luminance(out, y, x)
-      XCTAssertEqual(got, want, accuracy: 0.05 * want, "level at (\(x), \(y))")
+      XCTAssertEqual(got, want, accuracy: 0.05 * want, "\(preset): level at (\(x), \(y))")
     }
   }
 
   func testStaticClipDoesNotBreathe() throws {
-    let outs = try run(Array(repeating: sun(cx: 40, cy: 28), count: 6))
+    for preset in Self.presets { try checkStatic(preset) }
+  }
+
+  func checkStatic(_ preset: String) throws {
+    let outs = try run(Array(repeating: sun(cx: 40, cy: 28), count: 6), preset: preset)
     for t in 2..<outs.count {
       var worst: Float = 0
       for i in 0..<outs[t].count {
         let a = outs[t].data[i], b = outs[t - 1].data[i]
         worst = max(worst, abs(a - b) / max(b, 1e-3))
       }
-      XCTAssertLessThanOrEqual(worst, 0.005, "frame \(t) changes a pixel by \(worst * 100) %")
+      XCTAssertLessThanOrEqual(worst, 0.005, "\(preset): frame \(t) changes a pixel by \(worst * 100) %")
     }
   }
 
@@ -140,16 +161,21 @@ final class HighlightGuardTests: XCTestCase {
   }
 
   func testStepAtTheClipBoundaryDoesNotOvershoot() throws {
+    for preset in Self.presets { try checkStep(preset) }
+  }
+
+  func checkStep(_ preset: String) throws {
     // Left: clipped white sky; right: an unclipped 0.85 wall; the step runs down the middle.
     let img = PlanarImage(width: w, height: h, channels: 3)
     for y in 0..<h { for x in 0..<w { for c in 0..<3 { img[c, y, x] = x < w / 2 ? 1.6 : 0.85 } } }
-    let out = try run(Array(repeating: img, count: 3))[1]
+    let out = try run(Array(repeating: img, count: 3), preset: preset)[1]
     let row = (0..<w).map { luminance(out, 32, $0) }
     let plateau = row[2], wall = row[w - 3]
     for x in 0..<w {
-      XCTAssertLessThanOrEqual(row[x], plateau * 1.01, "overshoot above the clipped plateau at x = \(x): \(row)")
-      if x >= w / 2 { XCTAssertGreaterThanOrEqual(row[x], wall * 0.99, "undershoot at x = \(x)") }
+      XCTAssertLessThanOrEqual(
+        row[x], plateau * 1.01, "\(preset): overshoot above the clipped plateau at x = \(x): \(row)")
+      if x >= w / 2 { XCTAssertGreaterThanOrEqual(row[x], wall * 0.99, "\(preset): undershoot at x = \(x)") }
     }
-    XCTAssertEqual(wall, 0.85, accuracy: 0.03, "the unclipped wall keeps its level")
+    XCTAssertEqual(wall, 0.85, accuracy: 0.03, "\(preset): the unclipped wall keeps its level")
   }
 }
