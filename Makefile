@@ -2,7 +2,7 @@
 #   make demo     build and run the main job on a generated SDR clip
 #   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools,
 #                 golden outputs of the whole pipeline: Tests/Golden)
-#   make bench    speed against ffmpeg's own filters and raw sgemm, same run
+#   make bench    speed against ffmpeg's own filters and raw sgemm, and the filter inside ffmpeg against the pipe, same run
 #   make ffmpeg   Debian's ffmpeg patched with the reexpose filter (-vf reexpose=preset=P) into .build/ffmpeg
 #   make test-tsan  ThreadSanitizer over the filter, NN and execution-context tests (slow; not in make test)
 #   make soak     memory stays flat over 100 000 frames of fast and 5 000 of balanced (slow; not in make test)
@@ -109,7 +109,7 @@ test-fuzz:
 demo: build
 	bash Examples/demo.sh $(BIN)
 
-bench: build
+bench: ffmpeg
 	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
 	bash Examples/bench.sh $(BIN)
 	$(RELEASE_DIR)/reexpose-bench-nn
