@@ -2,7 +2,8 @@
 #   make demo     build and run the main job on a generated SDR clip
 #   make test     build and run every test (import tiers, Swift unit + end-to-end, C API example, Python tools,
 #                 golden outputs of the whole pipeline: Tests/Golden)
-#   make bench    speed against ffmpeg's own filters and raw sgemm, same run
+#   make bench    speed against ffmpeg's own filters and raw sgemm, and the filter inside ffmpeg against the pipe, same run
+#   make ffmpeg   Debian's ffmpeg patched with the reexpose filter (-vf reexpose=preset=P) into .build/ffmpeg
 #   make test-tsan  ThreadSanitizer over the filter, NN and execution-context tests (slow; not in make test)
 #   make soak     memory stays flat over 100 000 frames of fast and 5 000 of balanced (slow; not in make test)
 #   make fuzz     libFuzzer + ASan over the preset loader, --set, event files, safetensors and the stream reader,
@@ -33,7 +34,7 @@ FUZZ_TEST_SECONDS ?= 10
 # `make eval` runs the presets through the release binary.
 EVAL_DEPS := build
 
-.PHONY: all setup build lib test test-tiers test-swift test-c test-examples test-golden test-tsan test-fuzz fuzz soak demo bench bench-batch bench-nn install uninstall clean
+.PHONY: all setup build lib ffmpeg test test-tiers test-swift test-c test-examples test-ffmpeg test-golden test-tsan test-fuzz fuzz soak demo bench bench-batch bench-nn install uninstall clean
 
 all: build
 
@@ -54,7 +55,7 @@ lib: $(RELEASE_DIR)/libReexposeShared.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' CShim/reexpose.pc.in > $(RELEASE_DIR)/reexpose.pc
 
 test: build
-	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-golden test-python test-fuzz
+	@$(MAKE) --no-print-directory test-tiers test-swift test-c test-examples test-golden test-python test-ffmpeg test-fuzz
 	@echo "make test: all suites passed"
 
 # Each target declares exactly the modules it imports, all of lower tiers (Package.swift's header).
@@ -69,6 +70,15 @@ test-c:
 
 test-examples:
 	bash Examples/run-tests.sh $(BIN)
+
+# ffmpeg with libreexpose as a libavfilter filter (FFmpeg/README.md): Debian's source package of the installed
+# libav version, patched (--enable-libreexpose), built minimal into .build/ffmpeg (about 10 minutes on 2 cores).
+ffmpeg: build
+	bash FFmpeg/build.sh $(RELEASE_DIR)
+
+# The filter against the pipe, frame for frame; skipped with a message when `make ffmpeg` has not run.
+test-ffmpeg:
+	bash FFmpeg/run-tests.sh $(BIN)
 
 # Whole-pipeline goldens (Tests/Golden/README.md): exact frame hashes, PU21 bounds for learned presets.
 test-golden:
@@ -99,7 +109,7 @@ test-fuzz:
 demo: build
 	bash Examples/demo.sh $(BIN)
 
-bench: build
+bench: ffmpeg
 	$(SWIFT) build $(RELEASE_FLAGS) --product reexpose-bench-nn
 	bash Examples/bench.sh $(BIN)
 	$(RELEASE_DIR)/reexpose-bench-nn

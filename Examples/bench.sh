@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: fps, CPU time and peak memory of reexpose's `static`, `fast` and learned `balanced`/`quality` presets at
 # 720p and 1080p,
-# against ffmpeg's own zscale SDR→HLG conversion of the same input in the same run, printed as ratios.
+# against ffmpeg's own zscale SDR→HLG conversion of the same input in the same run, printed as ratios; then the
+# reexpose filter inside ffmpeg against the pipe at 1080p (bench-filter.sh).
 # Input and output I/O are included on both sides: each reads the same NUT file and writes Matroska raw
 # video without per-cluster CRC-32 (reexpose's default; ffmpeg gets -write_crc32 0 so both do the same work).
 # usage: bench.sh [REEXPOSE_BIN]   (env: BENCH_FRAMES, default 100)
@@ -50,6 +51,9 @@ for size in 1280x720 1920x1080; do
         (n / bw >= 5 ? "met" : "NOT met"), n / bw, (n / qw >= 1 ? "met" : "NOT met"), n / qw }'
   fi
 done
+
+# One ffmpeg process with the reexpose filter against the pipe, on the same 1080p clip (make ffmpeg; skipped without it).
+bash "$here/bench-filter.sh" "$rx" "$work/in-1920x1080.nut"
 
 # Memory is bounded by the window, not the stream: 4× the frames must not need more memory.
 short="$work/short.nut" long="$work/long.nut"

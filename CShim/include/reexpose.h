@@ -130,6 +130,18 @@ int reexpose_filter_attach_events(ReexposeFilter *filter, const char *path, int 
  */
 int reexpose_filter_set_reference(ReexposeFilter *filter, const char *path);
 
+/**
+ * 1 if reexpose_filter_send_frame reads frames in this libav pixel format (an enum AVPixelFormat value),
+ * else 0: what a host offers in format negotiation (libavfilter's query_formats).
+ */
+int reexpose_supports_pixel_format(int pixel_format);
+
+/**
+ * The libav pixel format (enum AVPixelFormat value) of every frame reexpose_filter_receive_frame returns
+ * for this filter's preset, known before the first frame; negative (REEXPOSE_EINVAL) for a NULL filter.
+ */
+int reexpose_filter_output_pixel_format(const ReexposeFilter *filter);
+
 /** Same as reexpose_filter_send_frame(filter, NULL). */
 int reexpose_filter_flush(ReexposeFilter *filter);
 

@@ -44,6 +44,27 @@ static void test_create_errors(void) {
   CHECK(strcmp(reexpose_status_string(REEXPOSE_EOF), "end of stream: the filter is drained") == 0, "status string");
 }
 
+/* What a host negotiates before the first frame: the formats read and the format written. */
+static void test_formats(void) {
+  CHECK(reexpose_supports_pixel_format(AV_PIX_FMT_YUV420P) == 1, "yuv420p read");
+  CHECK(reexpose_supports_pixel_format(AV_PIX_FMT_YUV422P10LE) == 1, "yuv422p10le read");
+  CHECK(reexpose_supports_pixel_format(AV_PIX_FMT_PAL8) == 0, "pal8 not read");
+  CHECK(reexpose_supports_pixel_format(AV_PIX_FMT_VAAPI) == 0, "hardware frames not read");
+  CHECK(reexpose_supports_pixel_format(-1) == 0 && reexpose_supports_pixel_format(INT_MAX) == 0, "out-of-range format");
+  CHECK(reexpose_filter_output_pixel_format(NULL) == REEXPOSE_EINVAL, "NULL filter has no output format");
+  ReexposeFilter *f = NULL;
+  reexpose_filter_create("hdr10-pq", NULL, 0, &f);
+  CHECK(f && reexpose_filter_output_pixel_format(f) == AV_PIX_FMT_YUV420P10LE, "hdr10-pq writes yuv420p10le");
+  reexpose_filter_destroy(&f);
+  reexpose_filter_create("linear-exr", NULL, 0, &f);
+  CHECK(f && reexpose_filter_output_pixel_format(f) == AV_PIX_FMT_GBRPF32LE, "linear-exr writes gbrpf32le");
+  reexpose_filter_destroy(&f);
+  const char *set[] = {"output.pixelFormat=yuv422p12le"};
+  reexpose_filter_create("hdr10-pq", set, 1, &f);
+  CHECK(f && reexpose_filter_output_pixel_format(f) == AV_PIX_FMT_YUV422P12LE, "override changes the output format");
+  reexpose_filter_destroy(&f);
+}
+
 static void test_send_receive(const char *preset) {
   ReexposeFilter *f = NULL;
   CHECK(reexpose_filter_create(preset, NULL, 0, &f) == REEXPOSE_OK, "create %s: %s", preset, reexpose_last_create_error());
@@ -323,6 +344,7 @@ static void test_deep_nesting(void) {
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "enomem") == 0) return child_enomem();
   test_create_errors();
+  test_formats();
   test_send_receive("fast");
   test_send_receive("hlg-broadcast");
   test_send_receive("static");

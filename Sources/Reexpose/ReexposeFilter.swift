@@ -79,6 +79,9 @@ public final class ReexposeFilter {
   /// Frames the filter holds back before its first output.
   public var lookAheadFrames: Int { pipeline.lookAheadFrames }
 
+  /// The libav pixel format of the frames ``receive()`` returns (the preset's `output.pixelFormat`).
+  public var outputPixelFormat: AVPixelFormat { outputConverter.pixelFormat }
+
   /// Measured CTA-861.3 MaxCLL / MaxFALL of the frames received so far.
   public var contentLight: ContentLightStats { outputConverter.stats }
 

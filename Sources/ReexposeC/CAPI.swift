@@ -222,3 +222,16 @@ public func reexposeFilterDestroy(_ filter: UnsafeMutablePointer<OpaquePointer?>
   Unmanaged<FilterHandle>.fromOpaque(UnsafeRawPointer(p)).release()
   filter.pointee = nil
 }
+
+@_cdecl("reexpose_supports_pixel_format")
+public func reexposeSupportsPixelFormat(_ format: Int32) -> Int32 {
+  // Values outside libav's table have no descriptor; the converter's own test reads the descriptor.
+  let pixelFormat = AVPixelFormat(rawValue: format)
+  return av_pix_fmt_desc_get(pixelFormat) != nil && InputConverter.supports(pixelFormat) ? 1 : 0
+}
+
+@_cdecl("reexpose_filter_output_pixel_format")
+public func reexposeFilterOutputPixelFormat(_ filter: OpaquePointer?) -> Int32 {
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
+  return handle.filter.outputPixelFormat.rawValue
+}

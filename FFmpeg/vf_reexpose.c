@@ -1,0 +1,312 @@
+/*
+ * reexpose filter: re-exposes SDR video as HDR (PQ, HLG, scene-linear) through libreexpose.
+ *
+ * libreexpose does the work (its C API: reexpose.h); this file only adapts it to libavfilter, the way
+ * vf_zscale adapts zimg. The library follows libavcodec's send/receive contract and holds back up to its
+ * preset's look-ahead window, so frames leave later than they arrive: the properties of each input frame
+ * wait in a FIFO until its output comes back (one out per in, in order), and EOF drains the library.
+ */
+
+#include <string.h>
+
+#include <reexpose.h>
+
+#include "libavutil/avstring.h"
+#include "libavutil/fifo.h"
+#include "libavutil/frame.h"
+#include "libavutil/opt.h"
+#include "libavutil/pixdesc.h"
+
+#include "avfilter.h"
+#include "filters.h"
+#include "formats.h"
+#include "internal.h"
+#include "video.h"
+
+typedef struct ReexposeContext {
+    const AVClass *class;
+
+    char *preset;
+    char *set;
+    char *events;
+    char *reference;
+    int threads;
+
+    ReexposeFilter *rx;
+    /** Properties (no data) of the frames sent and not yet received, oldest first. */
+    AVFifo *pending;
+} ReexposeContext;
+
+#define OFFSET(x) offsetof(ReexposeContext, x)
+#define FLAGS AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM
+
+static const AVOption reexpose_options[] = {
+    { "preset",    "preset name or YAML file",                   OFFSET(preset),    AV_OPT_TYPE_STRING, { .str = "hlg-broadcast" }, 0, 0, FLAGS },
+    { "set",       "'|'-separated key=value preset overrides",   OFFSET(set),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "events",    "event-camera recording for the fusion stage", OFFSET(events),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "reference", "HDR or SDR still conditioning the diffusion stage", OFFSET(reference), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "threads",   "worker threads (0: all cores)",              OFFSET(threads),   AV_OPT_TYPE_INT,    { .i64 = 0 }, 0, 1024, FLAGS },
+    { NULL }
+};
+
+AVFILTER_DEFINE_CLASS(reexpose);
+
+/* The one error path: the library's message in the log, its status as an AVERROR code. */
+static int rx_error(AVFilterContext *ctx, int status, const char *what, const char *message)
+{
+    av_log(ctx, AV_LOG_ERROR, "%s: %s\n", what,
+           message && *message ? message : reexpose_status_string(status));
+    switch (status) {
+    case REEXPOSE_EINVAL:
+    case REEXPOSE_EPRESET:   return AVERROR(EINVAL);
+    case REEXPOSE_EFRAME:    return AVERROR_INVALIDDATA;
+    case REEXPOSE_EMODEL:    return AVERROR(ENOENT);
+    case REEXPOSE_ENOMEM:    return AVERROR(ENOMEM);
+    case REEXPOSE_ESTATE:    return AVERROR_BUG;
+    default:                 return AVERROR_EXTERNAL;
+    }
+}
+
+static int filter_error(AVFilterContext *ctx, int status, const char *what)
+{
+    ReexposeContext *s = ctx->priv;
+    return rx_error(ctx, status, what, reexpose_filter_last_error(s->rx));
+}
+
+static av_cold int init(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    const char **overrides = NULL;
+    char *list = NULL, *item, *save = NULL;
+    int count = 0, ret;
+
+    if (!s->preset || !*s->preset) {
+        av_log(ctx, AV_LOG_ERROR, "preset is empty\n");
+        return AVERROR(EINVAL);
+    }
+    /* `set` is one option string, because ':' and ',' already mean something in a filter graph. */
+    if (s->set && *s->set) {
+        list = av_strdup(s->set);
+        overrides = av_calloc(strlen(s->set) / 2 + 1, sizeof(*overrides));
+        if (!list || !overrides) {
+            ret = AVERROR(ENOMEM);
+            goto end;
+        }
+        for (item = av_strtok(list, "|", &save); item; item = av_strtok(NULL, "|", &save))
+            overrides[count++] = item;
+    }
+
+    ret = reexpose_filter_create_with_threads(s->preset, overrides, count, s->threads, &s->rx);
+    if (ret < 0) {
+        ret = rx_error(ctx, ret, "cannot create the filter", reexpose_last_create_error());
+        goto end;
+    }
+    if (s->reference && (ret = reexpose_filter_set_reference(s->rx, s->reference)) < 0) {
+        ret = filter_error(ctx, ret, "reference");
+        goto end;
+    }
+    s->pending = av_fifo_alloc2(8, sizeof(AVFrame *), AV_FIFO_FLAG_AUTO_GROW);
+    ret = s->pending ? 0 : AVERROR(ENOMEM);
+
+end:
+    av_free(overrides);
+    av_free(list);
+    return ret;
+}
+
+/* Input: every pixel format libreexpose reads; output: the one its preset writes. */
+static int query_formats(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    AVFilterFormats *in = NULL, *out = NULL;
+    const AVPixFmtDescriptor *desc = NULL;
+    int ret, format = reexpose_filter_output_pixel_format(s->rx);
+
+    if (format < 0)
+        return filter_error(ctx, format, "output format");
+    while ((desc = av_pix_fmt_desc_next(desc))) {
+        enum AVPixelFormat f = av_pix_fmt_desc_get_id(desc);
+        if (reexpose_supports_pixel_format(f) && (ret = ff_add_format(&in, f)) < 0)
+            return ret;
+    }
+    if ((ret = ff_formats_ref(in, &ctx->inputs[0]->outcfg.formats)) < 0)
+        return ret;
+    if ((ret = ff_add_format(&out, format)) < 0)
+        return ret;
+    return ff_formats_ref(out, &ctx->outputs[0]->incfg.formats);
+}
+
+static int config_input(AVFilterLink *inlink)
+{
+    AVFilterContext *ctx = inlink->dst;
+    ReexposeContext *s = ctx->priv;
+    int ret;
+
+    /* Events are timed in seconds; the library needs the pts clock of the frames to come. */
+    if (s->events && (ret = reexpose_filter_attach_events(s->rx, s->events,
+                                                         inlink->time_base.num, inlink->time_base.den)) < 0)
+        return filter_error(ctx, ret, "events");
+    return 0;
+}
+
+/* Side data describing the SDR signal or its colour, which the HDR output replaces or invalidates. */
+static const enum AVFrameSideDataType replaced_side_data[] = {
+    AV_FRAME_DATA_MASTERING_DISPLAY_METADATA, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL, AV_FRAME_DATA_ICC_PROFILE,
+    AV_FRAME_DATA_DYNAMIC_HDR_PLUS, AV_FRAME_DATA_DYNAMIC_HDR_VIVID, AV_FRAME_DATA_DOVI_RPU_BUFFER,
+    AV_FRAME_DATA_DOVI_METADATA, AV_FRAME_DATA_FILM_GRAIN_PARAMS,
+};
+
+static int send_frame(AVFilterContext *ctx, AVFrame *in)
+{
+    ReexposeContext *s = ctx->priv;
+    AVFrame *props = av_frame_alloc();
+    int ret;
+
+    if (!props)
+        return AVERROR(ENOMEM);
+    if ((ret = av_frame_copy_props(props, in)) < 0) {
+        av_frame_free(&props);
+        return ret;
+    }
+    for (int i = 0; i < FF_ARRAY_ELEMS(replaced_side_data); i++)
+        av_frame_remove_side_data(props, replaced_side_data[i]);
+    if ((ret = reexpose_filter_send_frame(s->rx, in)) < 0) {
+        av_frame_free(&props);
+        return filter_error(ctx, ret, "frame rejected");
+    }
+    if ((ret = av_fifo_write(s->pending, &props, 1)) < 0)
+        av_frame_free(&props);
+    return ret;
+}
+
+/* Passes on every frame the library has finished: the input's properties, the output's colour. */
+static int push_ready(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    AVFilterLink *outlink = ctx->outputs[0];
+
+    for (;;) {
+        AVFrame *out = av_frame_alloc(), *props;
+        enum AVColorPrimaries primaries;
+        enum AVColorTransferCharacteristic trc;
+        enum AVColorSpace space;
+        enum AVColorRange range;
+        enum AVChromaLocation location;
+        int ret;
+
+        if (!out)
+            return AVERROR(ENOMEM);
+        ret = reexpose_filter_receive_frame(s->rx, out);
+        if (ret == REEXPOSE_AGAIN || ret == REEXPOSE_EOF) {
+            av_frame_free(&out);
+            return 0;
+        }
+        if (ret < 0) {
+            av_frame_free(&out);
+            return filter_error(ctx, ret, "processing failed");
+        }
+        if (av_fifo_read(s->pending, &props, 1) < 0) {
+            av_frame_free(&out);
+            av_log(ctx, AV_LOG_ERROR, "libreexpose returned more frames than it was sent\n");
+            return AVERROR_BUG;
+        }
+        primaries = out->color_primaries;
+        trc       = out->color_trc;
+        space     = out->colorspace;
+        range     = out->color_range;
+        location  = out->chroma_location;
+        /* Adds the input's remaining side data to the preset's mastering display and light level. */
+        ret = av_frame_copy_props(out, props);
+        av_frame_free(&props);
+        if (ret < 0) {
+            av_frame_free(&out);
+            return ret;
+        }
+        out->color_primaries = primaries;
+        out->color_trc       = trc;
+        out->colorspace      = space;
+        out->color_range     = range;
+        out->chroma_location = location;
+        if ((ret = ff_filter_frame(outlink, out)) < 0)
+            return ret;
+    }
+}
+
+static int activate(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    AVFilterLink *inlink = ctx->inputs[0], *outlink = ctx->outputs[0];
+    AVFrame *in;
+    int64_t pts;
+    int ret, status;
+
+    FF_FILTER_FORWARD_STATUS_BACK(outlink, inlink);
+
+    ret = ff_inlink_consume_frame(inlink, &in);
+    if (ret < 0)
+        return ret;
+    if (ret > 0) {
+        ret = send_frame(ctx, in);
+        av_frame_free(&in);
+        if (ret < 0)
+            return ret;
+        if ((ret = push_ready(ctx)) < 0)
+            return ret;
+        /* Come back at once: more input may be queued, or (while the look-ahead window fills) no frame
+         * came out and the request downstream must be passed on upstream. */
+        ff_filter_set_ready(ctx, 100);
+        return 0;
+    }
+
+    if (ff_inlink_acknowledge_status(inlink, &status, &pts)) {
+        /* Drain the look-ahead window: the held frames come out before the end. */
+        if ((ret = reexpose_filter_flush(s->rx)) < 0)
+            return filter_error(ctx, ret, "drain");
+        if ((ret = push_ready(ctx)) < 0)
+            return ret;
+        ff_outlink_set_status(outlink, status, pts);
+        return 0;
+    }
+
+    FF_FILTER_FORWARD_WANTED(outlink, inlink);
+    return FFERROR_NOT_READY;
+}
+
+static av_cold void uninit(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    AVFrame *props;
+
+    while (s->pending && av_fifo_read(s->pending, &props, 1) >= 0)
+        av_frame_free(&props);
+    av_fifo_freep2(&s->pending);
+    reexpose_filter_destroy(&s->rx);
+}
+
+static const AVFilterPad reexpose_inputs[] = {
+    {
+        .name         = "default",
+        .type         = AVMEDIA_TYPE_VIDEO,
+        .config_props = config_input,
+    },
+};
+
+static const AVFilterPad reexpose_outputs[] = {
+    {
+        .name = "default",
+        .type = AVMEDIA_TYPE_VIDEO,
+    },
+};
+
+const AVFilter ff_vf_reexpose = {
+    .name          = "reexpose",
+    .description   = NULL_IF_CONFIG_SMALL("Re-expose SDR video as HDR (PQ, HLG, scene-linear) with libreexpose."),
+    .priv_size     = sizeof(ReexposeContext),
+    .priv_class    = &reexpose_class,
+    .init          = init,
+    .uninit        = uninit,
+    .activate      = activate,
+    FILTER_INPUTS(reexpose_inputs),
+    FILTER_OUTPUTS(reexpose_outputs),
+    FILTER_QUERY_FUNC(query_formats),
+};
