@@ -13,6 +13,23 @@ public enum FusionKernels {
     }
   }
 
+  /// `src` [C, h, w] mirrored by `pad` pixels on every side into `dst` [C, h + 2·pad, w + 2·pad] (whole-sample
+  /// symmetric reflection, indices clamped when the image is smaller than the pad).
+  public static func reflectPad(_ src: PlanarImage, by pad: Int, into dst: PlanarImage) {
+    let w = src.width, h = src.height
+    precondition(dst.width == w + 2 * pad && dst.height == h + 2 * pad && dst.channels == src.channels)
+    func mirror(_ i: Int, _ n: Int) -> Int {
+      let m = i < 0 ? -i - 1 : (i >= n ? 2 * n - i - 1 : i)
+      return min(max(m, 0), n - 1)
+    }
+    for c in 0..<src.channels {
+      for y in 0..<dst.height {
+        let s = src.row(c, mirror(y - pad, h)), d = dst.row(c, y)
+        for x in 0..<dst.width { d[x] = s[mirror(x - pad, w)] }
+      }
+    }
+  }
+
   /// Area downscale where `dst` is smaller on both axes, else bilinear.
   public static func resample(_ src: PlanarImage, into dst: PlanarImage) {
     if dst.width <= src.width && dst.height <= src.height {

@@ -10,6 +10,7 @@ public struct FusionParams: ParameterSet {
   public var guideEpsilon: Float = 1e-3
   public var fillWeight: Float = 0
   public var residual: Bool = false
+  public var borderPaddingPixels: Int = 8
 
   public init() {}
 
@@ -43,9 +44,17 @@ public struct FusionParams: ParameterSet {
       doc: "The network corrects the frame the stages before it made (e.g. `expansion` with style `recover`, "
         + "which may then stay enabled): every pixel is multiplied by 2^gain, capped at the peak; `fillWeight` "
         + "is unused. Needs weights trained this way (`Training/rehdr/base.py`, `rehdr-residual.safetensors`)."),
+    .int(
+      "borderPaddingPixels", \.borderPaddingPixels, 0...32, unit: "working-resolution pixels",
+      doc: "The working frame is mirrored by this many pixels on every side before the network runs, and the "
+        + "gain cropped back: trained on crops whose edges were image borders, the network otherwise bends its "
+        + "gain near the frame's edges (a uniform sky brightens or darkens there). A multiple of 8."),
   ]
 
   public func checkRelations() throws {
+    if borderPaddingPixels % 8 != 0 {
+      throw ParameterError(key: "borderPaddingPixels", message: "must be a multiple of 8, got \(borderPaddingPixels)")
+    }
     if model.isEmpty { throw ParameterError(key: "model", message: "must name a weights file") }
   }
 

@@ -373,8 +373,12 @@ def main(argv=None):
             "steps": tr.step, "recipe": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(args).items()
                                          if k not in ("export", "resume", "ckpt_dir")},
             "loss": {"definition": "10*L1(mu) + w_grad*L1(grad mu) + w_temp*L1(d/dt mu)"
-                                   + (" + w_highlight*mean over the over mask of (dPU21/256)^2"
+                                   + ((" + w_highlight*mean over sequences of ln(mean over the over mask of "
+                                       "(dPU21/256)^2 + 1e-3)" if args.highlight_log else
+                                       " + w_highlight*mean over the over mask of (dPU21/256)^2")
                                       if args.w_highlight > 0 else "")
+                                   + (", out = min(base * 2^gain, peak), base = the filter's frames before "
+                                      "fusion (" + args.base + ")" if args.base else "")
                                    + ", mu(x) = log(1 + 5000 min(x/64, 1)) / log(5001)",
                      "final_mean_last_100": float(np.mean([r["loss"] for r in tail])) if tail else None},
             "data": {"train": args.data, "train_generator": data_fingerprint(args.data),

@@ -42,6 +42,7 @@ public final class FusionStage: Stage {
   /// Full-resolution clamped frame and the working-size frame, reused across frames of one size.
   var clamped: PlanarImage?
   var small: PlanarImage?
+  var padded: PlanarImage?
   /// The last frame's low-resolution log2 gain (tests and statistics).
   public private(set) var lastGain: Tensor?
 
@@ -67,8 +68,15 @@ public final class FusionStage: Stage {
     FusionKernels.clampToSDRWhite(image, into: full)
     let work = buffer(&small, width: ww, height: wh, channels: 3)
     FusionKernels.resample(full, into: work)
-    let events = try frame.events.map { try eventTensor($0, width: ww, height: wh, frameIndex: frame.index) }
-    let gain = network.step(input: REHDRInput.encode(work, pool: pool), events: events, state: state, pool: pool)
+    let pad = params.borderPaddingPixels
+    var input = work
+    if pad > 0 {
+      input = buffer(&padded, width: ww + 2 * pad, height: wh + 2 * pad, channels: 3)
+      FusionKernels.reflectPad(work, by: pad, into: input)
+    }
+    let events = try frame.events.map { try eventTensor($0, width: ww, height: wh, pad: pad, frameIndex: frame.index) }
+    let step = network.step(input: REHDRInput.encode(input, pool: pool), events: events, state: state, pool: pool)
+    let gain = pad > 0 ? crop(step, by: pad) : step
     lastGain = gain
     FusionKernels.applyGain(
       applier.upsampledGain(gain, guide: full, scratch: scratch), to: image, overMask: frame.overMask,
@@ -83,22 +91,34 @@ public final class FusionStage: Stage {
 
   // MARK: - Private
 
-  /// The event grid [5, h, w] resampled to the working size as a [1, 5, wh, ww] tensor.
-  func eventTensor(_ grid: PlanarImage, width: Int, height: Int, frameIndex: Int) throws -> Tensor {
+  /// The gain [1, 1, h + 2·pad, w + 2·pad] without its `pad` border.
+  func crop(_ gain: Tensor, by pad: Int) -> Tensor {
+    let s = gain.shape
+    let out = pool.tensor(Shape(1, 1, s.h - 2 * pad, s.w - 2 * pad))
+    let w = s.w - 2 * pad
+    for y in 0..<(s.h - 2 * pad) {
+      (out.data + y * w).update(from: gain.data + (y + pad) * s.w + pad, count: w)
+    }
+    return out
+  }
+
+  /// The event grid [5, h, w] resampled to the working size and mirrored by `pad`, as a [1, 5, wh + 2·pad,
+  /// ww + 2·pad] tensor.
+  func eventTensor(_ grid: PlanarImage, width: Int, height: Int, pad: Int, frameIndex: Int) throws -> Tensor {
     if grid.channels != REHDRInput.eventBins {
       throw PipelineError.stageFailed(
         stage: name, frameIndex: frameIndex,
         reason: "event grid has \(grid.channels) bins, expected \(REHDRInput.eventBins)")
     }
-    let resized = PlanarImage(width: width, height: height, channels: grid.channels)
+    var resized = PlanarImage(width: width, height: height, channels: grid.channels)
     FusionKernels.resample(grid, into: resized)
-    let t = pool.tensor(Shape(1, grid.channels, height, width))
-    for c in 0..<grid.channels {
-      for y in 0..<height {
-        let row = resized.row(c, y), o = t.data + (c * height + y) * width
-        for x in 0..<width { o[x] = row[x] }
-      }
+    if pad > 0 {
+      let mirrored = PlanarImage(width: width + 2 * pad, height: height + 2 * pad, channels: grid.channels)
+      FusionKernels.reflectPad(resized, by: pad, into: mirrored)
+      resized = mirrored
     }
+    let t = pool.tensor(Shape(1, grid.channels, resized.height, resized.width))
+    (t.data).update(from: resized.data, count: resized.count)
     return t
   }
 
