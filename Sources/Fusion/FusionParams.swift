@@ -11,6 +11,7 @@ public struct FusionParams: ParameterSet {
   public var fillWeight: Float = 0
   public var residual: Bool = false
   public var borderPaddingPixels: Int = 8
+  public var residualOnlyWhereClipped: Bool = false
 
   public init() {}
 
@@ -44,6 +45,10 @@ public struct FusionParams: ParameterSet {
       doc: "The network corrects the frame the stages before it made (e.g. `expansion` with style `recover`, "
         + "which may then stay enabled): every pixel is multiplied by 2^gain, capped at the peak; `fillWeight` "
         + "is unused. Needs weights trained this way (`Training/rehdr/base.py`, `rehdr-residual.safetensors`)."),
+    .bool(
+      "residualOnlyWhereClipped", \.residualOnlyWhereClipped,
+      doc: "With `residual`: the gain is weighted by the over-exposure mask, so content that was not clipped keeps "
+        + "the level the stages before gave it and only clipped regions are corrected."),
     .int(
       "borderPaddingPixels", \.borderPaddingPixels, 0...32, unit: "working-resolution pixels",
       doc: "The working frame is mirrored by this many pixels on every side before the network runs, and the "

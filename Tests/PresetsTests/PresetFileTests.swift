@@ -115,12 +115,14 @@ final class PresetFileTests: XCTestCase {
     XCTAssertEqual(p.output.referenceWhiteNits, 203)
   }
 
-  func testBalancedIsFastWithFusionInPlaceOfTheInverseToneMap() throws {
+  func testBalancedIsFastCorrectedByTheResidualFusion() throws {
     let balanced = try repository.load("balanced").params
     let fast = try repository.load("fast").params
     XCTAssertTrue(balanced.fusion.enabled)
-    XCTAssertFalse(balanced.expansion.enabled)
-    XCTAssertEqual(balanced.fusion.model, "rehdr.safetensors")
+    XCTAssertTrue(balanced.fusion.residual)
+    XCTAssertEqual(balanced.expansion, fast.expansion)
+    XCTAssertEqual(balanced.denoise, fast.denoise)
+    XCTAssertEqual(balanced.fusion.model, "rehdr-residual.safetensors")
     XCTAssertEqual(balanced.highlights, fast.highlights)
     XCTAssertEqual(balanced.masks, fast.masks)
     XCTAssertEqual(balanced.output, fast.output)

@@ -20,7 +20,9 @@ import Parameters
 public final class FusionStage: Stage {
   public static let descriptor = StageDescriptor(
     "fusion", params: \.fusion, enabled: { $0.fusion.enabled },
-    // The over mask matters only where an earlier stage rebuilt a highlight, and those stages read masks.
+    // The over mask weights a residual gain when asked; otherwise it matters only where an earlier stage
+    // rebuilt a highlight, and those stages read masks.
+    readsMasks: { $0.fusion.residual && $0.fusion.residualOnlyWhereClipped },
     excludes: [("expansion", "the network expands unless fusion.residual is true")],
     excludesWhen: { !$0.fusion.residual },
     make: { p, env in try FusionStage(params: p.fusion, output: p.output, locator: env.models) })
@@ -80,7 +82,8 @@ public final class FusionStage: Stage {
     lastGain = gain
     FusionKernels.applyGain(
       applier.upsampledGain(gain, guide: full, scratch: scratch), to: image, overMask: frame.overMask,
-      fillWeight: params.fillWeight, peakLinear: peakLinear, residual: params.residual)
+      fillWeight: params.fillWeight, peakLinear: peakLinear, residual: params.residual,
+      maskedResidual: params.residual && params.residualOnlyWhereClipped)
     return [frame]
   }
 
