@@ -116,7 +116,7 @@ let package = Package(
     .testTarget(name: "ParametersTests", dependencies: ["Parameters"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
-    .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging"]),
+    .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["Execution", "NN"]),
     .testTarget(name: "MasksTests", dependencies: ["Imaging", "Masks", "Parameters", "TestSupport"]),
     .testTarget(name: "InpaintTests", dependencies: ["Color", "Imaging", "Inpaint", "TestSupport"]),

@@ -63,6 +63,9 @@ public struct FusionParams: ParameterSet {
     if model.isEmpty { throw ParameterError(key: "model", message: "must name a weights file") }
   }
 
+  /// Whether the over-exposure mask weights the gain (`residual` with `residualOnlyWhereClipped`).
+  public var gainWeightedByOverMask: Bool { residual && residualOnlyWhereClipped }
+
   /// Working size for a `width × height` frame: the height is `workingHeightPixels` (never more than
   /// the frame's), the width keeps the aspect ratio; both multiples of 8, at least 8.
   public func workingSize(width: Int, height: Int) -> (width: Int, height: Int) {

@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import TestSupport
 import XCTest
 
 /// The SIMD expansion against the per-pixel definition (InverseToneMap, luminance ratio, peak bound).
@@ -27,11 +28,8 @@ final class ExpansionApplierTests: XCTestCase {
         let w = 203, h = 7
         let img = PlanarImage(width: w, height: h)
         let mask = PlanarImage(width: w, height: h, channels: 1)
-        var s: UInt64 = 42
-        func rnd() -> Float {
-          s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-          return Float(s >> 40) / Float(1 << 24)
-        }
+        var rng = SeededNoise(seed: 42)
+        func rnd() -> Float { rng.uniform() }
         for i in 0..<img.planeSize {
           let level = [0, 1e-7, 0.3, 0.6, 0.95, 1, 1.3, 6][i % 8] as Float
           for c in 0..<3 { img.data[c * img.planeSize + i] = level * (0.7 + 0.3 * rnd()) }

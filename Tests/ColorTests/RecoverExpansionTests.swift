@@ -1,5 +1,6 @@
 import Color
 import Imaging
+import TestSupport
 import XCTest
 
 /// The `recover` frame loop (eight pixels tested and skipped at a time) against its per-pixel definition `map`.
@@ -9,11 +10,8 @@ final class RecoverExpansionTests: XCTestCase {
   func frame(width: Int = 203, height: Int = 37) -> (PlanarImage, PlanarImage) {
     let img = PlanarImage(width: width, height: height, channels: 3)
     let mask = PlanarImage(width: width, height: height, channels: 1)
-    var state: UInt32 = 12345
-    func next() -> Float {
-      state = state &* 1_664_525 &+ 1_013_904_223
-      return Float(state >> 8) / Float(1 << 24)
-    }
+    var rng = SeededNoise(seed: 12345)
+    func next() -> Float { rng.uniform() }
     for i in 0..<img.planeSize {
       let kind = next()
       let scale: Float = kind < 0.7 ? 1 : (kind < 0.9 ? 3 : 9)

@@ -22,7 +22,7 @@ public final class FusionStage: Stage {
     "fusion", params: \.fusion, enabled: { $0.fusion.enabled },
     // The over mask weights a residual gain when asked; otherwise it matters only where an earlier stage
     // rebuilt a highlight, and those stages read masks.
-    readsMasks: { $0.fusion.residual && $0.fusion.residualOnlyWhereClipped },
+    readsMasks: { $0.fusion.gainWeightedByOverMask },
     excludes: [("expansion", "the network expands unless fusion.residual is true")],
     excludesWhen: { !$0.fusion.residual },
     make: { p, env in try FusionStage(params: p.fusion, output: p.output, locator: env.models) })
@@ -83,7 +83,7 @@ public final class FusionStage: Stage {
     FusionKernels.applyGain(
       applier.upsampledGain(gain, guide: full, scratch: scratch), to: image, overMask: frame.overMask,
       fillWeight: params.fillWeight, peakLinear: peakLinear, residual: params.residual,
-      maskedResidual: params.residual && params.residualOnlyWhereClipped)
+      maskedResidual: params.gainWeightedByOverMask)
     return [frame]
   }
 
