@@ -177,3 +177,32 @@ def test_export_only_run_keeps_the_training_speed(tiny_set, tmp_path):
     assert tr.step == 2
     with open(str(tmp_path / "w.json")) as f:
         assert json.load(f)["steps_per_s_last_session"] == first
+
+
+def test_residual_mode_starts_from_the_base_and_caps_at_the_peak(tiny_set, tmp_path):
+    """--base: the clip's base frames are what the network corrects; the output layer starts at zero, so the
+    first output is the base itself (capped at the peak, as FusionKernels.applyGain with `residual`), and
+    training from there moves it."""
+    from Training.rehdr import train
+    from Training.rehdr.sequences import clip_dirs
+    for d in clip_dirs(tiny_set):  # a stand-in for base.py's frames: the truth, with a patch above the peak
+        base = np.load(os.path.join(d, "hdr.npy")).astype(np.float32)
+        base[:, :8, :8, :] = [8.0, 6.0, 4.0]
+        np.save(os.path.join(d, "base-test.npy"), base.astype(np.float16))
+    tr = train.Trainer(train.build_parser().parse_args(
+        _args(tiny_set, str(tmp_path / "ck"), "--steps", "2", "--base", "base-test.npy")))
+    b = tr.to_torch(tr.sampler.batch(0, 2))
+    peak = 1000.0 / 203.0
+    with torch.no_grad():
+        out, gains = train.run_sequence(tr.model, b["ldr"], b["voxels"], base=b["base"], peak=peak)
+    assert float(gains.abs().max()) == 0.0
+    top = b["base"].amax(dim=2, keepdim=True)
+    want = b["base"] * torch.clamp(peak / top.clamp_min(1e-6), max=1.0)
+    assert torch.allclose(out, want)
+    assert float(out.amax()) <= peak * (1 + 1e-6)
+    assert float(b["base"].amax()) > peak, "the stand-in base exercises the cap"
+    tr.train_step(tr.sampler.batch(0, 2))
+    tr.train_step(tr.sampler.batch(1, 2))
+    with torch.no_grad():
+        _, gains = train.run_sequence(tr.model, b["ldr"], b["voxels"], base=b["base"], peak=peak)
+    assert float(gains.abs().max()) > 0.0
