@@ -118,5 +118,57 @@ bash "$root/Examples/filter-sdr-to-exr.sh" "$work/in.mp4" "$work/exr-filter"
 check "example exr: files as the pipe's, byte for byte" "$(cd "$work/exr-pipe" && md5sum ./*.exr | md5sum)" "$(cd "$work/exr-filter" && md5sum ./*.exr | md5sum)"
 check "example exr: frames" "$frames" "$(ls "$work/exr-filter" | grep -c '\.exr$')"
 
+# 8. pipeline=1 (the default: the library works on a thread of its own while ffmpeg decodes and encodes) against
+# pipeline=0 (all on ffmpeg's thread): the same frames with the same timestamps, the drain at EOF of a
+# look-ahead preset on clips shorter than its window, and errors mid-stream and at EOF still failing cleanly.
+md5_of() { # input filter-options
+  "$ff" -v error -i "$1" -map 0:v -vf "reexpose=$2" -f framemd5 - | grep -v '^#' | md5sum
+}
+for preset in static hdr10-pq; do
+  check "$preset: pipeline=1 = pipeline=0 (framemd5 with timestamps)" \
+    "$(md5_of "$work/in.mp4" "preset=$preset:pipeline=0")" "$(md5_of "$work/in.mp4" "preset=$preset:pipeline=1")"
+done
+for n in 1 2; do
+  "$ff" -v error -i "$work/in.mp4" -map 0:v -frames:v "$n" -c:v rawvideo -f nut "$work/short$n.nut"
+  "$ff" -v error -i "$work/short$n.nut" -vf reexpose=preset=hdr10-pq:pipeline=1 -f framemd5 - > "$work/short$n.md5"
+  check "hdr10-pq, $n-frame clip, pipeline=1: every frame drained" "$n" "$(hashes < "$work/short$n.md5" | wc -l)"
+  check "hdr10-pq, $n-frame clip: pipeline=1 = pipeline=0" "$(md5_of "$work/short$n.nut" preset=hdr10-pq:pipeline=0)" \
+    "$(grep -v '^#' "$work/short$n.md5" | md5sum)"
+  check "hdr10-pq, $n-frame clip: pipeline=1 = pipe" \
+    "$("$ff" -v error -i "$work/short$n.nut" -f nut -c:v rawvideo - | "$rx" --quiet --preset hdr10-pq | "$ff" -v error -i - -f framemd5 - | hashes | md5sum)" \
+    "$(hashes < "$work/short$n.md5" | md5sum)"
+done
+# A size change inside the graph (scale evaluated per frame) is rejected by the library: at frame 10 the
+# error comes back while frames are in flight, at frame 49 (the last) from the drain at EOF. ffmpeg must exit
+# with the error and the library's message, not hang or crash (timeout 124, signals above 128).
+size_change() { # pipeline first-frame-of-new-size
+  local err rc
+  set +e
+  err=$(timeout 120 "$ff" -v error -i "$work/in.mp4" -map 0:v \
+    -vf "scale=w='if(lt(n,$2),320,256)':h=180:eval=frame,reexpose=preset=hdr10-pq:pipeline=$1" -f null - 2>&1); rc=$?
+  set -e
+  [ "$rc" -eq 1 ] && grep -qF "frame rejected: frame $2: size changed from 320x180 to 256x180" <<< "$err" && echo 1 \
+    || { echo "rc $rc: $(tail -3 <<< "$err")" >&2; echo 0; }
+}
+for p in 0 1; do
+  check "size change mid-stream, pipeline=$p: exit 1 and the library's message" "1" "$(size_change $p 10)"
+  check "size change on the last frame, pipeline=$p: exit 1 and the library's message" "1" "$(size_change $p 49)"
+done
+# A size change in the input makes ffmpeg 5.1 rebuild the graph without draining it (FFmpeg/README.md): with
+# pipeline=0 static loses nothing there, with pipeline=1 the frame in flight is lost as well.
+ffmpeg -v error -i "$work/in.mp4" -map 0:v -frames:v 10 -c:v libx264 -bsf:v h264_mp4toannexb -f h264 "$work/a.h264"
+ffmpeg -v error -i "$work/in.mp4" -map 0:v -frames:v 10 -vf scale=256:144 -c:v libx264 -f h264 "$work/b.h264"
+cat "$work/a.h264" "$work/b.h264" > "$work/resize.h264"
+for p in 0 1; do
+  check "static, graph rebuilt at a size change, pipeline=$p: frames out of 20" "$((20 - p))" \
+    "$("$ff" -v error -i "$work/resize.h264" -vf "reexpose=preset=static:pipeline=$p" -f framemd5 - | hashes | wc -l)"
+done
+# The output closing early leaves a job in flight: uninit waits for it and the run ends normally.
+set +e
+timeout 120 "$ff" -v error -i "$work/in.mp4" -map 0:v -vf reexpose=preset=hdr10-pq:pipeline=1 -frames:v 5 -f framemd5 - > "$work/early.md5"
+rc=$?
+set -e
+check "pipeline=1, output closed after 5 frames: exit 0, 5 frames" "0 5" "$rc $(hashes < "$work/early.md5" | wc -l)"
+
 echo "ffmpeg tests: $passed passed, $failed failed ($("$ff" -version | head -1 | cut -d' ' -f1-3))"
 [ "$failed" -eq 0 ]

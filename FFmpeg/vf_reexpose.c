@@ -5,6 +5,13 @@
  * vf_zscale adapts zimg. The library follows libavcodec's send/receive contract and holds back up to its
  * preset's look-ahead window, so frames leave later than they arrive: the properties of each input frame
  * wait in a FIFO until its output comes back (one out per in, in order), and EOF drains the library.
+ *
+ * ffmpeg 5.1 runs decoding, filtering and encoding one after the other on one thread, so with pipeline=1 a
+ * worker thread runs each frame's library calls (a "job") while ffmpeg decodes the next frame and encodes
+ * the previous output. Hand-off is synchronous inside activate(): a new frame first waits for the job in
+ * flight, whose outputs are then passed on, and only then becomes the next job. So exactly one thread calls
+ * into the ReexposeFilter at any time (the mutex orders them), and every libavfilter call stays on the
+ * thread running activate().
  */
 
 #include <string.h>
@@ -16,6 +23,7 @@
 #include "libavutil/frame.h"
 #include "libavutil/opt.h"
 #include "libavutil/pixdesc.h"
+#include "libavutil/thread.h"
 
 #include "avfilter.h"
 #include "filters.h"
@@ -31,10 +39,28 @@ typedef struct ReexposeContext {
     char *events;
     char *reference;
     int threads;
+    int pipeline;
 
     ReexposeFilter *rx;
     /** Properties (no data) of the frames sent and not yet received, oldest first. */
     AVFifo *pending;
+
+    /* The job: the worker's while busy is set, the filter thread's otherwise. */
+    int job_started;     ///< a job ran or runs whose results have not been passed on
+    AVFrame *job_in;     ///< the frame to send, freed once sent; NULL drains
+    AVFrame *job_props;  ///< its properties, queued in pending once the library accepted it
+    int job_sent;        ///< the library accepted job_in
+    int job_status;      ///< libreexpose status of the call that failed, 0 if none
+    const char *job_step; ///< what failed, for the log
+    int job_err;         ///< AVERROR of the job's own bookkeeping (allocation)
+    AVFifo *done;        ///< frames the library finished, oldest first
+
+    int worker_running;
+    pthread_t worker;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int busy;            ///< under lock: a job is handed to the worker and not finished
+    int quit;            ///< under lock: the worker ends without running another job
 } ReexposeContext;
 
 #define OFFSET(x) offsetof(ReexposeContext, x)
@@ -46,6 +72,7 @@ static const AVOption reexpose_options[] = {
     { "events",    "event-camera recording for the fusion stage", OFFSET(events),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "reference", "HDR or SDR still conditioning the diffusion stage", OFFSET(reference), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "threads",   "worker threads (0: all cores)",              OFFSET(threads),   AV_OPT_TYPE_INT,    { .i64 = 0 }, 0, 1024, FLAGS },
+    { "pipeline",  "process one frame on a thread of its own while ffmpeg decodes and encodes", OFFSET(pipeline), AV_OPT_TYPE_INT,  { .i64 = 1 }, 0, 1, FLAGS },
     { NULL }
 };
 
@@ -71,6 +98,86 @@ static int filter_error(AVFilterContext *ctx, int status, const char *what)
 {
     ReexposeContext *s = ctx->priv;
     return rx_error(ctx, status, what, reexpose_filter_last_error(s->rx));
+}
+
+/* One job, on whichever thread owns the library now: sends the job's frame (none: drains) and collects
+ * every frame the library finishes. A failure is only recorded; the filter thread reports it. */
+static void run_job(ReexposeContext *s)
+{
+    const char *step = s->job_in ? "frame rejected" : "drain";
+    int ret = s->job_in ? reexpose_filter_send_frame(s->rx, s->job_in) : reexpose_filter_flush(s->rx);
+
+    av_frame_free(&s->job_in);
+    if (ret < 0) {
+        s->job_status = ret;
+        s->job_step   = step;
+        return;
+    }
+    s->job_sent = 1;
+    for (;;) {
+        AVFrame *out = av_frame_alloc();
+
+        if (!out) {
+            s->job_err = AVERROR(ENOMEM);
+            return;
+        }
+        ret = reexpose_filter_receive_frame(s->rx, out);
+        if (ret == REEXPOSE_AGAIN || ret == REEXPOSE_EOF) {
+            av_frame_free(&out);
+            return;
+        }
+        if (ret < 0) {
+            av_frame_free(&out);
+            s->job_status = ret;
+            s->job_step   = "processing failed";
+            return;
+        }
+        if ((ret = av_fifo_write(s->done, &out, 1)) < 0) {
+            av_frame_free(&out);
+            s->job_err = ret;
+            return;
+        }
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    ReexposeContext *s = arg;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (!s->busy && !s->quit)
+            pthread_cond_wait(&s->cond, &s->lock);
+        if (s->quit)
+            break;
+        pthread_mutex_unlock(&s->lock);
+        run_job(s);
+        pthread_mutex_lock(&s->lock);
+        s->busy = 0;
+        pthread_cond_broadcast(&s->cond);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+static av_cold int start_worker(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    int ret;
+
+    if ((ret = pthread_mutex_init(&s->lock, NULL)))
+        return AVERROR(ret);
+    if ((ret = pthread_cond_init(&s->cond, NULL))) {
+        pthread_mutex_destroy(&s->lock);
+        return AVERROR(ret);
+    }
+    if ((ret = pthread_create(&s->worker, NULL, worker_main, s))) {
+        pthread_cond_destroy(&s->cond);
+        pthread_mutex_destroy(&s->lock);
+        return AVERROR(ret);
+    }
+    s->worker_running = 1;
+    return 0;
 }
 
 static av_cold int init(AVFilterContext *ctx)
@@ -106,7 +213,13 @@ static av_cold int init(AVFilterContext *ctx)
         goto end;
     }
     s->pending = av_fifo_alloc2(8, sizeof(AVFrame *), AV_FIFO_FLAG_AUTO_GROW);
-    ret = s->pending ? 0 : AVERROR(ENOMEM);
+    s->done    = av_fifo_alloc2(8, sizeof(AVFrame *), AV_FIFO_FLAG_AUTO_GROW);
+    if (!s->pending || !s->done) {
+        ret = AVERROR(ENOMEM);
+        goto end;
+    }
+    if (s->pipeline)
+        ret = start_worker(ctx);
 
 end:
     av_free(overrides);
@@ -156,55 +269,76 @@ static const enum AVFrameSideDataType replaced_side_data[] = {
     AV_FRAME_DATA_DOVI_METADATA, AV_FRAME_DATA_FILM_GRAIN_PARAMS,
 };
 
-static int send_frame(AVFilterContext *ctx, AVFrame *in)
+/* Starts a job for a frame (taking it) or, with NULL, the drain: on the worker with pipeline=1 (the call
+ * returns at once), else right here. */
+static int start_job(AVFilterContext *ctx, AVFrame *in)
 {
     ReexposeContext *s = ctx->priv;
-    AVFrame *props = av_frame_alloc();
-    int ret;
 
-    if (!props)
-        return AVERROR(ENOMEM);
-    if ((ret = av_frame_copy_props(props, in)) < 0) {
-        av_frame_free(&props);
-        return ret;
+    if (in) {
+        int ret;
+
+        if (!(s->job_props = av_frame_alloc())) {
+            av_frame_free(&in);
+            return AVERROR(ENOMEM);
+        }
+        if ((ret = av_frame_copy_props(s->job_props, in)) < 0) {
+            av_frame_free(&s->job_props);
+            av_frame_free(&in);
+            return ret;
+        }
+        for (int i = 0; i < FF_ARRAY_ELEMS(replaced_side_data); i++)
+            av_frame_remove_side_data(s->job_props, replaced_side_data[i]);
     }
-    for (int i = 0; i < FF_ARRAY_ELEMS(replaced_side_data); i++)
-        av_frame_remove_side_data(props, replaced_side_data[i]);
-    if ((ret = reexpose_filter_send_frame(s->rx, in)) < 0) {
-        av_frame_free(&props);
-        return filter_error(ctx, ret, "frame rejected");
+    s->job_in      = in;
+    s->job_sent    = 0;
+    s->job_status  = 0;
+    s->job_err     = 0;
+    s->job_started = 1;
+    if (!s->worker_running) {
+        run_job(s);
+        return 0;
     }
-    if ((ret = av_fifo_write(s->pending, &props, 1)) < 0)
-        av_frame_free(&props);
-    return ret;
+    pthread_mutex_lock(&s->lock);
+    s->busy = 1;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    return 0;
 }
 
-/* Passes on every frame the library has finished: the input's properties, the output's colour. */
-static int push_ready(AVFilterContext *ctx)
+/* Waits for the job in flight, then passes on every frame it finished (the input's properties, the
+ * output's colour) and returns its error, if any. */
+static int finish_job(AVFilterContext *ctx)
 {
     ReexposeContext *s = ctx->priv;
     AVFilterLink *outlink = ctx->outputs[0];
+    AVFrame *out;
+    int ret;
 
-    for (;;) {
-        AVFrame *out = av_frame_alloc(), *props;
+    if (!s->job_started)
+        return 0;
+    if (s->worker_running) {
+        pthread_mutex_lock(&s->lock);
+        while (s->busy)
+            pthread_cond_wait(&s->cond, &s->lock);
+        pthread_mutex_unlock(&s->lock);
+    }
+    s->job_started = 0;
+    if (s->job_props && s->job_sent) {
+        if ((ret = av_fifo_write(s->pending, &s->job_props, 1)) < 0)
+            return ret;
+        s->job_props = NULL;
+    }
+    av_frame_free(&s->job_props);
+
+    while (av_fifo_read(s->done, &out, 1) >= 0) {
+        AVFrame *props;
         enum AVColorPrimaries primaries;
         enum AVColorTransferCharacteristic trc;
         enum AVColorSpace space;
         enum AVColorRange range;
         enum AVChromaLocation location;
-        int ret;
 
-        if (!out)
-            return AVERROR(ENOMEM);
-        ret = reexpose_filter_receive_frame(s->rx, out);
-        if (ret == REEXPOSE_AGAIN || ret == REEXPOSE_EOF) {
-            av_frame_free(&out);
-            return 0;
-        }
-        if (ret < 0) {
-            av_frame_free(&out);
-            return filter_error(ctx, ret, "processing failed");
-        }
         if (av_fifo_read(s->pending, &props, 1) < 0) {
             av_frame_free(&out);
             av_log(ctx, AV_LOG_ERROR, "libreexpose returned more frames than it was sent\n");
@@ -230,6 +364,9 @@ static int push_ready(AVFilterContext *ctx)
         if ((ret = ff_filter_frame(outlink, out)) < 0)
             return ret;
     }
+    if (s->job_status < 0)
+        return filter_error(ctx, s->job_status, s->job_step);
+    return s->job_err;
 }
 
 static int activate(AVFilterContext *ctx)
@@ -246,23 +383,25 @@ static int activate(AVFilterContext *ctx)
     if (ret < 0)
         return ret;
     if (ret > 0) {
-        ret = send_frame(ctx, in);
-        av_frame_free(&in);
-        if (ret < 0)
+        /* The previous frame's outputs go out before this frame becomes the job. */
+        if ((ret = finish_job(ctx)) < 0) {
+            av_frame_free(&in);
             return ret;
-        if ((ret = push_ready(ctx)) < 0)
+        }
+        if ((ret = start_job(ctx, in)) < 0)
             return ret;
-        /* Come back at once: more input may be queued, or (while the look-ahead window fills) no frame
-         * came out and the request downstream must be passed on upstream. */
+        if (!s->worker_running && (ret = finish_job(ctx)) < 0)
+            return ret;
+        /* Come back at once: more input may be queued, or (while the look-ahead window fills or the worker
+         * runs) no frame came out and the request downstream must be passed on upstream. */
         ff_filter_set_ready(ctx, 100);
         return 0;
     }
 
     if (ff_inlink_acknowledge_status(inlink, &status, &pts)) {
         /* Drain the look-ahead window: the held frames come out before the end. */
-        if ((ret = reexpose_filter_flush(s->rx)) < 0)
-            return filter_error(ctx, ret, "drain");
-        if ((ret = push_ready(ctx)) < 0)
+        if ((ret = finish_job(ctx)) < 0 ||
+            (ret = start_job(ctx, NULL)) < 0 || (ret = finish_job(ctx)) < 0)
             return ret;
         ff_outlink_set_status(outlink, status, pts);
         return 0;
@@ -272,14 +411,35 @@ static int activate(AVFilterContext *ctx)
     return FFERROR_NOT_READY;
 }
 
+static void free_frames(AVFifo **fifo)
+{
+    AVFrame *frame;
+
+    while (*fifo && av_fifo_read(*fifo, &frame, 1) >= 0)
+        av_frame_free(&frame);
+    av_fifo_freep2(fifo);
+}
+
 static av_cold void uninit(AVFilterContext *ctx)
 {
     ReexposeContext *s = ctx->priv;
-    AVFrame *props;
 
-    while (s->pending && av_fifo_read(s->pending, &props, 1) >= 0)
-        av_frame_free(&props);
-    av_fifo_freep2(&s->pending);
+    /* Mid-stream (an error, or the output closed early) a job may be in flight: the library cannot be
+     * interrupted, so the worker finishes it, or skips it if it has not begun, and ends. */
+    if (s->worker_running) {
+        pthread_mutex_lock(&s->lock);
+        s->quit = 1;
+        pthread_cond_broadcast(&s->cond);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->worker, NULL);
+        pthread_cond_destroy(&s->cond);
+        pthread_mutex_destroy(&s->lock);
+        s->worker_running = 0;
+    }
+    av_frame_free(&s->job_in);
+    av_frame_free(&s->job_props);
+    free_frames(&s->done);
+    free_frames(&s->pending);
     reexpose_filter_destroy(&s->rx);
 }
 
