@@ -118,8 +118,8 @@ bash "$root/Examples/filter-sdr-to-exr.sh" "$work/in.mp4" "$work/exr-filter"
 check "example exr: files as the pipe's, byte for byte" "$(cd "$work/exr-pipe" && md5sum ./*.exr | md5sum)" "$(cd "$work/exr-filter" && md5sum ./*.exr | md5sum)"
 check "example exr: frames" "$frames" "$(ls "$work/exr-filter" | grep -c '\.exr$')"
 
-# 8. pipeline=1 (the default: the library works on a thread of its own while ffmpeg decodes and encodes) against
-# pipeline=0 (all on ffmpeg's thread): the same frames with the same timestamps, the drain at EOF of a
+# 8. pipeline=1 (the library works on a thread of its own while ffmpeg decodes and encodes) against
+# pipeline=0 (the default: all on ffmpeg's thread): the same frames with the same timestamps, the drain at EOF of a
 # look-ahead preset on clips shorter than its window, and errors mid-stream and at EOF still failing cleanly.
 md5_of() { # input filter-options
   "$ff" -v error -i "$1" -map 0:v -vf "reexpose=$2" -f framemd5 - | grep -v '^#' | md5sum

@@ -72,7 +72,7 @@ static const AVOption reexpose_options[] = {
     { "events",    "event-camera recording for the fusion stage", OFFSET(events),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "reference", "HDR or SDR still conditioning the diffusion stage", OFFSET(reference), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "threads",   "worker threads (0: all cores)",              OFFSET(threads),   AV_OPT_TYPE_INT,    { .i64 = 0 }, 0, 1024, FLAGS },
-    { "pipeline",  "process one frame on a thread of its own while ffmpeg decodes and encodes", OFFSET(pipeline), AV_OPT_TYPE_INT,  { .i64 = 1 }, 0, 1, FLAGS },
+    { "pipeline",  "process one frame on a thread of its own while ffmpeg decodes and encodes", OFFSET(pipeline), AV_OPT_TYPE_INT,  { .i64 = 0 }, 0, 1, FLAGS },
     { NULL }
 };
 
