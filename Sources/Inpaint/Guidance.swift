@@ -6,7 +6,9 @@ enum Guidance {
   /// membrane (Laplace) interpolation, which continues a linear gradient field exactly (so a paraboloid dome
   /// is rebuilt exactly); 0 on the last column (gx) / row (gy). Returns [1, H, W] planes owned by `scratch`
   /// (valid until its next use). The two membrane solves run concurrently when there are workers for them.
-  static func estimate(_ e: PlanarImage, _ unknown: PlanarImage, scratch: ScratchImages) -> (PlanarImage, PlanarImage) {
+  static func estimate(
+    _ e: PlanarImage, _ unknown: PlanarImage, maxStep: Float = .infinity, scratch: ScratchImages
+  ) -> (PlanarImage, PlanarImage) {
     let w = e.width, h = e.height
     let gx = scratch.image(0, width: w, height: h), gy = scratch.image(1, width: w, height: h)
     // Unknown-edge masks: 0 where both ends are known, else 1.
@@ -16,7 +18,7 @@ enum Guidance {
       let vx = gx.row(0, y), vy = gy.row(0, y), mx = ux.row(0, y), my = uy.row(0, y)
       for x in 0..<(w - 1) {
         let known = ur[x] == 0 && ur[x + 1] == 0
-        vx[x] = known ? er[x + 1] - er[x] : 0
+        vx[x] = known ? min(max(er[x + 1] - er[x], -maxStep), maxStep) : 0
         mx[x] = known ? 0 : 1
       }
       vx[w - 1] = 0
@@ -25,7 +27,7 @@ enum Guidance {
         let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
         for x in 0..<w {
           let known = ur[x] == 0 && un[x] == 0
-          vy[x] = known ? en[x] - er[x] : 0
+          vy[x] = known ? min(max(en[x] - er[x], -maxStep), maxStep) : 0
           my[x] = known ? 0 : 1
         }
       } else {

@@ -12,6 +12,7 @@ public struct HighlightParams: ParameterSet {
   public var maxChromaRatio: Float = 1.25
   public var guidedFillSizePixels: Int = 256
   public var holeRadiusPixels: Int = 1
+  public var guidanceMaxSlopePerHeightPercent: Float = 0.05
 
   public init() {}
 
@@ -44,6 +45,15 @@ public struct HighlightParams: ParameterSet {
       doc: "Pyramid levels of the fill whose long side is at most this long continue the surrounding "
         + "gradients inward (a clipped dome keeps rising); larger levels diffuse plainly. 0 = plain "
         + "diffusion everywhere (cheapest, flattest fill)."),
+    .float(
+      "guidanceMaxSlopePerHeightPercent", \.guidanceMaxSlopePerHeightPercent, 0...1,
+      unit: "Log-Gamma code per 1 % of the frame height",
+      doc: "Largest surrounding gradient the guided fill continues inward: a halo rises gently, while the "
+        + "edge of a dark object against a blown sky is a one-pixel step that, continued, brightens the whole "
+        + "sky. Relative to the frame, so a picture fills alike at any resolution. 0 = unbounded. On data/tune "
+        + "(PU21-PSNR whole / over-exposed, dB): fast 21.21/17.05 at 0.05, 20.98/16.73 at 0.025, 21.23/16.82 "
+        + "at 0.077, 20.99/16.17 unbounded (city skies brightened up to 5× by building edges); hdr10-pq "
+        + "21.20/16.65 at 0.05 against 20.91/16.12 unbounded."),
     .int(
       "holeRadiusPixels", \.holeRadiusPixels, 0...8, unit: "pixels",
       doc: "Unclipped holes and gaps in a fully clipped region narrower than a (2r+1)-pixel square are filled with "

@@ -296,7 +296,10 @@ public final class HighlightReconstructor {
     // 2. Multiscale guided fill.
     var solver = PoissonFill(
       iterations: params.jacobiSweepsPerLevel, coarsestSize: params.coarsestSizePixels,
-      guidanceSize: params.guidedFillSizePixels, scratch: scratch)
+      guidanceSize: params.guidedFillSizePixels,
+      guidanceMaxSlope: params.guidanceMaxSlopePerHeightPercent > 0
+        ? params.guidanceMaxSlopePerHeightPercent / (0.01 * Float(image.height)) : .infinity,
+      scratch: scratch)
     if profiling { solver.timer = { label, body in self.phase(label, body) } }
     phase("fill.solve") { solver.solve(values: e, unknown: unknown) }
     // 3. Back to linear RGB for the unknown pixels (never below the recorded mean, at most the peak),

@@ -36,6 +36,8 @@ struct PoissonFill {
   var coarsestSize: Int
   /// Long side (pixels) at or below which the guidance is estimated and used.
   var guidanceSize: Int = 256
+  /// Largest guidance step, in code per full-resolution pixel (×2^level on coarser levels); ∞: unbounded.
+  var guidanceMaxSlope: Float = .infinity
   /// Long side (pixels) at or below which a level runs 8× `iterations` sweeps (cheap there, and Jacobi needs
   /// them to carry the coarse solution's low frequencies).
   var thoroughSize: Int = 256
@@ -65,7 +67,8 @@ struct PoissonFill {
     let w = values.width, h = values.height
     var g: (PlanarImage, PlanarImage)? = nil
     if max(w, h) <= guidanceSize {
-      step("solve.guidance") { g = Guidance.estimate(values, unknown, scratch: scratch.child(1000 + level)) }
+      step("solve.guidance") { g = Guidance.estimate(
+        values, unknown, maxStep: guidanceMaxSlope * Float(1 << min(level, 30)), scratch: scratch.child(1000 + level)) }
     }
     let spans = Self.unknownSpans(unknown)
     if max(w, h) <= coarsestSize || w < 2 || h < 2 {

@@ -7,15 +7,15 @@ import XCTest
 
 @testable import Presets
 
-/// Artefact guards of the shipped presets that lift highlights (`hdr10-pq`, and the learned `balanced` and
-/// `quality`, whose residual network corrects the same path) on synthetic clips (issue: highlights without rings,
+/// Artefact guards of the shipped presets that lift highlights (`hdr10-pq`, `fast`, and the learned `balanced`,
+/// whose residual network corrects `fast`'s frame, and `quality`) on synthetic clips (issue: highlights without rings,
 /// tints or breathing). Each clip is a linear ground truth clipped at SDR white, coded with BT.1886 (γ 2.4) to 8 bits,
 /// and pushed through the whole pipeline; the checks read the output's BT.709 relative linear light.
 final class HighlightGuardTests: XCTestCase {
   let w = 96, h = 64
   /// The presets the guards run on. `quality` is not among them: its diffusion fill rings, tints clipped white
   /// (ΔE_ITP 20–28 here) and changes a static sun by up to 3.9 % per frame (measured; README, Quality).
-  static let presets = ["hdr10-pq", "balanced"]
+  static let presets = ["hdr10-pq", "fast", "balanced"]
 
   func pipeline(_ preset: String = "hdr10-pq") throws -> ReexposePipeline {
     let p = try PresetCatalog(directories: [PresetCatalog.repositoryPresetsDirectory]).load(preset)
@@ -48,15 +48,17 @@ final class HighlightGuardTests: XCTestCase {
     0.2126 * img[0, y, x] + 0.7152 * img[1, y, x] + 0.0722 * img[2, y, x]  // BT.709 item 3.2
   }
 
-  /// A blue sky (unclipped, 0.55 of white) with a white sun: core 30× white, halo 6·exp(−(d − r)/5) beyond
-  /// the radius r = 9 px, so the clipped area reaches past the core and the halo says the core is brighter.
-  func sun(cx: Float = 48, cy: Float = 32) -> PlanarImage {
-    let img = PlanarImage(width: w, height: h, channels: 3)
+  /// A blue sky (unclipped, 0.55 of white) with a white sun: core 30× white, halo 6·exp(−(d − r)/(5·s)) beyond
+  /// the radius r = 9·s px, so the clipped area reaches past the core and the halo says the core is brighter.
+  /// `s` scales the sun (and `width`×`height` the frame): at s = 4 the blown disc is about 160 px across, larger
+  /// than the pyramid levels a cheap highlight fill continues gradients on.
+  func sun(cx: Float = 48, cy: Float = 32, scale s: Float = 1, width: Int? = nil, height: Int? = nil) -> PlanarImage {
+    let img = PlanarImage(width: width ?? w, height: height ?? h, channels: 3)
     let sky: SIMD3<Float> = [0.35, 0.55, 0.95]
-    for y in 0..<h {
-      for x in 0..<w {
+    for y in 0..<img.height {
+      for x in 0..<img.width {
         let d = ((Float(x) - cx) * (Float(x) - cx) + (Float(y) - cy) * (Float(y) - cy)).squareRoot()
-        let white: Float = d <= 9 ? 30 : 6 * exp(-(d - 9) / 5)
+        let white: Float = d <= 9 * s ? 30 : 6 * exp(-(d - 9 * s) / (5 * s))
         for c in 0..<3 { img[c, y, x] = sky[c] + white }
       }
     }
@@ -67,20 +69,46 @@ final class HighlightGuardTests: XCTestCase {
     for preset in Self.presets { try checkNoRing(preset) }
   }
 
-  func checkNoRing(_ preset: String) throws {
-    let out = try run(Array(repeating: sun(), count: 3), preset: preset)[1]
-    let profile = (48..<w).map { luminance(out, 32, $0) }
+  /// The same on a sun three times larger whose blown halo joins a sky that clips toward the horizon, in a
+  /// 320×180 frame (the demo clip's layout): the fill then spans most of the frame, and a fill that continues
+  /// gradients only on its coarsest levels left the demo's sun core darker than its rim where the small,
+  /// isolated sun passed.
+  func testSunJoiningABlownHorizonHasNoRingAndACoreAtLeastAsBrightAsItsClippedSurroundings() throws {
+    for preset in Self.presets { try checkNoRing(preset, scale: 1.5, width: 320, height: 180, horizon: true) }
+  }
+
+  func checkNoRing(
+    _ preset: String, scale: Float = 1, width: Int? = nil, height: Int? = nil, horizon: Bool = false
+  ) throws {
+    let fw = width ?? w, fh = height ?? h, cx = horizon ? fw * 5 / 8 : fw / 2, cy = horizon ? fh / 3 : fh / 2
+    let truth = sun(cx: Float(cx), cy: Float(cy), scale: scale, width: fw, height: fh)
+    if horizon {  // white added toward the bottom: the sky clips in its lowest eighth, across the frame
+      for y in 0..<fh {
+        let add = max(0, 0.9 * (Float(y) / Float(fh) - 0.2))
+        for x in 0..<fw { for c in 0..<3 { truth[c, y, x] += add } }
+      }
+    }
+    let out = try run(Array(repeating: truth, count: 3), preset: preset)[1]
+    let profile = (cx..<fw).map { luminance(out, cy, $0) }
     for i in 1..<profile.count {
       XCTAssertLessThanOrEqual(
         profile[i], profile[i - 1] * 1.005 + 1e-4, "\(preset): radial profile rises at r = \(i): \(profile)")
     }
-    // The clipped annulus: pixels whose SDR input is clipped in every channel, outside the core.
-    let input = sdr(sun(), index: 0).signal!
-    var annulus: [Float] = []
-    for x in 58..<w where (0..<3).allSatisfy({ input[$0, 32, x] >= 1 }) { annulus.append(luminance(out, 32, x)) }
-    XCTAssertFalse(annulus.isEmpty, "the halo clips beyond the core")
-    XCTAssertGreaterThanOrEqual(
-      luminance(out, 32, 48), annulus.max()!, "\(preset): core at least as bright as the clipped halo")
+    // The clipped surroundings: pixels whose SDR input is clipped in every channel, outside the core (the
+    // halo's clipped annulus and, with a horizon, the blown sky below, which the truth keeps far below the sun).
+    let input = sdr(truth, index: 0).signal!, core = luminance(out, cy, cx)
+    var surroundings: [Float] = []
+    for y in 0..<fh {
+      for x in 0..<fw where (0..<3).allSatisfy({ input[$0, y, x] >= 1 }) {
+        let d = Float((x - cx) * (x - cx) + (y - cy) * (y - cy)).squareRoot()
+        if d > 10 * scale { surroundings.append(luminance(out, y, x)) }
+      }
+    }
+    XCTAssertFalse(surroundings.isEmpty, "the halo clips beyond the core")
+    XCTAssertGreaterThanOrEqual(core, surroundings.max()!, "\(preset): core at least as bright as the clipped surroundings")
+    if horizon {  // the halo's gradient at the clip boundary says the core is far brighter: the fill keeps rising
+      XCTAssertGreaterThanOrEqual(core, 1.5, "\(preset): a flat fill at the clip level (core \(core), 1 = SDR white)")
+    }
   }
 
   func testClippedWhiteStaysNeutral() throws {

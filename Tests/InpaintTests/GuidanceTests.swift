@@ -1,0 +1,48 @@
+import Imaging
+import XCTest
+
+@testable import Inpaint
+
+/// The guidance of the fill: known forward differences, bounded by `maxStep`, membrane-interpolated over the
+/// unknown edges.
+final class GuidanceTests: XCTestCase {
+  /// A 48×40 code field: a gentle ramp (0.01 per pixel) on the left, a dark object whose edge is a 0.2 step at
+  /// x = 30, and an unknown 10×10 block inside the ramp.
+  func field() -> (PlanarImage, PlanarImage) {
+    let e = PlanarImage(width: 48, height: 40, channels: 1), u = PlanarImage(width: 48, height: 40, channels: 1)
+    for y in 0..<40 {
+      for x in 0..<48 {
+        e[0, y, x] = x < 30 ? 0.3 + 0.01 * Float(x) : 0.39
+        u[0, y, x] = (10..<20).contains(x) && (15..<25).contains(y) ? 1 : 0
+      }
+    }
+    return (e, u)
+  }
+
+  func maxAbs(_ p: PlanarImage) -> Float { (0..<p.count).map { abs(p.data[$0]) }.max()! }
+
+  func testStepsAboveTheBoundAreClampedEverywhere() {
+    let (e, u) = field()
+    let (fx, _) = Guidance.estimate(e, u, scratch: ScratchImages())
+    XCTAssertGreaterThan(maxAbs(fx), 0.15, "the object edge is a 0.2 step unbounded")
+    let (gx, gy) = Guidance.estimate(e, u, maxStep: 0.05, scratch: ScratchImages())
+    XCTAssertLessThanOrEqual(maxAbs(gx), 0.05 + 1e-6)
+    XCTAssertLessThanOrEqual(maxAbs(gy), 0.05 + 1e-6)
+    XCTAssertEqual(gx[0, 5, 29], -0.05, accuracy: 1e-6, "the edge keeps its sign at the bound")
+  }
+
+  func testStepsWithinTheBoundAreUnchanged() {
+    // Inside the ramp (away from the object) every step is 0.01: bounded and unbounded guidance agree there,
+    // including the membrane-interpolated edges of the unknown block.
+    let (e, u) = field()
+    for x in 30..<48 { for y in 0..<40 { e[0, y, x] = 0.3 + 0.01 * Float(x) } }
+    let (fx, fy) = Guidance.estimate(e, u, scratch: ScratchImages())
+    let a = (fx.copy(), fy.copy())
+    let (gx, gy) = Guidance.estimate(e, u, maxStep: 0.05, scratch: ScratchImages())
+    for i in 0..<gx.count {
+      XCTAssertEqual(gx.data[i], a.0.data[i])
+      XCTAssertEqual(gy.data[i], a.1.data[i])
+    }
+    XCTAssertEqual(gx[0, 20, 15], 0.01, accuracy: 1e-4, "a linear ramp is continued over the unknown block")
+  }
+}
