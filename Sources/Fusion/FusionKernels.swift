@@ -45,7 +45,7 @@ public enum FusionKernels {
   /// pixels at a time (exp/ln by ``SIMDMath``, relative error ≈ 1e-7).
   public static func applyGain(
     _ gain: PlanarImage, to image: PlanarImage, overMask: PlanarImage?, fillWeight: Float, peakLinear: Float,
-    residual: Bool = false, maskedResidual: Bool = false
+    residual: Bool = false, maskedResidual: Bool = false, rebuiltRamp: Float = 0
   ) {
     typealias V = SIMD8<Float>
     let r = image.plane(0), g = image.plane(1), b = image.plane(2), f = gain.data
@@ -59,7 +59,10 @@ public enum FusionKernels {
         let rv = SIMDLoad.load8(r + i), gv = SIMDLoad.load8(g + i), bv = SIMDLoad.load8(b + i)
         let top = SIMDMath.max(SIMDMath.max(rv, gv), bv)
         var stops = SIMDLoad.load8(f + i)
-        if maskedResidual, let mask { stops = stops * SIMDMath.clamp(SIMDLoad.load8(mask + i), 0, 1) }
+        if maskedResidual, let mask {
+          stops = stops * SIMDMath.clamp(SIMDLoad.load8(mask + i), 0, 1)
+          if rebuiltRamp > 0 { stops = stops * SIMDMath.clamp((top - 1) * (1 / rebuiltRamp), 0, 1) }
+        }
         let rebuilt = residual ? SIMDMask<SIMD8<Float.SIMDMaskScalar>>(repeating: false) : top .> 1
         var level = V(repeating: 1)
         if any(rebuilt) {  // rebuilt above SDR white: keep the hue; the level blends network and rebuild
@@ -80,7 +83,10 @@ public enum FusionKernels {
       while i < e {
         let top = max(r[i], g[i], b[i])
         var stops = f[i]
-        if maskedResidual, let mask { stops *= min(max(mask[i], 0), 1) }
+        if maskedResidual, let mask {
+          stops *= min(max(mask[i], 0), 1)
+          if rebuiltRamp > 0 { stops *= min(max((top - 1) / rebuiltRamp, 0), 1) }
+        }
         var level: Float = 1
         if top > 1 && !residual {
           level = 1 / top

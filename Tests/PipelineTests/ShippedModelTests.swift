@@ -9,7 +9,7 @@ import XCTest
 /// The shipped REHDR weights inside the stage: `Models/rehdr.safetensors` (`make train-rehdr`) and the residual
 /// `Models/rehdr-residual.safetensors` (`make train-rehdr-residual`) as `balanced` runs it.
 final class ShippedModelTests: XCTestCase {
-  func shippedStage(residual: Bool) throws -> FusionStage {
+  func shippedStage(residual: Bool, rebuiltRamp: Float = 0) throws -> FusionStage {
     var p = FusionParams()
     p.enabled = true
     p.workingHeightPixels = 96
@@ -17,6 +17,7 @@ final class ShippedModelTests: XCTestCase {
       p.model = "rehdr-residual.safetensors"
       p.residual = true
       p.residualOnlyWhereClipped = true
+      p.residualRebuiltRampLinear = rebuiltRamp
     }
     return try FusionStage(params: p, output: OutputParams(), locator: ModelLocator(directories: [ModelLocator.repositoryModelsDirectory]))
   }
@@ -82,5 +83,27 @@ final class ShippedModelTests: XCTestCase {
     let out = try stage.push(frame)[0].image
     XCTAssertGreaterThan(out[1, 54, 96], 1.5 * 1.05, "the clipped core is lifted")
     XCTAssertEqual(out[1, 5, 5], before[1, 5, 5], "unmasked pixels keep their level")
+  }
+
+  /// With `residualRebuiltRampLinear` (as `balanced`), a masked region the highlight stage left at white (a
+  /// full-code caption) keeps its level exactly, while a region rebuilt above white is still lifted.
+  func testRebuiltRampKeepsMaskedContentAtWhite() throws {
+    let stage = try shippedStage(residual: true, rebuiltRamp: 0.05)
+    let w = 192, h = 108
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    let mask = PlanarImage(width: w, height: h, channels: 1)
+    for y in 0..<h {
+      for x in 0..<w {
+        let d = ((x - 130) * (x - 130) + (y - 54) * (y - 54))
+        let disc = d < 144, caption = (20..<60).contains(x) && (40..<60).contains(y)
+        for c in 0..<3 { img[c, y, x] = disc ? 1.5 : caption ? 1 : 0.2 }
+        mask[0, y, x] = disc || caption ? 1 : 0
+      }
+    }
+    var frame = Frame(image: img, pts: 0, index: 0)
+    frame.overMask = mask
+    let out = try stage.push(frame)[0].image
+    for y in 40..<60 { for x in 20..<60 { XCTAssertEqual(out[1, y, x], 1, "caption at (\(x), \(y))") } }
+    XCTAssertGreaterThan(out[1, 54, 130], 1.5 * 1.05, "the rebuilt disc is lifted")
   }
 }

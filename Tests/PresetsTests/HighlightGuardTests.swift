@@ -126,10 +126,10 @@ final class HighlightGuardTests: XCTestCase {
     }
   }
 
-  /// For the `recover` style only: the learned `balanced` sees full-code bars and captions as clipped and lifts
-  /// them (measured 1.4–1.5× here), which the issue allows only outside `recover`.
+  /// `balanced`'s network sees full-code bars and captions as clipped; without `residualRebuiltRampLinear` it
+  /// lifted them 1.4–1.5× here.
   func testUnclippedSecondariesAndWhiteGraphicsKeepTheirLevel() throws {
-    try checkSecondaries("hdr10-pq")
+    for preset in Self.presets { try checkSecondaries(preset) }
   }
 
   func checkSecondaries(_ preset: String) throws {

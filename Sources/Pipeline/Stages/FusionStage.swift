@@ -83,7 +83,7 @@ public final class FusionStage: Stage {
     FusionKernels.applyGain(
       applier.upsampledGain(gain, guide: full, scratch: scratch), to: image, overMask: frame.overMask,
       fillWeight: params.fillWeight, peakLinear: peakLinear, residual: params.residual,
-      maskedResidual: params.gainWeightedByOverMask)
+      maskedResidual: params.gainWeightedByOverMask, rebuiltRamp: params.residualRebuiltRampLinear)
     return [frame]
   }
 
