@@ -3,10 +3,13 @@ each engine (pipe; filter when `make ffmpeg` has run), in the same run, and the 
 (fps with 2 workers / (2 × fps with 1)).
 
 Measures the cluster phase (segments submitted to joined), not planning; each engine and worker count gets a
-fresh output directory. On a machine shared with other work the numbers move; compare within one run.
+fresh output directory. On a machine shared with other work the numbers move; compare within one run. Then,
+as the machine's own ceiling, the whole clip as one filter-engine process alone and two such processes side by
+side, without Dask: two workers cannot gain more over one than two independent processes do.
 """
 
 import argparse
+import json
 import logging
 import os
 import subprocess
@@ -17,7 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from reexpose_batch import ffcaps  # noqa: E402
+from reexpose_batch.commands import filter_argv  # noqa: E402
 from reexpose_batch.engine import filter_unavailable  # noqa: E402
+from reexpose_batch.plan import Segment  # noqa: E402
 from reexpose_batch.run import process_file  # noqa: E402
 from reexpose_batch.tools import filter_ffmpeg_bin  # noqa: E402
 
@@ -60,11 +66,35 @@ def _machine_busy():
 
 
 def _other_work(busy0, own0, t0):
-    """", other work meanwhile X cores": the machine's CPU time less this run's, over the wall time since t0."""
+    """Cores other work kept busy since t0: the machine's CPU time less this run's, over the wall time (None
+    off Linux)."""
     if busy0 is None:
-        return ""
-    cores = (_machine_busy() - busy0 - (_own_cpu() - own0)) / (time.monotonic() - t0)
-    return f", other work meanwhile {max(cores, 0):.2f} cores"
+        return None
+    return max(0.0, (_machine_busy() - busy0 - (_own_cpu() - own0)) / (time.monotonic() - t0))
+
+
+def side_by_side(src, preset, d):
+    """(one process's fps, two processes' fps together): the whole clip through one single-threaded filter
+    engine command; one alone (timed before and after, averaged), then two at once."""
+    ff = filter_ffmpeg_bin()
+    whole = Segment(index=0, start_frame=0, end_frame=0, start_pts=0, start_seconds=0.0)  # no seek, no end
+
+    def start(tag):
+        argv = filter_argv(ff, src, whole, preset, [], "ffv1", Path(d) / f"side-{tag}.mkv",
+                           Path(d) / f"side-{tag}.json", ffcaps.filter_options(ff))
+        return subprocess.Popen(argv)
+
+    def timed(*tags):
+        t0 = time.monotonic()
+        procs = [start(t) for t in tags]
+        if any(p.wait() for p in procs):
+            raise SystemExit("bench: the side-by-side ffmpeg failed")
+        return time.monotonic() - t0
+
+    alone = (timed("a") + timed("b")) / 2
+    together = timed("c", "d")
+    frames = int(json.loads((Path(d) / "side-a.json").read_text())["frames"])
+    return frames / alone, 2 * frames / together
 
 
 def main():
@@ -91,7 +121,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         src = Path(d) / "bench.mkv"
         make_clip(src, a.shots, a.shot_seconds, a.size, 25)
-        fps = {}
+        fps, busiest = {}, 0.0
         # Both engines at one worker count, then the next count: the engines meet the same background load.
         for n in counts:
             for e in engines:
@@ -105,11 +135,13 @@ def main():
                     wall = time.monotonic() - t0
                 cpu = _children_cpu() - cpu0  # the workers are reaped when the cluster closes
                 others = _other_work(busy0, own0, t00)
+                busiest = max(busiest, others or 0.0)
                 assert r["engine"] == e, r["engine"]
                 fps[e, n] = r["frames_per_second"]
                 print(f"{e:6s} {n} worker(s): {r['frames']} frames in {r['segments']} segments, "
                       f"{fps[e, n]:.1f} frames/s (cluster phase), {wall:.1f} s with planning and join, "
-                      f"{1000 * cpu / r['frames']:.1f} ms CPU per frame (all processes){others}", flush=True)
+                      f"{1000 * cpu / r['frames']:.1f} ms CPU per frame (all processes)"
+                      + ("" if others is None else f", other work meanwhile {others:.2f} cores"), flush=True)
         for e in engines:
             for n in counts:
                 if n > 1 and (e, 1) in fps:
@@ -118,10 +150,22 @@ def main():
                           f"cores here: {os.cpu_count()})")
         print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
               + f"; at the start: {load0}  (other work on the machine takes cores from the workers)")
+        if busiest > 0.25:
+            # Linux groups a session's processes (autogroup) and shares the cores fairly between groups, nice or
+            # not: another session's busy job keeps its share whatever the workers do.
+            print(f"note: other work kept up to {busiest:.2f} cores busy; the efficiency measures what was left, "
+                  f"not how the workers scale")
         n = max(counts)
         if len(engines) > 1:
             best = max(engines, key=lambda e: fps[e, n])
             print(f"best at {n} workers: {best} ({', '.join(f'{e} {fps[e, n]:.1f}' for e in engines)} frames/s)")
+        if "filter" in engines:
+            busy0, own0, t0 = _machine_busy(), _own_cpu(), time.monotonic()
+            one, two = side_by_side(src, a.preset, d)
+            others = _other_work(busy0, own0, t0)
+            print(f"ceiling without Dask: the clip as one filter-engine process {one:.1f} frames/s, two side by side "
+                  f"{two:.1f} frames/s together: {two / one:.2f}x"
+                  + ("" if others is None else f" (other work meanwhile {others:.2f} cores)"))
 
 
 if __name__ == "__main__":

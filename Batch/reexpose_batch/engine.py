@@ -57,7 +57,14 @@ def source_unreadable(ffmpeg, source):
     return None
 
 
-def choose(requested, source, encoder, ffmpeg=None):
+def settings_unfit(settings):
+    """Why the filter's `set` option cannot carry these --set overrides, or None: it is one `|`-separated
+    string, so a `|` inside an override would split it."""
+    bad = [kv for kv in settings if "|" in kv]
+    return f"--set {bad[0]!r} contains '|', which the filter's set option cannot carry" if bad else None
+
+
+def choose(requested, source, encoder, ffmpeg=None, settings=()):
     """(engine, note) for one source: `requested` is auto, pipe or filter; `ffmpeg` an explicit filter ffmpeg.
     auto falls back to the pipe and says why; filter that cannot run is a BatchError."""
     if requested not in ENGINES:
@@ -65,7 +72,7 @@ def choose(requested, source, encoder, ffmpeg=None):
     if requested == "pipe":
         return "pipe", "requested"
     ff = filter_ffmpeg_bin(ffmpeg)
-    why = filter_unavailable(ff, encoder) or source_unreadable(ff, source)
+    why = settings_unfit(settings) or filter_unavailable(ff, encoder) or source_unreadable(ff, source)
     if why is None:
         return "filter", ff
     if requested == "filter":

@@ -88,7 +88,7 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
     segments = mf.segments_of(man)
 
     todo = [s for s in segments if not mf.is_done(man, s.index, seg_dir)]
-    used, note = eng.choose(engine, source, encoder, filter_ffmpeg) if todo else (None, None)
+    used, note = eng.choose(engine, source, encoder, filter_ffmpeg, settings) if todo else (None, None)
     log(f"{source.name}: submitted {len(todo)} of {len(segments)} segments"
         + (f", {used} engine ({note})" if todo else ""))
     common = {"source": str(source.resolve()), "preset": preset, "settings": settings, "encoder": encoder,

@@ -96,6 +96,16 @@ def test_choice_falls_back_to_the_pipe_only_when_asked_for_auto(tmp_path):
         choose("threads", src, "ffv1")
 
 
+def test_an_override_with_a_bar_keeps_the_pipe(tmp_path):
+    """The filter's set option is one '|'-separated string; the CLI's --set takes any value."""
+    src = tmp_path / "src.mkv"
+    src.write_bytes(b"")
+    ok = fake_ffmpeg(tmp_path, "ff-ok", [STATS])
+    assert choose("auto", src, "ffv1", ffmpeg=ok, settings=["output.transfer=pq"]) == ("filter", ok)
+    engine, why = choose("auto", src, "ffv1", ffmpeg=ok, settings=["a.b=x|y"])
+    assert engine == "pipe" and "'|'" in why
+
+
 def test_auto_falls_back_when_the_filter_ffmpeg_cannot_decode_the_source(tmp_path):
     src = tmp_path / "src.mov"
     src.write_bytes(b"")
