@@ -89,7 +89,7 @@ x26x=()
 for lib in x264 x265; do
   if pkg-config --exists "$lib"; then x26x+=("--enable-lib$lib"); gpl=(--enable-gpl); else say "lib$lib-dev not installed: building without lib$lib"; fi
 done
-encoders=rawvideo,wrapped_avframe,exr,aac,pcm_s16le,libx264,libx265
+encoders=rawvideo,wrapped_avframe,exr,aac,pcm_s16le,ffv1,libx264,libx265
 options=(
   --prefix="$out" --enable-shared --disable-static --enable-rpath --disable-debug --disable-doc
   --disable-everything --disable-autodetect --disable-network --disable-postproc --enable-zlib
@@ -99,11 +99,11 @@ options=(
   --enable-indev=lavfi
   --enable-demuxer=matroska,mov,nut,rawvideo,yuv4mpegpipe,image2,wav,aac,h264,hevc
   --enable-muxer=matroska,mov,mp4,nut,rawvideo,yuv4mpegpipe,image2,wav,framemd5,framecrc,md5,null,hevc,h264
-  --enable-decoder=h264,hevc,rawvideo,exr,aac,pcm_s16le,wrapped_avframe
+  --enable-decoder=h264,hevc,rawvideo,exr,aac,pcm_s16le,wrapped_avframe,ffv1
   --enable-encoder="$encoders"
   --enable-parser=h264,hevc,aac
   --enable-bsf=h264_mp4toannexb,hevc_mp4toannexb,aac_adtstoasc
-  --enable-filter=reexpose,scale,format,null,anull,aformat,aresample,copy,crop,pad,fps,setpts,trim,atrim,split,setparams,testsrc2,sine,anullsrc,color,movie,showinfo
+  --enable-filter=reexpose,scale,format,null,anull,aformat,aresample,copy,crop,pad,fps,setpts,trim,atrim,split,select,setparams,testsrc2,sine,anullsrc,color,movie,showinfo
 )
 stamp=$build_dir/reexpose-configure.stamp
 want=$(printf '%s\n' "${options[@]}" | cat - "$root/FFmpeg/libreexpose-registration.patch" | sha256sum | cut -d' ' -f1)

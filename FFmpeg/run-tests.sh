@@ -28,13 +28,16 @@ bash "$root/Examples/make-sdr-clip.sh" "$work/in.mp4" 320x180 2
 frames=$("$fp" -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/in.mp4")
 check "clip frames" "50" "$frames"
 
-# 1. Frame for frame the pipe's output (both decoded by the same ffmpeg into the preset's pixel format).
+# 1. Frame for frame the pipe's output (both decoded by the same ffmpeg into the preset's pixel format), and
+# the filter's stats file (stats=) against the CLI's --stats: the same frame count and measured light levels.
+stats() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["frames"], float(s["maxCLL"]), float(s["maxFALL"]))' "$1"; }
 for preset in static hdr10-pq fast; do
-  "$ff" -v error -i "$work/in.mp4" -map 0:v -vf "reexpose=preset=$preset" -f framemd5 - > "$work/filter-$preset.md5"
-  "$ff" -v error -i "$work/in.mp4" -map 0:v -f nut -c:v rawvideo - | "$rx" --quiet --preset "$preset" \
+  "$ff" -v error -i "$work/in.mp4" -map 0:v -vf "reexpose=preset=$preset:stats=$work/filter-$preset.json" -f framemd5 - > "$work/filter-$preset.md5"
+  "$ff" -v error -i "$work/in.mp4" -map 0:v -f nut -c:v rawvideo - | "$rx" --quiet --preset "$preset" --stats "$work/pipe-$preset.json" \
     | "$ff" -v error -i - -f framemd5 - > "$work/pipe-$preset.md5"
   check "$preset: frames" "$frames" "$(hashes < "$work/filter-$preset.md5" | wc -l)"
   check "$preset: filter = pipe, frame for frame" "$(hashes < "$work/pipe-$preset.md5" | md5sum)" "$(hashes < "$work/filter-$preset.md5" | md5sum)"
+  check "$preset: stats= = --stats (frames, measured MaxCLL, MaxFALL)" "$(stats "$work/pipe-$preset.json")" "$(stats "$work/filter-$preset.json")"
 done
 
 # 2. One frame out per frame in, each with its pts (look-ahead frames drained at EOF).
@@ -91,6 +94,7 @@ check "events on a preset without fusion" "1" "$(fails "fusion" "preset=static:e
 check "events with balanced: every frame" "$frames" \
   "$("$ff" -v error -i "$work/in.mp4" -map 0:v -vf "reexpose=preset=balanced:events=$work/events.txt" -f framemd5 - | hashes | wc -l)"
 check "missing reference still: its name" "1" "$(fails "nothing.exr" "preset=quality:reference=$work/nothing.exr")"
+check "unwritable stats file: its name" "1" "$(fails "cannot write the stats file $work/no/dir.json" "preset=fast:stats=$work/no/dir.json")"
 
 # 6. Inside a graph: scale before, format after (a conversion libavfilter inserts itself).
 "$ff" -v error -i "$work/in.mp4" -map 0:v -vf "scale=256:144,reexpose=preset=fast,format=yuv444p12le" -c:v rawvideo -strict -1 -f matroska "$work/graph.mkv"
@@ -128,6 +132,9 @@ for preset in static hdr10-pq; do
   check "$preset: pipeline=1 = pipeline=0 (framemd5 with timestamps)" \
     "$(md5_of "$work/in.mp4" "preset=$preset:pipeline=0")" "$(md5_of "$work/in.mp4" "preset=$preset:pipeline=1")"
 done
+# The stats file is written after the drain, when the worker has finished with the library.
+"$ff" -v error -i "$work/in.mp4" -map 0:v -vf "reexpose=preset=hdr10-pq:pipeline=1:stats=$work/pipeline1.json" -f null -
+check "hdr10-pq, pipeline=1: stats= = --stats" "$(stats "$work/pipe-hdr10-pq.json")" "$(stats "$work/pipeline1.json")"
 for n in 1 2; do
   "$ff" -v error -i "$work/in.mp4" -map 0:v -frames:v "$n" -c:v rawvideo -f nut "$work/short$n.nut"
   "$ff" -v error -i "$work/short$n.nut" -vf reexpose=preset=hdr10-pq:pipeline=1 -f framemd5 - > "$work/short$n.md5"

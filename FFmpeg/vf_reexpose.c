@@ -14,6 +14,8 @@
  * thread running activate().
  */
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <reexpose.h>
@@ -40,8 +42,11 @@ typedef struct ReexposeContext {
     char *reference;
     int threads;
     int pipeline;
+    char *stats;
 
     ReexposeFilter *rx;
+    /** Frames passed downstream, for the stats file. */
+    int64_t frames_out;
     /** Properties (no data) of the frames sent and not yet received, oldest first. */
     AVFifo *pending;
 
@@ -73,6 +78,7 @@ static const AVOption reexpose_options[] = {
     { "reference", "HDR or SDR still conditioning the diffusion stage", OFFSET(reference), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "threads",   "worker threads (0: all cores)",              OFFSET(threads),   AV_OPT_TYPE_INT,    { .i64 = 0 }, 0, 1024, FLAGS },
     { "pipeline",  "process one frame on a thread of its own while ffmpeg decodes and encodes", OFFSET(pipeline), AV_OPT_TYPE_INT,  { .i64 = 0 }, 0, 1, FLAGS },
+    { "stats",     "JSON file written at the end of the input: frames and measured MaxCLL/MaxFALL", OFFSET(stats), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { NULL }
 };
 
@@ -363,10 +369,36 @@ static int finish_job(AVFilterContext *ctx)
         out->chroma_location = location;
         if ((ret = ff_filter_frame(outlink, out)) < 0)
             return ret;
+        s->frames_out++;
     }
     if (s->job_status < 0)
         return filter_error(ctx, s->job_status, s->job_step);
     return s->job_err;
+}
+
+/* The stats file (`reexpose --stats` fields a host needs to check a run: frames and the measured light levels),
+ * written only once the input has ended and every frame has left, so its presence means a complete stream. */
+static int write_stats(AVFilterContext *ctx)
+{
+    ReexposeContext *s = ctx->priv;
+    double cll = 0, fall = 0;
+    FILE *f;
+    int ret = reexpose_filter_content_light(s->rx, &cll, &fall);
+
+    if (ret < 0)
+        return filter_error(ctx, ret, "stats");
+    if (!(f = fopen(s->stats, "w"))) {
+        ret = AVERROR(errno);
+        av_log(ctx, AV_LOG_ERROR, "cannot write the stats file %s: %s\n", s->stats, av_err2str(ret));
+        return ret;
+    }
+    fprintf(f, "{\"frames\": %"PRId64", \"maxCLL\": %.17g, \"maxFALL\": %.17g}\n", s->frames_out, cll, fall);
+    if (fclose(f) != 0) {
+        ret = AVERROR(errno);
+        av_log(ctx, AV_LOG_ERROR, "cannot write the stats file %s: %s\n", s->stats, av_err2str(ret));
+        return ret;
+    }
+    return 0;
 }
 
 static int activate(AVFilterContext *ctx)
@@ -402,6 +434,8 @@ static int activate(AVFilterContext *ctx)
         /* Drain the look-ahead window: the held frames come out before the end. */
         if ((ret = finish_job(ctx)) < 0 ||
             (ret = start_job(ctx, NULL)) < 0 || (ret = finish_job(ctx)) < 0)
+            return ret;
+        if (s->stats && *s->stats && (ret = write_stats(ctx)) < 0)
             return ret;
         ff_outlink_set_status(outlink, status, pts);
         return 0;

@@ -1,6 +1,24 @@
 """Errors with one-line messages that say which segment, which command and what it printed last."""
 
+import re
 import shlex
+
+# A message a libavfilter filter logged itself, e.g. "[Parsed_reexpose_2 @ 0x55…] cannot create the filter: …".
+# In one ffmpeg process that message is the cause, and the last lines are ffmpeg's generic consequences
+# ("Error reinitializing filters!"), so the summary names it first.
+_FILTER_LINE = re.compile(r"^\[(Parsed_\w+) @ 0x[0-9a-f]+\] (.*)$")
+
+
+def _summary(stderr_tail):
+    """The last three lines of stderr, after the first message of a filter when that is not among them."""
+    lines = [line.strip() for line in stderr_tail.strip().splitlines()]
+    last = lines[-3:]
+    for line in lines[:-3]:
+        m = _FILTER_LINE.match(line)
+        if m:
+            last = [f"[{m.group(1)}] {m.group(2)}", *last]
+            break
+    return " | ".join(last) or "(no stderr)"
 
 
 class BatchError(Exception):
@@ -16,7 +34,7 @@ class StepError(BatchError):
         self.argv = list(argv)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
-        tail = " | ".join(line.strip() for line in stderr_tail.strip().splitlines()[-3:]) or "(no stderr)"
+        tail = _summary(stderr_tail)
         status = "" if returncode is None else f" exited {returncode}"  # None: ran fine, result wrong
         super().__init__(f"{what}: `{shlex.join(self.argv)}`{status}: {tail}")
 

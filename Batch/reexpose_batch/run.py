@@ -10,11 +10,13 @@ from pathlib import Path
 
 from distributed import as_completed
 
+from . import engine as eng
 from . import manifest as mf
+from .commands import ENCODERS
 from .errors import BatchError, StepError
 from .join import join_segments
 from .plan import plan_file
-from .segment import ENCODERS, process_segment
+from .segment import process_segment
 from .tools import reexpose_bin, run_checked
 
 
@@ -55,10 +57,13 @@ class _Progress:
 
 def process_file(client, source, out_dir, preset, settings=(), encoder="x265", segment_seconds=60.0,
                  retries=2, log=None, test_crash_once_dir=None,
-                 test_crash_segments=None, threads=1):
+                 test_crash_segments=None, threads=1, engine="auto", filter_ffmpeg=None):
     """Plans (or reuses the plan of) one source, re-exposes its unfinished segments on the cluster and joins
-    them into out_dir/<stem>.mkv. test_crash_*: a test hook that kills the worker process on the first attempt
-    at those segments (all when None), once per marker directory. Returns a summary dict (submitted, skipped, output, frames, maxCLL, maxFALL)."""
+    them into out_dir/<stem>.mkv. engine: auto, pipe or filter (engine.py); filter_ffmpeg: the ffmpeg with the
+    reexpose filter, else $REEXPOSE_FFMPEG or this checkout's `make ffmpeg` (resolved on each worker).
+    test_crash_*: a test hook that kills the worker process on the first attempt at those segments (all when
+    None), once per marker directory. Returns a summary dict (submitted, skipped, output, frames, maxCLL,
+    maxFALL, engine)."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     if encoder not in ENCODERS:
         raise BatchError(f"unknown encoder {encoder!r} (one of {', '.join(ENCODERS)})")
@@ -83,9 +88,11 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
     segments = mf.segments_of(man)
 
     todo = [s for s in segments if not mf.is_done(man, s.index, seg_dir)]
-    log(f"{source.name}: submitted {len(todo)} of {len(segments)} segments")
+    used, note = eng.choose(engine, source, encoder, filter_ffmpeg, settings) if todo else (None, None)
+    log(f"{source.name}: submitted {len(todo)} of {len(segments)} segments"
+        + (f", {used} engine ({note})" if todo else ""))
     common = {"source": str(source.resolve()), "preset": preset, "settings": settings, "encoder": encoder,
-              "threads": threads,
+              "threads": threads, "engine": used, "filter_ffmpeg": str(filter_ffmpeg) if filter_ffmpeg else None,
               "x265_params": params, "keyint": man["keyint"], "seg_dir": str(seg_dir.resolve()),
               "crash_once_dir": str(test_crash_once_dir) if test_crash_once_dir else None}
     if test_crash_segments is not None:
@@ -108,7 +115,7 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
         if fut.status == "finished":
             r = fut.result()
             entry.update(status="done", frames_out=r["frames"], file=r["file"], stats=r["stats"],
-                         maxCLL=r["maxCLL"], maxFALL=r["maxFALL"], seconds=r["seconds"])
+                         maxCLL=r["maxCLL"], maxFALL=r["maxFALL"], seconds=r["seconds"], engine=r["engine"])
             entry.pop("error", None)
             progress.update(r["frames"])
         else:
@@ -135,7 +142,7 @@ def process_file(client, source, out_dir, preset, settings=(), encoder="x265", s
     log(f"{source.name}: joined {total} frames into {out}"
         + (f" ({done_frames / elapsed:.1f} frames/s over the cluster)" if todo and elapsed > 0 else ""))
     return {"submitted": len(todo), "skipped": len(segments) - len(todo), "segments": len(segments),
-            "output": str(out), "frames": total, "maxCLL": cll, "maxFALL": fall,
+            "output": str(out), "frames": total, "maxCLL": cll, "maxFALL": fall, "engine": used,
             "seconds": elapsed, "frames_per_second": done_frames / elapsed if todo and elapsed > 0 else None}
 
 

@@ -1,7 +1,9 @@
 """One segment on one worker: exact frames out of the source, through reexpose, into an encoder, atomically.
 
 This runs inside a Dask worker, so it takes and returns plain dicts, resolves the binaries on the worker, and
-leaves either a complete segment file or none (it writes to a temporary name and renames at the end).
+leaves either a complete segment file or none (it writes to a temporary name and renames at the end). The
+engine (engine.py) decides the processes: the pipe's three or the filter's one; either way the stats file
+(`reexpose --stats`, or the filter's `stats` option) gives the frame count that is checked and the light levels.
 """
 
 import json
@@ -12,60 +14,16 @@ import time
 import uuid
 from pathlib import Path
 
+from . import ffcaps
+from .commands import decode_argv, encode_argv, filter_argv, reexpose_argv
+from .engine import filter_unavailable
 from .errors import StepError
 from .plan import Segment
-from .tools import ffmpeg_bin, reexpose_bin
-
-# How far before a segment's first frame the decoder seeks (seconds). `-ss` on the input lands on a keyframe at
-# or before the target; the margin covers demuxers whose index is coarse. Frames are then chosen by timestamp,
-# and their count is checked, so a seek that lands too late is an error, never a silently shorter segment.
-SEEK_MARGIN_S = 1.0
-
-ENCODERS = ("ffv1", "x265")
+from .tools import filter_ffmpeg_bin
 
 
 def segment_name(index):
     return f"seg_{index:05d}"
-
-
-def decode_argv(source, seg, threads=1):
-    """ffmpeg reading exactly frames [start, end) of the source's first video stream as raw video in Matroska,
-    timestamps starting at 0, decoding and filtering on `threads` threads."""
-    argv = [ffmpeg_bin(), "-nostdin", "-v", "error", "-threads", str(threads), "-filter_threads", str(threads)]
-    seek = seg.start_seconds - SEEK_MARGIN_S
-    if seg.start_frame > 0 and seek > 0:
-        argv += ["-ss", f"{seek:.6f}", "-noaccurate_seek"]
-    cond = f"gte(pts\\,{seg.start_pts})"
-    if seg.end_pts is not None:
-        cond += f"*lt(pts\\,{seg.end_pts})"
-    argv += ["-copyts", "-i", str(source), "-map", "0:v:0",
-             "-vf", f"select={cond},setpts=PTS-STARTPTS", "-fps_mode", "passthrough",
-             "-c:v", "rawvideo", "-strict", "-1", "-f", "matroska", "-"]
-    return argv
-
-
-def reexpose_argv(preset, settings, stats_path, threads=1):
-    argv = [reexpose_bin(), "--preset", preset, "--quiet", "--threads", str(threads)]
-    for kv in settings:
-        argv += ["--set", kv]
-    return argv + ["--stats", str(stats_path)]
-
-
-def encode_argv(encoder, out_path, x265_params=None, keyint=None, threads=1):
-    """ffv1: lossless intermediate. x265: HEVC Main10 with the preset's parameters, closed GOPs and headers on
-    every keyframe, so segments concatenate into one valid stream. Both encode on `threads` threads."""
-    argv = [ffmpeg_bin(), "-nostdin", "-v", "error", "-f", "matroska", "-i", "-", "-map", "0:v:0",
-            "-threads", str(threads)]
-    if encoder == "ffv1":
-        argv += ["-c:v", "ffv1", "-level", "3", "-slicecrc", "1"]
-    elif encoder == "x265":
-        params = ":".join(p for p in [x265_params or "", "open-gop=0", f"keyint={int(keyint or 250)}",
-                                      "repeat-headers=1", f"pools={int(threads)}",
-                                      f"frame-threads={min(int(threads), 4)}", "log-level=error"] if p)
-        argv += ["-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-profile:v", "main10", "-x265-params", params]
-    else:
-        raise ValueError(f"unknown encoder {encoder!r} (one of {', '.join(ENCODERS)})")
-    return argv + ["-f", "matroska", str(out_path)]
 
 
 def _blame(stages):
@@ -93,9 +51,27 @@ def _crash_hook(spec, seg, tmp_video):
     os._exit(1)
 
 
+def _argvs(spec, seg, what, tmp_video, tmp_stats):
+    """The segment's processes, first to last, each reading the previous one's stdout."""
+    threads = int(spec.get("threads", 1))
+    encoder, params, keyint = spec["encoder"], spec.get("x265_params"), spec.get("keyint")
+    if spec.get("engine", "pipe") == "filter":
+        ff = filter_ffmpeg_bin(spec.get("filter_ffmpeg"))
+        why = filter_unavailable(ff, encoder)
+        if why:
+            raise StepError(what, [ff or "ffmpeg"], None, f"filter engine on this worker: {why}")
+        return [filter_argv(ff, spec["source"], seg, spec["preset"], spec.get("settings", ()), encoder, tmp_video,
+                            tmp_stats, ffcaps.filter_options(ff), params, keyint, threads)]
+    return [decode_argv(spec["source"], seg, threads),
+            reexpose_argv(spec["preset"], spec.get("settings", ()), tmp_stats, threads),
+            encode_argv(encoder, tmp_video, params, keyint, threads)]
+
+
 def process_segment(spec):
     """Re-exposes one segment. spec: source, segment (dict), preset, settings, encoder, x265_params, keyint,
-    seg_dir, threads (of each process in the pipe; default 1). Returns index, frames, maxCLL, maxFALL, file, stats, seconds."""
+    seg_dir, threads (of each process; default 1), engine (pipe or filter; default pipe), filter_ffmpeg (an
+    explicit filter ffmpeg, else the worker's own). Returns index, frames, maxCLL, maxFALL, file, stats,
+    seconds, engine."""
     seg = Segment.from_dict(spec["segment"])
     seg_dir = Path(spec["seg_dir"])
     seg_dir.mkdir(parents=True, exist_ok=True)
@@ -109,10 +85,7 @@ def process_segment(spec):
     t0 = time.monotonic()
     _crash_hook(spec, seg, tmp_video)
 
-    threads = int(spec.get("threads", 1))
-    argvs = [decode_argv(spec["source"], seg, threads),
-             reexpose_argv(spec["preset"], spec.get("settings", ()), tmp_stats, threads),
-             encode_argv(spec["encoder"], tmp_video, spec.get("x265_params"), spec.get("keyint"), threads)]
+    argvs = _argvs(spec, seg, what, tmp_video, tmp_stats)
     errs = [tempfile.TemporaryFile() for _ in argvs]
     procs = []
     try:
@@ -136,7 +109,10 @@ def process_segment(spec):
         bad = _blame(stages)
         if bad:
             raise StepError(*bad)
-        stats = json.loads(tmp_stats.read_text())
+        try:
+            stats = json.loads(tmp_stats.read_text())
+        except (OSError, ValueError) as e:
+            raise StepError(what, argvs[-1], None, f"no readable stats file after a clean exit ({e})") from None
         frames = int(stats.get("frames", -1))
         if frames != seg.frames:
             raise StepError(what, argvs[0], None, f"selected {frames} frames, expected {seg.frames} "
@@ -154,4 +130,5 @@ def process_segment(spec):
             t.unlink(missing_ok=True)
     return {"index": seg.index, "frames": frames, "maxCLL": stats.get("maxCLL"), "maxFALL": stats.get("maxFALL"),
             "file": final_video.name, "stats": final_stats.name, "bytes": final_video.stat().st_size,
-            "seconds": round(time.monotonic() - t0, 3), "worker_pid": os.getpid()}
+            "seconds": round(time.monotonic() - t0, 3), "worker_pid": os.getpid(),
+            "engine": spec.get("engine", "pipe")}

@@ -9,6 +9,8 @@ from pathlib import Path
 from .errors import BatchError, StepError
 
 _REPO_BIN = Path(__file__).resolve().parents[2] / ".build" / "release" / "reexpose"
+# `make ffmpeg`'s ffmpeg with the reexpose filter, in this checkout.
+_REPO_FILTER_FFMPEG = Path(__file__).resolve().parents[2] / ".build" / "ffmpeg" / "ffmpeg"
 
 
 def reexpose_bin():
@@ -27,6 +29,20 @@ def reexpose_bin():
 
 def ffmpeg_bin():
     return os.environ.get("FFMPEG_BIN", "ffmpeg")
+
+
+def filter_ffmpeg_bin(explicit=None):
+    """An ffmpeg that may have the reexpose filter (the filter engine): `explicit`, else $REEXPOSE_FFMPEG, else
+    this checkout's `make ffmpeg` build; None when there is none. Whether it really has the filter is
+    ffcaps' question."""
+    if explicit:
+        return str(explicit)
+    env = os.environ.get("REEXPOSE_FFMPEG")
+    if env:
+        return env
+    if _REPO_FILTER_FFMPEG.exists():
+        return str(_REPO_FILTER_FFMPEG)
+    return None
 
 
 def ffprobe_bin():

@@ -1,35 +1,22 @@
 """reexpose-batch end to end on a generated 3-shot clip: split at the cuts, re-exposed on a 2-worker local
-Dask cluster, joined; compared frame by frame with one whole-file reexpose run."""
+Dask cluster with each engine (pipe; filter when `make ffmpeg` has run), joined; compared frame by frame with
+one whole-file reexpose run."""
 
 import json
 import logging
 import os
-import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from batchtest import FPS, REPO, RX, frame_hashes, needs_binary, sh
 from reexpose_batch import BatchError, StepError
-from reexpose_batch.plan import Segment, parse_cuts, plan_segments
+from reexpose_batch.plan import Segment, parse_cuts, plan_file, plan_segments
 from reexpose_batch.run import process_file
 from reexpose_batch.segment import process_segment
-
-REPO = Path(__file__).resolve().parents[2]
-RX = os.environ.get("REEXPOSE_BIN") or str(REPO / ".build" / "release" / "reexpose")
-needs_binary = pytest.mark.skipif(not Path(RX).exists(), reason=f"no reexpose binary at {RX} (make build)")
-FPS = 25
-
-
-def sh(*argv):
-    return subprocess.run([str(a) for a in argv], check=True, capture_output=True, text=True).stdout
-
-
-def frame_hashes(path):
-    out = sh("ffmpeg", "-v", "error", "-i", path, "-map", "0:v:0", "-f", "framemd5", "-")
-    return [l.split(",")[-1].strip() for l in out.splitlines() if l and not l.startswith("#")]
-
+from reexpose_batch.tools import filter_ffmpeg_bin
 
 def video_pts(path):
     out = sh("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts",
@@ -70,34 +57,20 @@ def test_plan_groups_consecutive_shots_near_the_target():
     assert len(plan_segments([(0, 0, 0.0)], 500, 25)) == 1
 
 
-def test_failing_step_names_the_segment_command_and_stderr(tmp_path):
+def test_failing_step_names_the_segment_command_and_stderr(tmp_path, engine):
     spec = {"source": str(tmp_path / "missing.mkv"), "preset": "fast", "settings": [], "encoder": "ffv1",
-            "seg_dir": str(tmp_path / "segments"),
+            "seg_dir": str(tmp_path / "segments"), "engine": engine,
             "segment": Segment(0, 0, 10, 0, 0.0, 400).to_dict()}
     with pytest.raises(StepError) as e:
         process_segment(spec)
     msg = str(e.value)
-    assert msg.startswith("segment 0 (frames 0-9): `ffmpeg") and "missing.mkv" in msg and "No such file" in msg
+    ffmpeg = "ffmpeg" if engine == "pipe" else filter_ffmpeg_bin()
+    assert msg.startswith(f"segment 0 (frames 0-9): `{ffmpeg} ") and "missing.mkv" in msg and "No such file" in msg
     assert "\n" not in msg
     assert not list((tmp_path / "segments").iterdir()), "a failed segment leaves no file behind"
 
 
 # --- end to end on a 2-worker local cluster ---
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory):
-    """3 shots of 1 s (testsrc2, smptebars, red) at 160x120, 25 fps, H.264 with 12-frame GOPs (so seeks land
-    on keyframes that are not cuts) and B-frames, with a 3 s sine in AAC (whose priming delays the video
-    start to 21 ms: the join must keep that offset)."""
-    d = tmp_path_factory.mktemp("clip")
-    src = d / "src.mkv"
-    sh("ffmpeg", "-v", "error", "-y",
-       "-f", "lavfi", "-i", f"testsrc2=s=160x120:r={FPS}:d=1", "-f", "lavfi", "-i", f"smptebars=s=160x120:r={FPS}:d=1",
-       "-f", "lavfi", "-i", f"color=c=red:s=160x120:r={FPS}:d=1", "-f", "lavfi", "-i", "sine=f=440:d=3:sample_rate=48000",
-       "-filter_complex", "[0][1][2]concat=n=3:v=1,format=yuv420p[v]", "-map", "[v]", "-map", "3:a",
-       "-c:v", "libx264", "-g", "12", "-bf", "2", "-c:a", "aac", "-shortest", src)
-    return src
-
 
 @pytest.fixture(scope="module")
 def client():
@@ -111,22 +84,17 @@ def client():
     cluster.close()
 
 
-@pytest.fixture(scope="module")
-def whole(clip, tmp_path_factory):
-    d = tmp_path_factory.mktemp("whole")
-    sh(RX, "--preset", "fast", "--quiet", "--stats", d / "whole.json", "-i", clip, "-o", d / "whole.mkv")
-    return d / "whole.mkv", json.loads((d / "whole.json").read_text())
-
-
 @needs_binary
-def test_split_across_workers_joins_to_the_whole_run(clip, client, whole, tmp_path):
+def test_split_across_workers_joins_to_the_whole_run(clip, client, whole, tmp_path, engine):
     logs = []
     out = tmp_path / "out"
-    r = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append)
-    assert r["segments"] == 3 and r["submitted"] == 3
+    r = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append,
+                     engine=engine)
+    assert r["segments"] == 3 and r["submitted"] == 3 and r["engine"] == engine
+    assert any(f"{engine} engine" in l for l in logs), logs
     man = json.loads((out / "manifest.json").read_text())
-    assert [(s["start_frame"], s["end_frame"], s["status"]) for s in man["segments"]] == \
-        [(0, 25, "done"), (25, 50, "done"), (50, 75, "done")]
+    assert [(s["start_frame"], s["end_frame"], s["status"], s["engine"]) for s in man["segments"]] == \
+        [(0, 25, "done", engine), (25, 50, "done", engine), (50, 75, "done", engine)]
     joined = Path(r["output"])
     whole_mkv, whole_stats = whole
     hashes = frame_hashes(joined)
@@ -149,35 +117,78 @@ def test_split_across_workers_joins_to_the_whole_run(clip, client, whole, tmp_pa
 
     # A rerun with the finished manifest submits nothing and joins the same frames again.
     logs.clear()
-    r2 = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append)
+    r2 = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append,
+                      engine=engine)
     assert r2["submitted"] == 0 and r2["skipped"] == 3
     assert any("submitted 0 of 3 segments" in l for l in logs), logs
     assert frame_hashes(joined) == hashes
 
     # A missing segment file is redone, and only that one.
     (out / "segments" / "seg_00001.mkv").unlink()
-    r3 = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append)
+    r3 = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2, log=logs.append,
+                      engine=engine)
     assert r3["submitted"] == 1
     assert frame_hashes(joined) == hashes
 
 
 @needs_binary
-def test_worker_killed_mid_task_is_rerun_and_output_complete(clip, client, whole, tmp_path):
+def test_worker_killed_mid_task_is_rerun_and_output_complete(clip, client, whole, tmp_path, engine):
     marks = tmp_path / "marks"
     marks.mkdir()
     out = tmp_path / "out"
     r = process_file(client, clip, out, "fast", encoder="ffv1", segment_seconds=1.0, retries=2,
-                     log=lambda m: None, test_crash_once_dir=marks, test_crash_segments=[1])
+                     log=lambda m: None, test_crash_once_dir=marks, test_crash_segments=[1], engine=engine)
     assert (marks / "seg_00001.crashed").exists(), "the hook did kill a worker"
     assert r["frames"] == 75
     assert frame_hashes(r["output"]) == frame_hashes(whole[0])
     assert not [p for p in (out / "segments").iterdir() if ".tmp" in p.name], "no partial file left"
 
 
+@pytest.fixture(scope="module")
+def planned(clip):
+    """The clip's three 1-second segments as the planner gives them (the video starts after the AAC priming)."""
+    os.environ.setdefault("REEXPOSE_BIN", RX)
+    return plan_file(clip, "fast", [], 1.0)[1]
+
+
 @needs_binary
-def test_x265_segments_concatenate_to_one_main10_stream(clip, client, tmp_path):
+def test_bad_preset_fails_with_the_library_message(clip, planned, tmp_path, engine):
+    spec = {"source": str(clip), "preset": "no-such-preset", "settings": [], "encoder": "ffv1", "engine": engine,
+            "seg_dir": str(tmp_path / "segments"), "segment": planned[0].to_dict()}
+    with pytest.raises(StepError) as e:
+        process_segment(spec)
+    assert "no preset 'no-such-preset'" in str(e.value), str(e.value)
+    assert not list((tmp_path / "segments").iterdir())
+
+
+@needs_binary
+def test_a_frame_count_short_of_the_plan_fails_the_segment(clip, planned, tmp_path, engine):
+    """The count reexpose saw (its --stats, or the filter's stats file) must equal the plan's."""
+    seg = {**planned[1].to_dict(), "end_frame": planned[1].end_frame + 1}  # the timestamps still select 25
+    spec = {"source": str(clip), "preset": "fast", "settings": [], "encoder": "ffv1", "engine": engine,
+            "seg_dir": str(tmp_path / "segments"), "segment": seg}
+    with pytest.raises(StepError, match="selected 25 frames, expected 26"):
+        process_segment(spec)
+    assert not list((tmp_path / "segments").iterdir())
+
+
+@needs_binary
+def test_segment_directory_with_graph_syntax_in_its_name(clip, planned, tmp_path, engine):
+    """The filter engine puts the stats path inside a filter graph: `:`, `,`, quotes, brackets and spaces must
+    survive both levels of libavfilter's parsing."""
+    seg_dir = tmp_path / "out:1,a'b [c];d" / "segments"
+    spec = {"source": str(clip), "preset": "fast", "settings": ["denoise.enabled=false"], "encoder": "ffv1",
+            "engine": engine, "seg_dir": str(seg_dir),
+            "segment": planned[1].to_dict()}
+    r = process_segment(spec)
+    assert r["frames"] == 25 and r["engine"] == engine and r["maxCLL"] > 0
+    assert len(frame_hashes(seg_dir / r["file"])) == 25
+
+
+@needs_binary
+def test_x265_segments_concatenate_to_one_main10_stream(clip, client, tmp_path, engine):
     r = process_file(client, clip, tmp_path / "out", "hdr10-pq", encoder="x265", segment_seconds=1.0,
-                     log=lambda m: None)
+                     log=lambda m: None, engine=engine)
     info = json.loads(sh("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
                          "stream=codec_name,profile,nb_read_frames,color_transfer", "-of", "json", r["output"]))
     s = info["streams"][0]
@@ -199,6 +210,7 @@ def test_command_line_wrapper_with_a_list_file(clip, tmp_path):
                        capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "2 segments" in p.stderr and "joined 75 frames" in p.stderr
+    assert " engine (" in p.stderr, "the log says which engine ran and why"
     assert len(frame_hashes(tmp_path / "out" / "src" / "src.mkv")) == 75
     bad = subprocess.run([str(wrapper), "--out", str(tmp_path), "--preset", "fast"], capture_output=True, text=True)
     assert bad.returncode == 64

@@ -142,6 +142,15 @@ int reexpose_supports_pixel_format(int pixel_format);
  */
 int reexpose_filter_output_pixel_format(const ReexposeFilter *filter);
 
+/**
+ * The measured CTA-861.3 light levels of the frames reexpose_filter_receive_frame has returned so far, in cd/m²
+ * of the output's display light (the values `reexpose --stats` reports): *max_cll the largest max(R,G,B) of any
+ * pixel, *max_fall the largest frame average of max(R,G,B); 0 before the first frame. Unlike the HDR10 side
+ * data on each frame (the preset's declared levels), these are measured. Either pointer may be NULL.
+ * REEXPOSE_EINVAL for a NULL filter.
+ */
+int reexpose_filter_content_light(const ReexposeFilter *filter, double *max_cll, double *max_fall);
+
 /** Same as reexpose_filter_send_frame(filter, NULL). */
 int reexpose_filter_flush(ReexposeFilter *filter);
 

@@ -89,6 +89,12 @@ static void test_send_receive(const char *preset) {
   while ((rc = reexpose_filter_receive_frame(f, out)) == REEXPOSE_OK) { received++; last_pts = out->pts; }
   CHECK(rc == REEXPOSE_EOF, "EOF after drain, got %d", rc);
   CHECK(received == 6 && last_pts == 105, "%s: 6 frames out, got %d", preset, received);
+  /* Measured levels: grey frames up to Y' 216 give some light, and the frame average never exceeds the peak. */
+  double cll = -1, fall = -1;
+  CHECK(reexpose_filter_content_light(f, &cll, &fall) == REEXPOSE_OK, "content light");
+  CHECK(cll > 0 && fall > 0 && fall <= cll, "%s: measured MaxCLL %f, MaxFALL %f", preset, cll, fall);
+  CHECK(reexpose_filter_content_light(f, NULL, NULL) == REEXPOSE_OK, "NULL outputs allowed");
+  CHECK(reexpose_filter_content_light(NULL, &cll, &fall) == REEXPOSE_EINVAL, "NULL filter has no levels");
   AVFrame *late = grey_frame(32, 24, 100, 7);
   CHECK(reexpose_filter_send_frame(f, late) == REEXPOSE_ESTATE, "send after drain is a state error");
   av_frame_free(&late);

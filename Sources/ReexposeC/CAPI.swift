@@ -216,6 +216,17 @@ public func reexposeFilterX265Params(_ filter: OpaquePointer?, _ buf: UnsafeMuta
   return StatusCode.ok
 }
 
+@_cdecl("reexpose_filter_content_light")
+public func reexposeFilterContentLight(
+  _ filter: OpaquePointer?, _ maxCLL: UnsafeMutablePointer<Double>?, _ maxFALL: UnsafeMutablePointer<Double>?
+) -> Int32 {
+  guard let handle = FilterHandle.from(filter) else { return StatusCode.usage }
+  let light = handle.filter.contentLight
+  maxCLL?.pointee = light.maxCLL
+  maxFALL?.pointee = light.maxFALL
+  return StatusCode.ok
+}
+
 @_cdecl("reexpose_filter_destroy")
 public func reexposeFilterDestroy(_ filter: UnsafeMutablePointer<OpaquePointer?>?) {
   guard let filter, let p = filter.pointee else { return }
