@@ -63,23 +63,30 @@ final class ShippedModelTests: XCTestCase {
     XCTAssertLessThanOrEqual(worst, 0.15, "residual \(residual)")
   }
 
-  /// Where the mask says clipped, the residual network does act: a blown disc on the same gradient is lifted.
-  func testResidualWeightsLiftAClippedDisc() throws {
-    let stage = try shippedStage(residual: true)
+  /// A 192×108 frame: a blown disc (1.5, mask 1) of radius 12 centred at (`cx`, 54) in a glow
+  /// 0.2 + 0.6·exp(−d²/900), and optionally a full-code caption (1.0, mask 1) over x 20..<60, y 40..<60.
+  func discFrame(cx: Int, caption: Bool = false) -> Frame {
     let w = 192, h = 108
     let img = PlanarImage(width: w, height: h, channels: 3)
     let mask = PlanarImage(width: w, height: h, channels: 1)
     for y in 0..<h {
       for x in 0..<w {
-        let d = ((x - 96) * (x - 96) + (y - 54) * (y - 54))
-        let blown = d < 144
-        for c in 0..<3 { img[c, y, x] = blown ? 1.5 : 0.2 + 0.6 * exp(-Float(d) / 900) }
-        mask[0, y, x] = blown ? 1 : 0
+        let d = ((x - cx) * (x - cx) + (y - 54) * (y - 54))
+        let blown = d < 144, text = caption && (20..<60).contains(x) && (40..<60).contains(y)
+        for c in 0..<3 { img[c, y, x] = blown ? 1.5 : text ? 1 : 0.2 + 0.6 * exp(-Float(d) / 900) }
+        mask[0, y, x] = blown || text ? 1 : 0
       }
     }
-    let before = img.copy()
     var frame = Frame(image: img, pts: 0, index: 0)
     frame.overMask = mask
+    return frame
+  }
+
+  /// Where the mask says clipped, the residual network does act: a blown disc on the same gradient is lifted.
+  func testResidualWeightsLiftAClippedDisc() throws {
+    let stage = try shippedStage(residual: true)
+    let frame = discFrame(cx: 96)
+    let before = frame.image.copy()
     let out = try stage.push(frame)[0].image
     XCTAssertGreaterThan(out[1, 54, 96], 1.5 * 1.05, "the clipped core is lifted")
     XCTAssertEqual(out[1, 5, 5], before[1, 5, 5], "unmasked pixels keep their level")
@@ -89,20 +96,7 @@ final class ShippedModelTests: XCTestCase {
   /// full-code caption) keeps its level exactly, while a region rebuilt above white is still lifted.
   func testRebuiltRampKeepsMaskedContentAtWhite() throws {
     let stage = try shippedStage(residual: true, rebuiltRamp: 0.05)
-    let w = 192, h = 108
-    let img = PlanarImage(width: w, height: h, channels: 3)
-    let mask = PlanarImage(width: w, height: h, channels: 1)
-    for y in 0..<h {
-      for x in 0..<w {
-        let d = ((x - 130) * (x - 130) + (y - 54) * (y - 54))
-        let disc = d < 144, caption = (20..<60).contains(x) && (40..<60).contains(y)
-        for c in 0..<3 { img[c, y, x] = disc ? 1.5 : caption ? 1 : 0.2 }
-        mask[0, y, x] = disc || caption ? 1 : 0
-      }
-    }
-    var frame = Frame(image: img, pts: 0, index: 0)
-    frame.overMask = mask
-    let out = try stage.push(frame)[0].image
+    let out = try stage.push(discFrame(cx: 130, caption: true))[0].image
     for y in 40..<60 { for x in 20..<60 { XCTAssertEqual(out[1, y, x], 1, "caption at (\(x), \(y))") } }
     XCTAssertGreaterThan(out[1, 54, 130], 1.5 * 1.05, "the rebuilt disc is lifted")
   }
