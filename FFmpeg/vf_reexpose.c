@@ -387,18 +387,14 @@ static int write_stats(AVFilterContext *ctx)
 
     if (ret < 0)
         return filter_error(ctx, ret, "stats");
-    if (!(f = fopen(s->stats, "w"))) {
-        ret = AVERROR(errno);
-        av_log(ctx, AV_LOG_ERROR, "cannot write the stats file %s: %s\n", s->stats, av_err2str(ret));
-        return ret;
+    if ((f = fopen(s->stats, "w"))) {
+        fprintf(f, "{\"frames\": %"PRId64", \"maxCLL\": %.17g, \"maxFALL\": %.17g}\n", s->frames_out, cll, fall);
+        if (fclose(f) == 0)
+            return 0;
     }
-    fprintf(f, "{\"frames\": %"PRId64", \"maxCLL\": %.17g, \"maxFALL\": %.17g}\n", s->frames_out, cll, fall);
-    if (fclose(f) != 0) {
-        ret = AVERROR(errno);
-        av_log(ctx, AV_LOG_ERROR, "cannot write the stats file %s: %s\n", s->stats, av_err2str(ret));
-        return ret;
-    }
-    return 0;
+    ret = AVERROR(errno);
+    av_log(ctx, AV_LOG_ERROR, "cannot write the stats file %s: %s\n", s->stats, av_err2str(ret));
+    return ret;
 }
 
 static int activate(AVFilterContext *ctx)

@@ -41,8 +41,9 @@ public enum FusionKernels {
 
   /// Multiplies each pixel by 2^gain, blending rebuilt highlights' own level by `fillWeight`; caps at the peak.
   /// `residual`: the gain corrects the frame as it is (a pixel above SDR white keeps its level as the base
-  /// the gain multiplies, not only its hue); `maskedResidual` also weights the gain by `overMask`. Eight
-  /// pixels at a time (exp/ln by ``SIMDMath``, relative error ≈ 1e-7).
+  /// the gain multiplies, not only its hue); `maskedResidual` also weights the gain by `overMask` and, with
+  /// `rebuiltRamp` > 0, by clamp((L − 1)/rebuiltRamp, 0, 1), L the pixel's largest channel. Eight pixels at a
+  /// time (exp/ln by ``SIMDMath``, relative error ≈ 1e-7).
   public static func applyGain(
     _ gain: PlanarImage, to image: PlanarImage, overMask: PlanarImage?, fillWeight: Float, peakLinear: Float,
     residual: Bool = false, maskedResidual: Bool = false, rebuiltRamp: Float = 0

@@ -50,8 +50,7 @@ final class HighlightGuardTests: XCTestCase {
 
   /// A blue sky (unclipped, 0.55 of white) with a white sun: core 30× white, halo 6·exp(−(d − r)/(5·s)) beyond
   /// the radius r = 9·s px, so the clipped area reaches past the core and the halo says the core is brighter.
-  /// `s` scales the sun (and `width`×`height` the frame): at s = 4 the blown disc is about 160 px across, larger
-  /// than the pyramid levels a cheap highlight fill continues gradients on.
+  /// `s` scales the sun, `width`×`height` the frame.
   func sun(cx: Float = 48, cy: Float = 32, scale s: Float = 1, width: Int? = nil, height: Int? = nil) -> PlanarImage {
     let img = PlanarImage(width: width ?? w, height: height ?? h, channels: 3)
     let sky: SIMD3<Float> = [0.35, 0.55, 0.95]
@@ -69,7 +68,7 @@ final class HighlightGuardTests: XCTestCase {
     for preset in Self.presets { try checkNoRing(preset) }
   }
 
-  /// The same on a sun three times larger whose blown halo joins a sky that clips toward the horizon, in a
+  /// The same on a sun 1.5 times larger whose blown halo joins a sky that clips toward the horizon, in a
   /// 320×180 frame (the demo clip's layout): the fill then spans most of the frame, and a fill that continues
   /// gradients only on its coarsest levels left the demo's sun core darker than its rim where the small,
   /// isolated sun passed.
