@@ -2,10 +2,11 @@ import Imaging
 
 /// Guidance fields for ``PoissonFill``: forward differences of the known pixels, filled over unknown edges.
 enum Guidance {
-  /// gx = right − left and gy = down − up where both pixels are known, extended over the other edges by
-  /// membrane (Laplace) interpolation, which continues a linear gradient field exactly (so a paraboloid dome
-  /// is rebuilt exactly); 0 on the last column (gx) / row (gy). Returns [1, H, W] planes owned by `scratch`
-  /// (valid until its next use). The two membrane solves run concurrently when there are workers for them.
+  /// gx = right − left and gy = down − up where both pixels are known (each step through ``bounded(_:_:)``),
+  /// extended over the other edges by membrane (Laplace) interpolation, which continues a linear gradient field
+  /// exactly (so a paraboloid dome is rebuilt exactly); 0 on the last column (gx) / row (gy). Returns [1, H, W]
+  /// planes owned by `scratch` (valid until its next use). The two membrane solves run concurrently when there
+  /// are workers for them.
   static func estimate(
     _ e: PlanarImage, _ unknown: PlanarImage, maxStep: Float = .infinity, scratch: ScratchImages
   ) -> (PlanarImage, PlanarImage) {
@@ -18,7 +19,7 @@ enum Guidance {
       let vx = gx.row(0, y), vy = gy.row(0, y), mx = ux.row(0, y), my = uy.row(0, y)
       for x in 0..<(w - 1) {
         let known = ur[x] == 0 && ur[x + 1] == 0
-        vx[x] = known ? min(max(er[x + 1] - er[x], -maxStep), maxStep) : 0
+        vx[x] = known ? bounded(er[x + 1] - er[x], maxStep) : 0
         mx[x] = known ? 0 : 1
       }
       vx[w - 1] = 0
@@ -27,7 +28,7 @@ enum Guidance {
         let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
         for x in 0..<w {
           let known = ur[x] == 0 && un[x] == 0
-          vy[x] = known ? min(max(en[x] - er[x], -maxStep), maxStep) : 0
+          vy[x] = known ? bounded(en[x] - er[x], maxStep) : 0
           my[x] = known ? 0 : 1
         }
       } else {
@@ -48,6 +49,16 @@ enum Guidance {
     }
     zeroLastEdges(gx, gy)
     return (gx, gy)
+  }
+
+  /// A known step as guidance: kept up to `maxStep`, faded out above it, 0 from twice it on. A halo rises in
+  /// small steps; a larger one is an object's edge, which is not a slope to continue. Clamping it to `maxStep`
+  /// instead made every edge along a blown region push the fill up at the full bound, by an amount that
+  /// followed the edge's sub-pixel phase: a panning shot's sky pumped from frame to frame.
+  @inline(__always)
+  static func bounded(_ d: Float, _ maxStep: Float) -> Float {
+    let a = abs(d)
+    return a <= maxStep ? d : d * max(0, 2 - a / maxStep)
   }
 
   /// Edges leaving the image carry no guidance.

@@ -48,12 +48,15 @@ public struct HighlightParams: ParameterSet {
     .float(
       "guidanceMaxSlopePerHeightPercent", \.guidanceMaxSlopePerHeightPercent, 0...1,
       unit: "Log-Gamma code per 1 % of the frame height",
-      doc: "Largest surrounding gradient the guided fill continues inward: a halo rises gently, while the "
-        + "edge of a dark object against a blown sky is a one-pixel step that, continued, brightens the whole "
-        + "sky. Relative to the frame, so a picture fills alike at any resolution. 0 = unbounded. On data/tune "
-        + "(PU21-PSNR whole / over-exposed, dB): fast 21.21/17.05 at 0.05, 20.98/16.73 at 0.025, 21.23/16.82 "
-        + "at 0.077, 20.99/16.17 unbounded (city skies brightened up to 5× by building edges); hdr10-pq "
-        + "21.20/16.65 at 0.05 against 20.91/16.12 unbounded."),
+      doc: "Largest surrounding step the guided fill continues inward; steeper ones fade out and from twice it "
+        + "on carry nothing: a halo rises gently, while the edge of a dark object against a blown sky is a "
+        + "one-pixel step that, continued, brightens the whole sky (clamped to the bound instead, every such "
+        + "edge pushed at the full bound, by an amount that followed its sub-pixel phase, so a panning sky "
+        + "pumped up to 45 % from frame to frame). Relative to the frame, so a picture fills alike at any "
+        + "resolution. 0 = unbounded. On data/tune (PU21-PSNR whole / over-exposed dB, tPU-RMSE): hdr10-pq "
+        + "21.28/17.15/13.80 at 0.05, 21.28/16.87/13.98 at 0.077, 21.05/16.44/14.21 at 0.1 (clamped at 0.05: "
+        + "21.20/16.65/14.04; unbounded 20.91/16.12); fast 21.07/16.86/14.36 at 0.05, 21.20/17.01/14.30 at "
+        + "0.077, 21.22/16.93/14.35 at 0.1."),
     .int(
       "holeRadiusPixels", \.holeRadiusPixels, 0...8, unit: "pixels",
       doc: "Unclipped holes and gaps in a fully clipped region narrower than a (2r+1)-pixel square are filled with "

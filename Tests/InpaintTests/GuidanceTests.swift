@@ -3,7 +3,7 @@ import XCTest
 
 @testable import Inpaint
 
-/// The guidance of the fill: known forward differences, bounded by `maxStep`, membrane-interpolated over the
+/// The guidance of the fill: known forward differences, faded out above `maxStep`, membrane-interpolated over the
 /// unknown edges.
 final class GuidanceTests: XCTestCase {
   /// A 48×40 code field: a gentle ramp (0.01 per pixel) on the left, a dark object whose edge is a 0.2 step at
@@ -21,14 +21,28 @@ final class GuidanceTests: XCTestCase {
 
   func maxAbs(_ p: PlanarImage) -> Float { (0..<p.count).map { abs(p.data[$0]) }.max()! }
 
-  func testStepsAboveTheBoundAreClampedEverywhere() {
+  func testStepsBeyondTwiceTheBoundCarryNoGuidance() {
     let (e, u) = field()
     let (fx, _) = Guidance.estimate(e, u, scratch: ScratchImages())
     XCTAssertGreaterThan(maxAbs(fx), 0.15, "the object edge is a 0.2 step unbounded")
     let (gx, gy) = Guidance.estimate(e, u, maxStep: 0.05, scratch: ScratchImages())
     XCTAssertLessThanOrEqual(maxAbs(gx), 0.05 + 1e-6)
     XCTAssertLessThanOrEqual(maxAbs(gy), 0.05 + 1e-6)
-    XCTAssertEqual(gx[0, 5, 29], -0.05, accuracy: 1e-6, "the edge keeps its sign at the bound")
+    XCTAssertEqual(gx[0, 5, 29], 0, "the object's edge (4× the bound) is not a slope")
+    XCTAssertEqual(gx[0, 5, 28], 0.01, accuracy: 1e-6, "the ramp beside it is")
+  }
+
+  func testStepsFadeOutContinuouslyBetweenTheBoundAndTwiceIt() {
+    XCTAssertEqual(Guidance.bounded(0.04, 0.05), 0.04)
+    XCTAssertEqual(Guidance.bounded(-0.05, 0.05), -0.05)
+    XCTAssertEqual(Guidance.bounded(0.075, 0.05), 0.0375, accuracy: 1e-6)
+    XCTAssertEqual(Guidance.bounded(-0.075, 0.05), -0.0375, accuracy: 1e-6)
+    XCTAssertEqual(Guidance.bounded(0.1, 0.05), 0)
+    XCTAssertEqual(Guidance.bounded(-3, 0.05), 0)
+    XCTAssertEqual(Guidance.bounded(0.2, .infinity), 0.2, "unbounded")
+    // Continuous at both ends of the fade.
+    XCTAssertEqual(Guidance.bounded(0.05 + 1e-6, 0.05), 0.05, accuracy: 1e-5)
+    XCTAssertEqual(Guidance.bounded(0.1 - 1e-6, 0.05), 0, accuracy: 1e-5)
   }
 
   func testStepsWithinTheBoundAreUnchanged() {

@@ -261,7 +261,9 @@ def write_report(path, results, context):
               "Baselines: `zscale-static` is the BT.1886 display-referred static conversion "
               "(ffmpeg zscale: BT.1886 EOTF, SDR white at 203 cd/m², PQ BT.2020); "
               "`hqdn3d-zscale@LS:CS:LT:CT` is ffmpeg `format=yuv420p16le,hqdn3d=LS:CS:LT:CT,` "
-              "then the same conversion; `bt2446a` is BT.2446 method A.", ""]
+              "then the same conversion; `zscale-static-noise-free` is that conversion of the "
+              "clip's LDR made without sensor noise and coded losslessly (the best any restoration "
+              "in front of it could do); `bt2446a` is BT.2446 method A.", ""]
     cols = [c for c in METRIC_COLUMNS if c[0] != "hdr_flip" or results.get("flip", True)]
     lines += ["## Average over clips", ""]
     lines += _table(["method"] + [c[1] for c in cols],

@@ -13,7 +13,9 @@ Methods: `reexpose:<preset>` through $REEXPOSE_BIN in a real pipe (skipped with 
 the binary is missing); baselines: `zscale-static`, the BT.1886 display-referred static
 SDR->PQ conversion at 203 cd/m^2 (ffmpeg zscale, a pipe too); `hqdn3d-zscale@LS:CS:LT:CT`,
 ffmpeg's hqdn3d at 16 bits then the same conversion (bare `hqdn3d-zscale`: strength
-pipes.HQDN3D_DEFAULT); and BT.2446 method A in numpy. Ground truth: the clip's hdr.npy x
+pipes.HQDN3D_DEFAULT); `zscale-static-noise-free`, the same conversion of the clip's LDR made
+without sensor noise and coded losslessly (a floor for any restoration in front of it); and
+BT.2446 method A in numpy. Ground truth: the clip's hdr.npy x
 203 cd/m^2. Clips are also grouped by their recorded sensor noise (clean / moderate / heavy,
 metrics.noise_group). --hqdn3d-sweep runs several hqdn3d strengths and names the best.
 """
@@ -114,6 +116,26 @@ def hqdn3d_sweep_summary(results, methods, key="pu_psnr"):
             "overall": overall, "by_group": by_group}
 
 
+# Baseline `zscale-static-noise-free`: the same static conversion of the clip's LDR made without sensor
+# noise and coded losslessly (same exposure, camera response and 4:2:0 chroma). No restoration can give
+# the static conversion a cleaner input, so its temporal error and PSNR are the floor of "denoise, then
+# convert"; what is left is clipping and quantisation, which only highlight recovery can reduce.
+NOISE_FREE = "zscale-static-noise-free"
+
+
+def noise_free_ldr(clip_dir, path):
+    """Write the clip's noise-free, losslessly coded LDR video to path (synthetic clips only)."""
+    with open(os.path.join(clip_dir, "meta.json")) as f:
+        meta = json.load(f)
+    crf = (meta.get("ldr") or {}).get("crf")
+    if not isinstance(crf, dict):
+        raise pipes.PipeError(f"{clip_dir}: no recorded camera response, so no noise-free LDR")
+    hdr = np.load(os.path.join(clip_dir, "hdr.npy")).astype(np.float32)
+    codes = np.round(ldrmod.crf(np.clip(hdr, 0.0, 1.0), crf) * 255.0).astype(np.uint8)
+    ldrmod.encode_video(codes, path, {"codec": "ffv1"}, meta.get("fps", synth.FPS))
+    return path
+
+
 def run_method(method, clip_dir, work):
     """Run one method on a clip; returns (output nits2020 [T,H,W,3], wall seconds, tool fps)."""
     ldr_mkv = os.path.join(clip_dir, "ldr.mkv")
@@ -125,6 +147,9 @@ def run_method(method, clip_dir, work):
     out_mkv = os.path.join(work, "".join(c if c.isalnum() or c in "-_" else "_" for c in method) + ".mkv")
     stats = None
     if method == "zscale-static":
+        cmd = pipes.ZSCALE_CMD
+    elif method == NOISE_FREE:
+        ldr_mkv = noise_free_ldr(clip_dir, os.path.join(work, "noise-free.mkv"))
         cmd = pipes.ZSCALE_CMD
     elif pipes.hqdn3d_strength(method) is not None:
         cmd = pipes.hqdn3d_cmd(pipes.hqdn3d_strength(method))
@@ -242,7 +267,9 @@ def main(argv=None):
     ap.add_argument("--baselines", default="zscale-static,bt2446a",
                     help="comma-separated baselines: zscale-static (BT.1886 display-referred "
                          "static conversion), hqdn3d-zscale[@LS:CS:LT:CT] (hqdn3d at 16 bits "
-                         f"+ zscale, default strength {pipes.HQDN3D_DEFAULT}), bt2446a")
+                         f"+ zscale, default strength {pipes.HQDN3D_DEFAULT}), {NOISE_FREE} (the "
+                         "static conversion of the clip's noise-free, losslessly coded LDR: the floor "
+                         "of any denoise + static chain), bt2446a")
     ap.add_argument("--hqdn3d-sweep", nargs="?", const=",".join(pipes.HQDN3D_SWEEP),
                     help="also run hqdn3d-zscale at each of these comma-separated strengths "
                          f"(default {','.join(pipes.HQDN3D_SWEEP)}) and report the best; its "
@@ -282,7 +309,7 @@ def main(argv=None):
             hq = pipes.hqdn3d_strength(m)
         except ValueError as e:
             raise SystemExit(str(e))
-        if not m.startswith("reexpose:") and hq is None and m not in ("zscale-static", "bt2446a"):
+        if not m.startswith("reexpose:") and hq is None and m not in ("zscale-static", NOISE_FREE, "bt2446a"):
             raise SystemExit(f"unknown baseline '{m}'")
     methods = list(dict.fromkeys(methods))
 

@@ -175,3 +175,39 @@ def test_events_text_file_matches_the_voxel_definition(tmp_path):
     lines = [l for l in open(path).read().splitlines() if not l.startswith("#")]
     assert lines[0] == "4 3"
     assert lines[1:] == ["0.000010 1 0 +1", "0.020500 2 1 -1", "0.033000 3 2 +1"]
+
+
+def test_noise_free_baseline_converts_the_clean_ldr(tmp_path, tiny_val):
+    """zscale-static-noise-free reads the clip's LDR rebuilt without noise, losslessly: on a clip whose
+    LDR is made noisy it keeps the clean pictures, so it scores above zscale-static there."""
+    from Training.data import ldr as ldrmod
+    clip = os.path.join(tiny_val, "clip_00000")
+    meta = json.load(open(os.path.join(clip, "meta.json")))
+    hdr = np.load(os.path.join(clip, "hdr.npy")).astype(np.float32)
+    clean = np.round(ldrmod.crf(np.clip(hdr, 0, 1), meta["ldr"]["crf"]) * 255).astype(np.uint8)
+    decoded = ldrmod.decode_video_rgb24(run.noise_free_ldr(clip, str(tmp_path / "nf.mkv")))
+    assert decoded.shape == clean.shape
+    assert np.median(np.abs(decoded.astype(int) - clean)) <= 1       # 4:2:0 chroma only
+
+    # The clip's LDR made noisy (σ 12 codes, lossless): the baseline must not see that noise.
+    rng = np.random.default_rng(0)
+    noisy = np.clip(clean + rng.normal(0, 12, clean.shape), 0, 255).astype(np.uint8)
+    ldrmod.encode_video(noisy, os.path.join(clip, "ldr.mkv"), {"codec": "ffv1"})
+    np.save(os.path.join(clip, "ldr.npy"), ldrmod.decode_video_rgb24(os.path.join(clip, "ldr.mkv")))
+    out = str(tmp_path / "eval")
+    run.main(["--presets", "", "--baselines", f"zscale-static,{run.NOISE_FREE}", "--val-dir", tiny_val,
+              "--clips", "2", "--frames", "4", "--size", "64x48", "--out", out, "--plot-clips", "0",
+              "--workers", "1", "--flip-frames", "0"])
+    res = json.load(open(os.path.join(out, "results.json")))
+    m = next(c for c in res["clips"] if c["clip"] == "clip_00000")["metrics"]
+    assert m[run.NOISE_FREE]["pu_psnr"] > m["zscale-static"]["pu_psnr"] + 1
+    assert m[run.NOISE_FREE]["tpu_rmse"] < 0.8 * m["zscale-static"]["tpu_rmse"]
+    assert f"| {run.NOISE_FREE} |" in _report(out)
+
+
+def test_noise_free_baseline_needs_a_recorded_camera_response(tmp_path):
+    clip = tmp_path / "user"
+    clip.mkdir()
+    (clip / "meta.json").write_text(json.dumps({"split": "user", "ldr": {"ev": 0.0}}))
+    with pytest.raises(pipes.PipeError, match="no recorded camera response"):
+        run.noise_free_ldr(str(clip), str(tmp_path / "nf.mkv"))

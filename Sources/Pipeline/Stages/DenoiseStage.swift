@@ -103,7 +103,7 @@ public final class DenoiseStage: Stage {
   private func measure(_ image: PlanarImage, levels: (() -> BlockMotion.Levels)?) {
     defer { framesInShot += 1 }
     guard params.noiseSigmaLinear == 0 else { return }
-    if framesInShot < Self.framesPerShot || framesInShot % Self.measureEveryFrames == 0 {
+    if Self.isMeasured(frameInShot: framesInShot) {
       estimator.add(image, channelSum: levels?().channelSum)
       // One frame gives only the spatial measure, which texture inflates: wait for a second.
       if estimator.framesMeasured >= 2, let estimate = estimator.estimate() {
@@ -112,6 +112,13 @@ public final class DenoiseStage: Stage {
       }
     }
   }
+
+  /// Whether the estimate looks at a shot's frame: each of the first `framesPerShot`, then every
+  /// `measureEveryFrames`-th.
+  static func isMeasured(frameInShot i: Int) -> Bool { i < framesPerShot || i % measureEveryFrames == 0 }
+
+  /// Whether `measure` will look at the shot's next frame (`framesInShot` already counts this one).
+  private var willMeasureNextFrame: Bool { params.noiseSigmaLinear == 0 && Self.isMeasured(frameInShot: framesInShot) }
 
   private func endShot() {
     if params.noiseSigmaLinear == 0 {
@@ -138,7 +145,8 @@ public final class DenoiseStage: Stage {
 
   private func emitCausal(_ frame: Frame, levels: () -> BlockMotion.Levels) -> Frame {
     guard let noise else {
-      previousOutput = copy(frame.image)
+      // The next frame can only start denoising (and need this one as its neighbour) if it is measured.
+      previousOutput = willMeasureNextFrame ? copy(frame.image) : nil
       previousLevels = nil
       return frame
     }
