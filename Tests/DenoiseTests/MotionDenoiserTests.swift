@@ -88,6 +88,26 @@ final class MotionDenoiserTests: XCTestCase {
     XCTAssertLessThan(rms(out, truth, columns: 8..<60), 0.6 * rms(center, truth, columns: 8..<60), "flat area")
   }
 
+  /// The same edge jumping 50 px a frame, far beyond the block search (a cut-like change or fast motion the
+  /// search cannot follow): where a neighbour shows the other side of the edge it is rejected, so no ghost
+  /// edge appears at its position.
+  func testMotionBeyondTheSearchIsRejectedNotAveraged() {
+    let w = 160, h = 96
+    let center = noisy(edge(w, h, edgeX: 80), seed: 21)
+    let neighbours = [
+      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 30), seed: 22), isClean: false),
+      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 130), seed: 23), isClean: false),
+    ]
+    let out = PlanarImage(width: w, height: h)
+    MotionDenoiser().denoise(center, neighbours: neighbours, noise: moderate, into: out)
+    let truth = edge(w, h, edgeX: 80)
+    for band in [24..<72, 88..<136] {
+      // Averaging a neighbour's other side in would leave a step of a third of the edge (0.17) there.
+      XCTAssertLessThan(rms(out, truth, columns: band), rms(center, truth, columns: band), "band \(band)")
+      XCTAssertLessThan(rms(out, truth, columns: band), 0.03, "band \(band)")
+    }
+  }
+
   /// A neighbour of another colour but the same brightness (channel sum) is rejected, so colours never bleed.
   func testSameBrightnessOtherColourIsNotAveragedIn() {
     let w = 64, h = 48
