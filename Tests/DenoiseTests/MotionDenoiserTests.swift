@@ -68,18 +68,23 @@ final class MotionDenoiserTests: XCTestCase {
     XCTAssertLessThan(rms(keep, center, columns: 0..<128), 1e-6)
   }
 
+  /// A noisy 160×96 edge at x = 80 denoised with noisy neighbours whose edges sit at `neighbourEdges` (seeds
+  /// `seed`, `seed` + 1, …): the noisy centre, the result and the clean truth.
+  func denoisedEdge(neighbourEdges: [Int], seed: UInt64) -> (PlanarImage, PlanarImage, PlanarImage) {
+    let w = 160, h = 96
+    let center = noisy(edge(w, h, edgeX: 80), seed: seed)
+    let neighbours = neighbourEdges.enumerated().map {
+      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: $0.element), seed: seed + 1 + UInt64($0.offset)), isClean: false)
+    }
+    let out = PlanarImage(width: w, height: h)
+    MotionDenoiser().denoise(center, neighbours: neighbours, noise: moderate, into: out)
+    return (center, out, edge(w, h, edgeX: 80))
+  }
+
   /// A noisy edge panning 6 px a frame: near the edge the result is closer to the truth than the noisy frame
   /// (a ghost of the neighbours' edge positions would be far worse), and flat areas are quieter.
   func testPanningEdgeDoesNotGhost() {
-    let w = 160, h = 96
-    let center = noisy(edge(w, h, edgeX: 80), seed: 11)
-    let neighbours = [
-      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 74), seed: 12), isClean: false),
-      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 86), seed: 13), isClean: false),
-    ]
-    let out = PlanarImage(width: w, height: h)
-    MotionDenoiser().denoise(center, neighbours: neighbours, noise: moderate, into: out)
-    let truth = edge(w, h, edgeX: 80)
+    let (center, out, truth) = denoisedEdge(neighbourEdges: [74, 86], seed: 11)
     let band = 72..<88
     XCTAssertLessThan(rms(out, truth, columns: band), rms(center, truth, columns: band), "edge band")
     // Without motion compensation or rejection, averaging the three edges would leave a ghost step of about
@@ -92,15 +97,7 @@ final class MotionDenoiserTests: XCTestCase {
   /// search cannot follow): where a neighbour shows the other side of the edge it is rejected, so no ghost
   /// edge appears at its position.
   func testMotionBeyondTheSearchIsRejectedNotAveraged() {
-    let w = 160, h = 96
-    let center = noisy(edge(w, h, edgeX: 80), seed: 21)
-    let neighbours = [
-      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 30), seed: 22), isClean: false),
-      MotionDenoiser.Neighbour(image: noisy(edge(w, h, edgeX: 130), seed: 23), isClean: false),
-    ]
-    let out = PlanarImage(width: w, height: h)
-    MotionDenoiser().denoise(center, neighbours: neighbours, noise: moderate, into: out)
-    let truth = edge(w, h, edgeX: 80)
+    let (center, out, truth) = denoisedEdge(neighbourEdges: [30, 130], seed: 21)
     for band in [24..<72, 88..<136] {
       // Averaging a neighbour's other side in would leave a step of a third of the edge (0.17) there.
       XCTAssertLessThan(rms(out, truth, columns: band), rms(center, truth, columns: band), "band \(band)")
