@@ -130,8 +130,9 @@ def noise_free_ldr(clip_dir, path):
     crf = (meta.get("ldr") or {}).get("crf")
     if not isinstance(crf, dict):
         raise pipes.PipeError(f"{clip_dir}: no recorded camera response, so no noise-free LDR")
+    # hdr.npy already holds the exposure-shifted light, so ev 0; without full_well/read_sigma no noise.
     hdr = np.load(os.path.join(clip_dir, "hdr.npy")).astype(np.float32)
-    codes = np.round(ldrmod.crf(np.clip(hdr, 0.0, 1.0), crf) * 255.0).astype(np.uint8)
+    codes = ldrmod.form_codes(hdr, {"ev": 0.0, "crf": crf}, rng=None)
     ldrmod.encode_video(codes, path, {"codec": "ffv1"}, meta.get("fps", synth.FPS))
     return path
 
