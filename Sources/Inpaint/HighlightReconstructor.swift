@@ -1,3 +1,4 @@
+import Color
 import Dispatch
 import Imaging
 import Parameters
@@ -18,7 +19,8 @@ import VectorMath
 /// Cost (1080p, 2 workers): every pass is SIMD8 over rows in parallel; the fill works on the crop around the
 /// fully clipped pixels (codes of far, all-known tiles per 2×2 block), the solver relaxes its large levels
 /// only near known pixels (``PoissonFill``), and all buffers are reused across frames (``ScratchImages``).
-/// Holds only scratch state (no temporal state). Not thread-safe.
+/// Holds scratch buffers and, for `fillTemporalBlend`, the previous frame's fill (``resetTemporal()`` at a scene
+/// cut). Not thread-safe.
 public final class HighlightReconstructor {
   /// Validated parameters.
   public let params: HighlightParams
@@ -31,6 +33,12 @@ public final class HighlightReconstructor {
 
   /// Clears ``profile``.
   public func resetProfile() { profile = [] }
+
+  /// The previous frame's filled codes and unknown mask over its fill crop (for the temporal blend).
+  private var previous: (e: PlanarImage, unknown: PlanarImage, box: PixelBox, width: Int, height: Int)?
+
+  /// Forgets the previous frame (a scene cut: its fill says nothing about this one).
+  public func resetTemporal() { previous = nil }
 
   /// Runs `body`, adding its wall time to phase `label` when profiling.
   @inline(__always)
@@ -63,7 +71,10 @@ public final class HighlightReconstructor {
       self.map = map
     }
     phase("classify") { map.classify(image, clip: params.clipLinear) }
-    if map.anyBox.isEmpty { return }
+    if map.anyBox.isEmpty {
+      previous = nil
+      return
+    }
     // The fill's crop; the chroma field covers it and the partly clipped pixels' surroundings.
     let fillBox = map.allBox.isEmpty
       ? PixelBox.empty
@@ -72,7 +83,7 @@ public final class HighlightReconstructor {
     chromaBox.merge(fillBox)
     let chroma = phase("chroma") { ChromaField(image: image, clip: params.clipLinear, box: chromaBox, scratch: scratch.child(2)) }
     phase("partial") { rebuildPartlyClipped(image, map, chroma, overMask) }
-    if !fillBox.isEmpty { fillFullyClipped(image, fillBox, chroma, overMask) }
+    if !fillBox.isEmpty { fillFullyClipped(image, fillBox, chroma, overMask) } else { previous = nil }
   }
 
   /// Floats of per-row scratch for ``ChromaField/sampleRowLanes(_:into:scratch:)`` plus `extra`.
@@ -176,6 +187,54 @@ public final class HighlightReconstructor {
             }
           }
           if any { flags[ty * tw + tx] |= 1 }
+        }
+      }
+    }
+  }
+
+  /// Where this frame's and the previous frame's fills overlap, moves this frame's codes `alpha` of the way to the
+  /// previous ones (a causal recursive average: the fill's frame-to-frame jitter under small changes of the
+  /// region's shape drops); then records this frame's fill.
+  private func blendWithPrevious(_ e: PlanarImage, _ unknown: PlanarImage, _ box: PixelBox, alpha: Float, width: Int, height: Int) {
+    if let p = previous, p.width == width, p.height == height {
+      let ya = max(box.y0, p.box.y0), yb = min(box.y1, p.box.y1), xa = max(box.x0, p.box.x0), xb = min(box.x1, p.box.x1)
+      if ya <= yb && xa <= xb {
+        for fy in ya...yb {
+          let er = e.row(0, fy - box.y0), ur = unknown.row(0, fy - box.y0)
+          let pr = p.e.row(0, fy - p.box.y0), pu = p.unknown.row(0, fy - p.box.y0)
+          for fx in xa...xb where ur[fx - box.x0] > 0 && pu[fx - p.box.x0] > 0 {
+            let i = fx - box.x0
+            er[i] += alpha * (pr[fx - p.box.x0] - er[i])
+          }
+        }
+      }
+    }
+    let keep = previous.map { ($0.e, $0.unknown) }
+    let pe = keep?.0 ?? PlanarImage(width: box.width, height: box.height, channels: 1)
+    let pu = keep?.1 ?? PlanarImage(width: box.width, height: box.height, channels: 1)
+    let ne = pe.width == box.width && pe.height == box.height ? pe : PlanarImage(width: box.width, height: box.height, channels: 1)
+    let nu = pu.width == box.width && pu.height == box.height ? pu : PlanarImage(width: box.width, height: box.height, channels: 1)
+    ne.data.update(from: e.data, count: box.width * box.height)
+    nu.data.update(from: unknown.data, count: box.width * box.height)
+    previous = (ne, nu, box, width, height)
+  }
+
+  /// Weight a known pixel's level gets in the fill when it is not trusted fully.
+  static let darkBoundaryWeight: Float = 0.05
+
+  /// The fill's mask with weak anchors: 1 where unknown; for a known pixel 1 − its weight, which rises
+  /// linearly in Log-Gamma code from ``darkBoundaryWeight`` at `darkBoundaryRatio` × the clip level (and
+  /// below) to 1 at the clip level.
+  private func anchorWeights(_ e: PlanarImage, _ unknown: PlanarImage, into m: PlanarImage) {
+    let clip = params.clipLinear
+    let eHi = Float(LogGamma.encode(Double(clip))), eLo = Float(LogGamma.encode(Double(clip * params.darkBoundaryRatio)))
+    let floor = Self.darkBoundaryWeight, scale = (1 - floor) / max(eHi - eLo, 1e-6)
+    Parallel.forRanges(e.height, minChunk: 16) { start, end in
+      for y in start..<end {
+        let er = e.row(0, y), ur = unknown.row(0, y), mr = m.row(0, y)
+        for x in 0..<e.width {
+          let weight = floor + scale * min(max(er[x] - eLo, 0), eHi - eLo)
+          mr[x] = ur[x] > 0 ? 1 : 1 - weight
         }
       }
     }
@@ -301,7 +360,21 @@ public final class HighlightReconstructor {
         ? params.guidanceMaxSlopePerHeightPercent / (0.01 * Float(image.height)) : .infinity,
       scratch: scratch)
     if profiling { solver.timer = { label, body in self.phase(label, body) } }
-    phase("fill.solve") { solver.solve(values: e, unknown: unknown) }
+    // Known pixels well below the clip level (a dark object's edge against a blown sky) hold the fill weakly:
+    // they say little about what the sensor clipped beside them.
+    var solverMask = unknown
+    if params.darkBoundaryRatio > 0 {
+      solverMask = scratch.image(5, width: cw, height: ch)
+      phase("fill.anchors") { anchorWeights(e, unknown, into: solverMask) }
+      solver.softInput = true
+    }
+    phase("fill.solve") { solver.solve(values: e, unknown: solverMask) }
+    let blend = params.fillTemporalBlend
+    if blend > 0 {
+      phase("fill.temporal") { blendWithPrevious(e, unknown, box, alpha: blend, width: image.width, height: image.height) }
+    } else {
+      previous = nil
+    }
     // 3. Back to linear RGB for the unknown pixels (never below the recorded mean, at most the peak),
     //    channels split by the chroma ratios.
     let carry = params.chromaCarry, peak = params.fillPeakLinear, ratio = params.maxChromaRatio

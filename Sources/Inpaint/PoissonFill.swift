@@ -8,12 +8,18 @@ import VectorMath
 /// Solves, over unknown pixels p, Σ_q (u_p − u_q + d_pq) = 0 for the 4-neighbours q inside the image, where
 /// d_pq is the guidance difference u_q − u_p (`gx` = right minus left, `gy` = down minus up, edges stored at
 /// the left/top pixel; 0 on the last column/row). Known pixels are Dirichlet data; the image border is a
-/// natural (Neumann) boundary. The guidance is the known pixels' own forward differences, pushed into the
-/// unknown region by ``PushPull``, so a region whose surroundings rise towards it keeps rising (a clipped
+/// natural (Neumann) boundary. The guidance is the known pixels' own forward differences (``Guidance``),
+/// pushed into the unknown region, so a region whose surroundings rise towards it keeps rising (a clipped
 /// dome or ramp is continued, not flattened).
 ///
-/// Cascadic multigrid: restrict to ⌈W/2⌉ × ⌈H/2⌉ (a coarse pixel is known when all its children are, or, if
-/// that leaves none, when any is; known children are averaged) until the long side ≤ `coarsestSize`,
+/// The mask may be fractional: a pixel with unknown share m settles at (1 − m)·its data + m·the membrane
+/// update (``JacobiSweep``), a screened anchor. The caller's level 0 uses that for weakly trusted known
+/// pixels (`softInput`); coarser levels always do: a coarse pixel is as unknown as its children on average,
+/// its data their knownness-weighted mean. So the coarse boundary moves smoothly as a fine one crosses the
+/// pyramid's grid (a coarse pixel known only when all its children were moved it by up to 2^level pixels
+/// at once, and a panning blown sky's fill jumped by half between frames).
+///
+/// Cascadic multigrid: restrict to ⌈W/2⌉ × ⌈H/2⌉ as above until the long side ≤ `coarsestSize`,
 /// solve there to convergence, then upsample the solution as the initial guess of each finer level's
 /// unknowns and run Jacobi sweeps (8 × `iterations` on levels with long side ≤ `thoroughSize`, else
 /// `iterations`, ½ of it on level 1 and ¼ on level 0, at least 2).
@@ -41,6 +47,8 @@ struct PoissonFill {
   /// Long side (pixels) at or below which a level runs 8× `iterations` sweeps (cheap there, and Jacobi needs
   /// them to carry the coarse solution's low frequencies).
   var thoroughSize: Int = 256
+  /// The level-0 mask holds partly known pixels (between 0 and 1), settled as in ``JacobiSweep``.
+  var softInput = false
   /// Reused level buffers (keys 100 + 4·level + role; children 1000 + level for the guidance).
   var scratch = ScratchImages()
 
@@ -71,34 +79,27 @@ struct PoissonFill {
         values, unknown, maxStep: guidanceMaxSlope * Float(1 << min(level, 30)), scratch: scratch.child(1000 + level)) }
     }
     let spans = Self.unknownSpans(unknown)
+    // Partly known pixels settle toward their known data, which the solution overwrites: keep a copy.
+    var data: PlanarImage? = nil
+    if level > 0 || softInput {
+      let d = scratch.image(103 + 4 * level, width: w, height: h)
+      d.data.update(from: values.data, count: w * h)
+      data = d
+    }
     if max(w, h) <= coarsestSize || w < 2 || h < 2 {
       seedWithKnownMean(values, unknown)
       let n = max(w, h)
-      step("solve.coarsest") { solveCoarsest(values, unknown, g, maxSweeps: min(max(4 * n * n, iterations), 4096)) }
+      step("solve.coarsest") {
+        solveCoarsest(values, unknown, g, data: data, maxSweeps: min(max(4 * n * n, iterations), 4096))
+      }
       return
     }
     // Restrict.
     let cw = Pyramid.coarserSize(w), ch = Pyramid.coarserSize(h)
     let cv = scratch.image(100 + 4 * level, width: cw, height: ch)
     let cu = scratch.image(101 + 4 * level, width: cw, height: ch)
-    // A coarse pixel is known only when all its children are (exact averages, no bias from the unknown
-    // ones); when that leaves no known pixel at all, any known child suffices.
     step("solve.restrict") {
-    for requireAll in [true, false] {
-      var anyKnown = false
-      if w * h < Self.parallelPixels {
-        anyKnown = Self.restrict(values, unknown, cv, cu, requireAll: requireAll, y0: 0, y1: ch)
-      } else {
-        let flags = UnsafeMutablePointer<Bool>.allocate(capacity: ch)
-        defer { flags.deallocate() }
-        flags.initialize(repeating: false, count: ch)
-        Parallel.forRanges(ch, minChunk: 8) { s, e in
-          flags[s] = Self.restrict(values, unknown, cv, cu, requireAll: requireAll, y0: s, y1: e)
-        }
-        anyKnown = (0..<ch).contains { flags[$0] }
-      }
-      if anyKnown { break }
-    }
+      Self.forRows(ch, pixels: w * h) { s, e in Self.restrict(values, unknown, cv, cu, y0: s, y1: e) }
     }
     solveLevel(cv, cu, level: level + 1)
     // Prolong into the unknown pixels, then smooth.
@@ -127,9 +128,9 @@ struct PoissonFill {
       ? 8 * iterations : level == 0 ? max(2, iterations / 4) : level == 1 ? max(2, iterations / 2) : iterations
     step("solve.relax.L\(min(level, 3))") {
       if g == nil && sweeps <= Self.bandTile {
-        relaxBand(values, unknown, sweeps: sweeps, tmp: up)
+        relaxBand(values, unknown, sweeps: sweeps, tmp: up, data: data)
       } else {
-        relax(values, unknown, g, sweeps: sweeps, tmp: up, spans: spans)
+        relax(values, unknown, g, sweeps: sweeps, tmp: up, spans: spans, data: data)
       }
     }
   }
@@ -140,21 +141,18 @@ struct PoissonFill {
     if pixels < parallelPixels { body(0, h) } else { Parallel.forRanges(h, minChunk: 8, body) }
   }
 
-  /// Coarse rows y0..<y1 of the restriction; returns whether any coarse pixel is known.
+  /// Coarse rows y0..<y1 of the restriction: the coarse unknown share is that of the (up to) four children
+  /// on average, the coarse value the knownness-weighted mean of their values (0 where none is known).
   static func restrict(
-    _ values: PlanarImage, _ unknown: PlanarImage, _ cv: PlanarImage, _ cu: PlanarImage, requireAll: Bool, y0: Int,
-    y1: Int
-  ) -> Bool {
+    _ values: PlanarImage, _ unknown: PlanarImage, _ cv: PlanarImage, _ cu: PlanarImage, y0: Int, y1: Int
+  ) {
     let w = values.width, h = values.height, cw = cv.width
-    var anyKnown = false
-    let threshold: Float = requireAll ? 3.5 : 0
+    let one = SIMD8<Float>(repeating: 1), tiny = SIMD8<Float>(repeating: 1e-20)
     for y in y0..<y1 {
       let ya = 2 * y, yb = min(2 * y + 1, h - 1)
       let va = values.row(0, ya), vb = values.row(0, yb), ua = unknown.row(0, ya), ub = unknown.row(0, yb)
       let o = cv.row(0, y), ou = cu.row(0, y)
       var x = 0
-      var knownLanes = SIMD8<Float>(repeating: 0)
-      let one = SIMD8<Float>(repeating: 1)
       while 2 * x + 16 <= w {
         let ka0 = one - SIMDLoad.load8(ua + 2 * x), ka1 = one - SIMDLoad.load8(ua + 2 * x + 8)
         let kb0 = one - SIMDLoad.load8(ub + 2 * x), kb1 = one - SIMDLoad.load8(ub + 2 * x + 8)
@@ -167,27 +165,20 @@ struct PoissonFill {
         let known =
           SIMD8<Float>(k0[0], k0[2], k0[4], k0[6], k1[0], k1[2], k1[4], k1[6])
           + SIMD8<Float>(k0[1], k0[3], k0[5], k0[7], k1[1], k1[3], k1[5], k1[7])
-        let isKnown = known .> threshold
-        SIMDLoad.store8(one.replacing(with: 0, where: isKnown), ou + x)
-        let mean = (sum / SIMDMath.max(known, one)).replacing(with: 0, where: known .<= 0)
-        SIMDLoad.store8(mean, o + x)
-        knownLanes = knownLanes.replacing(with: 1, where: isKnown)
+        SIMDLoad.store8(one - 0.25 * known, ou + x)
+        SIMDLoad.store8((sum / SIMDMath.max(known, tiny)).replacing(with: 0, where: known .<= 0), o + x)
         x += 8
       }
-      if LaneReduce.max(knownLanes) > 0 { anyKnown = true }
       while x < cw {
         let xa = 2 * x, xb = min(2 * x + 1, w - 1)
         let k0 = 1 - ua[xa], k1 = 1 - ua[xb], k2 = 1 - ub[xa], k3 = 1 - ub[xb]
         let known = k0 + k1 + k2 + k3
         let sum = k0 * va[xa] + k1 * va[xb] + k2 * vb[xa] + k3 * vb[xb]
-        let isKnown = requireAll ? known > 3.5 : known > 0
-        ou[x] = isKnown ? 0 : 1
+        ou[x] = 1 - 0.25 * known
         o[x] = known > 0 ? sum / known : 0
-        if isKnown { anyKnown = true }
         x += 1
       }
     }
-    return anyKnown
   }
 
   /// Per row: [first, last + 1) of its unknown pixels (2 Ints a row; empty span 0, 0).
@@ -232,11 +223,11 @@ struct PoissonFill {
   /// the Jacobi sweeps (so the same fixed point), until no pixel moves by more than `tolerance` (or after
   /// `maxSweeps`, the Jacobi budget this replaces; SOR needs O(n) sweeps where Jacobi needs O(n²)).
   private func solveCoarsest(
-    _ img: PlanarImage, _ unknown: PlanarImage, _ g: (PlanarImage, PlanarImage)?, maxSweeps: Int,
+    _ img: PlanarImage, _ unknown: PlanarImage, _ g: (PlanarImage, PlanarImage)?, data: PlanarImage?, maxSweeps: Int,
     tolerance: Float = 1e-7
   ) {
     let w = img.width, h = img.height
-    let v = img.data, m = unknown.data
+    let v = img.data, m = unknown.data, base = data?.data ?? img.data
     let gx = g?.0.data, gy = g?.1.data
     let n = Float(max(w, h))
     let omega = Float(2 / (1 + Foundation.sin(Double.pi / Double(max(n, 2)))))
@@ -257,7 +248,8 @@ struct PoissonFill {
                 if y > 0 { up += gy[i - w] }
                 if y < h - 1 { dn -= gy[i] }
               }
-              let delta = m[i] * (0.25 * (l + r + up + dn) - c)
+              let b = base[i]
+              let delta = b + m[i] * (0.25 * (l + r + up + dn) - b) - c
               v[i] = c + omega * delta
               largest = max(largest, abs(delta))
             }
@@ -269,12 +261,13 @@ struct PoissonFill {
     }
   }
 
-  /// Sets unknown pixels to the mean of the known ones (a starting point at the coarsest level).
+  /// Sets unknown pixels to the known pixels' mean, weighted by knownness (a starting point at the coarsest
+  /// level).
   private func seedWithKnownMean(_ v: PlanarImage, _ u: PlanarImage) {
     var sum: Float = 0, count: Float = 0
-    for i in 0..<v.count where u.data[i] == 0 {
-      sum += v.data[i]
-      count += 1
+    for i in 0..<v.count where u.data[i] < 1 {
+      sum += (1 - u.data[i]) * v.data[i]
+      count += 1 - u.data[i]
     }
     let mean = count > 0 ? sum / count : 0
     for i in 0..<v.count where u.data[i] != 0 { v.data[i] = mean }
@@ -282,7 +275,8 @@ struct PoissonFill {
 
   /// Jacobi sweeps (double-buffered, even count so the result ends in `v`) over each row's unknown span.
   private func relax(
-    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, sweeps: Int, tmp: PlanarImage, spans: [Int]
+    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, sweeps: Int, tmp: PlanarImage, spans: [Int],
+    data: PlanarImage?
   ) {
     let w = v.width, h = v.height
     let rows = (0..<h).filter { spans[2 * $0 + 1] > spans[2 * $0] }
@@ -300,7 +294,9 @@ struct PoissonFill {
           let body = { (s: Int, e: Int) in
             for i in s..<e {
               let y = rp[i]
-              JacobiSweep.rows(from: src, to: dst, unknown: u, gx: g?.0, gy: g?.1, y0: y, y1: y + 1, x0: sp[2 * y], x1: sp[2 * y + 1])
+              JacobiSweep.rows(
+                from: src, to: dst, unknown: u, gx: g?.0, gy: g?.1, y0: y, y1: y + 1, x0: sp[2 * y], x1: sp[2 * y + 1],
+                data: data)
             }
           }
           if parallel { Parallel.forRanges(rp.count, minChunk: 16, body) } else { body(0, rp.count) }
@@ -312,10 +308,10 @@ struct PoissonFill {
 
   /// Laplace Jacobi sweeps restricted to tiles (``bandTile``²) that hold unknown pixels and touch a tile with
   /// known ones; other unknown pixels keep their current (upsampled) values. Even count, result in `v`.
-  private func relaxBand(_ v: PlanarImage, _ u: PlanarImage, sweeps: Int, tmp: PlanarImage) {
+  private func relaxBand(_ v: PlanarImage, _ u: PlanarImage, sweeps: Int, tmp: PlanarImage, data: PlanarImage?) {
     let w = v.width, h = v.height, t = Self.bandTile
     let tw = (w + t - 1) / t, th = (h + t - 1) / t
-    // Tile flags: bit 0 = has an unknown pixel, bit 1 = has a known pixel.
+    // Tile flags: bit 0 = has an unknown pixel, bit 1 = has a (partly) known pixel.
     var flags = [UInt8](repeating: 0, count: tw * th)
     flags.withUnsafeMutableBufferPointer { fp in
       let f = fp.baseAddress!
@@ -330,11 +326,11 @@ struct PoissonFill {
               while x + 8 <= xb {
                 let m = SIMDLoad.load8(r + x)
                 if LaneReduce.max(m) > 0 { bits |= 1 }
-                if LaneReduce.min(m) <= 0 { bits |= 2 }
+                if LaneReduce.min(m) < 1 { bits |= 2 }
                 x += 8
               }
               while x < xb {
-                bits |= r[x] > 0 ? 1 : 2
+                bits |= (r[x] > 0 ? 1 : 0) | (r[x] < 1 ? 2 : 0)
                 x += 1
               }
               f[ty * tw + tx] |= bits
@@ -381,7 +377,8 @@ struct PoissonFill {
           for i in s..<e {
             let r = rp[i]
             JacobiSweep.rows(
-              from: src, to: dst, unknown: u, gx: nil, gy: nil, y0: r.ty * t, y1: min(h, r.ty * t + t), x0: r.x0, x1: r.x1)
+              from: src, to: dst, unknown: u, gx: nil, gy: nil, y0: r.ty * t, y1: min(h, r.ty * t + t), x0: r.x0, x1: r.x1,
+              data: data)
           }
         }
         if work >= Self.parallelPixels { Parallel.forRanges(rp.count, minChunk: 2, body) } else { body(0, rp.count) }

@@ -13,8 +13,9 @@ import Imaging
 /// unknown region by ``PushPull``, so a region whose surroundings rise towards it keeps rising (a clipped
 /// dome or ramp is continued, not flattened).
 ///
-/// Cascadic multigrid: restrict to ⌈W/2⌉ × ⌈H/2⌉ (a coarse pixel is known when all its children are, or, if
-/// that leaves none, when any is; known children are averaged) until the long side ≤ `coarsestSize`,
+/// Cascadic multigrid: restrict to ⌈W/2⌉ × ⌈H/2⌉ (a coarse pixel's unknown share is its children's mean, its
+/// data their knownness-weighted mean; a partly known pixel settles at (1 − m)·data + m·the membrane update)
+/// until the long side ≤ `coarsestSize`,
 /// solve there to convergence, then upsample the solution as the initial guess of each finer level's
 /// unknowns and run Jacobi sweeps (8 × `iterations` on levels with long side ≤ `thoroughSize`, else
 /// `iterations`, ½ of it on level 1 and ¼ on level 0, at least 2).
@@ -44,41 +45,28 @@ struct ReferencePoissonFill {
   private func solveLevel(_ values: PlanarImage, _ unknown: PlanarImage, level: Int) {
     let w = values.width, h = values.height
     let g = max(w, h) <= guidanceSize ? ReferenceGuidance.estimate(values, unknown) : nil
+    let data = values.copy()
     if max(w, h) <= coarsestSize || w < 2 || h < 2 {
       seedWithKnownMean(values, unknown)
       let n = max(w, h)
-      relax(values, unknown, g, sweeps: min(max(4 * n * n, iterations), 4096))
+      relax(values, unknown, g, data: data, sweeps: min(max(4 * n * n, iterations), 4096))
       return
     }
     // Restrict.
     let cw = Pyramid.coarserSize(w), ch = Pyramid.coarserSize(h)
     let cv = scratch.image(100 + 4 * level, width: cw, height: ch)
     let cu = scratch.image(101 + 4 * level, width: cw, height: ch)
-    // A coarse pixel is known only when all its children are (exact averages, no bias from the unknown
-    // ones); when that leaves no known pixel at all, any known child suffices.
-    for requireAll in [true, false] {
-      let knownRows = UnsafeMutablePointer<Int>.allocate(capacity: ch)
-      defer { knownRows.deallocate() }
-      Parallel.forRanges(ch, minChunk: 8) { start, end in
-        for y in start..<end {
-          let ya = 2 * y, yb = min(2 * y + 1, h - 1)
-          let va = values.row(0, ya), vb = values.row(0, yb), ua = unknown.row(0, ya), ub = unknown.row(0, yb)
-          let o = cv.row(0, y), ou = cu.row(0, y)
-          var count = 0
-          for x in 0..<cw {
-            let xa = 2 * x, xb = min(2 * x + 1, w - 1)
-            let k0 = 1 - ua[xa], k1 = 1 - ua[xb], k2 = 1 - ub[xa], k3 = 1 - ub[xb]
-            let known = k0 + k1 + k2 + k3
-            let sum = k0 * va[xa] + k1 * va[xb] + k2 * vb[xa] + k3 * vb[xb]
-            let isKnown = requireAll ? known > 3.5 : known > 0
-            ou[x] = isKnown ? 0 : 1
-            o[x] = known > 0 ? sum / known : 0
-            if isKnown { count += 1 }
-          }
-          knownRows[y] = count
+    for y in 0..<ch {
+      for x in 0..<cw {
+        var known: Float = 0, sum: Float = 0
+        for (yy, xx) in [(2 * y, 2 * x), (2 * y, 2 * x + 1), (2 * y + 1, 2 * x), (2 * y + 1, 2 * x + 1)] {
+          let k = 1 - unknown[0, min(yy, h - 1), min(xx, w - 1)]
+          known += k
+          sum += k * values[0, min(yy, h - 1), min(xx, w - 1)]
         }
+        cu[0, y, x] = 1 - known / 4
+        cv[0, y, x] = known > 0 ? sum / known : 0
       }
-      if (0..<ch).contains(where: { knownRows[$0] > 0 }) { break }
     }
     solveLevel(cv, cu, level: level + 1)
     // Prolong into the unknown pixels, then smooth.
@@ -93,15 +81,15 @@ struct ReferencePoissonFill {
     let sweeps =
       max(w, h) <= thoroughSize
       ? 8 * iterations : level == 0 ? max(2, iterations / 4) : level == 1 ? max(2, iterations / 2) : iterations
-    relax(values, unknown, g, sweeps: sweeps, scratch: up)
+    relax(values, unknown, g, data: data, sweeps: sweeps, scratch: up)
   }
 
-  /// Sets unknown pixels to the mean of the known ones (a starting point at the coarsest level).
+  /// Sets unknown pixels to the knownness-weighted mean of the known ones (a starting point at the coarsest level).
   private func seedWithKnownMean(_ v: PlanarImage, _ u: PlanarImage) {
     var sum: Float = 0, count: Float = 0
-    for i in 0..<v.count where u.data[i] == 0 {
-      sum += v.data[i]
-      count += 1
+    for i in 0..<v.count where u.data[i] < 1 {
+      sum += (1 - u.data[i]) * v.data[i]
+      count += 1 - u.data[i]
     }
     let mean = count > 0 ? sum / count : 0
     for i in 0..<v.count where u.data[i] != 0 { v.data[i] = mean }
@@ -109,14 +97,15 @@ struct ReferencePoissonFill {
 
   /// Jacobi sweeps (double-buffered, even count so the result ends in `v`).
   private func relax(
-    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, sweeps: Int, scratch: PlanarImage? = nil
+    _ v: PlanarImage, _ u: PlanarImage, _ g: (PlanarImage, PlanarImage)?, data: PlanarImage, sweeps: Int,
+    scratch: PlanarImage? = nil
   ) {
     let tmp = scratch ?? PlanarImage(width: v.width, height: v.height, channels: 1)
     tmp.assign(from: v)
     var a = v, b = tmp
     let total = sweeps + sweeps % 2
     for _ in 0..<total {
-      ReferenceJacobiSweep.run(from: a, to: b, unknown: u, gx: g?.0, gy: g?.1)
+      ReferenceJacobiSweep.run(from: a, to: b, unknown: u, gx: g?.0, gy: g?.1, data: data)
       swap(&a, &b)
     }
   }
@@ -135,16 +124,32 @@ enum ReferenceGuidance {
       for y in start..<end {
         let er = e.row(0, y), ur = unknown.row(0, y)
         let vx = values.row(0, y), vy = values.row(1, y), wx = weights.row(0, y), wy = weights.row(1, y)
-        for x in 0..<(w - 1) where ur[x] == 0 && ur[x + 1] == 0 {
+        for x in 0..<(w - 1) {
           vx[x] = er[x + 1] - er[x]
-          wx[x] = 1
+          wx[x] = (1 - ur[x]) * (1 - ur[x + 1])
         }
         if y + 1 < h {
           let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
-          for x in 0..<w where ur[x] == 0 && un[x] == 0 {
+          for x in 0..<w {
             vy[x] = en[x] - er[x]
-            wy[x] = 1
+            wy[x] = (1 - ur[x]) * (1 - un[x])
           }
+        }
+      }
+    }
+    // Each known step becomes the median of the known steps within ±2 along its direction.
+    let raw = values.copy()
+    func median(_ v: [Float]) -> Float {
+      let s = v.sorted()
+      return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+    }
+    for y in 0..<h {
+      for x in 0..<w {
+        if weights[0, y, x] > 0 {
+          values[0, y, x] = median((max(0, x - 2)...min(w - 1, x + 2)).filter { weights[0, y, $0] > 0 }.map { raw[0, y, $0] })
+        }
+        if weights[1, y, x] > 0 {
+          values[1, y, x] = median((max(0, y - 2)...min(h - 1, y + 2)).filter { weights[1, $0, x] > 0 }.map { raw[1, $0, x] })
         }
       }
     }
@@ -170,10 +175,12 @@ enum ReferenceGuidance {
 
 /// One Jacobi sweep of the guided membrane equation (see ``ReferencePoissonFill``), SIMD across x, rows in parallel.
 ///
-/// u'_p = u_p + m_p·(¼·Σ_q (u_q − d_pq) − u_p) with m = unknown mask; neighbours outside the image replicate
+/// u'_p = b_p + m_p·(¼·Σ_q (u_q − d_pq) − b_p) with m = unknown mask, b = the data; neighbours outside the image replicate
 /// u_p with zero guidance (Neumann boundary). Without guidance d = 0 (Laplace). Layout: all planes [1, H, W].
 enum ReferenceJacobiSweep {
-  static func run(from a: PlanarImage, to b: PlanarImage, unknown: PlanarImage, gx: PlanarImage?, gy: PlanarImage?) {
+  static func run(
+    from a: PlanarImage, to b: PlanarImage, unknown: PlanarImage, gx: PlanarImage?, gy: PlanarImage?, data: PlanarImage
+  ) {
     let w = a.width, h = a.height
     Parallel.forRanges(h, minChunk: 16) { start, end in
       // Zero guidance rows stand in when there is none.
@@ -181,7 +188,7 @@ enum ReferenceJacobiSweep {
       zeros.initialize(repeating: 0, count: w)
       defer { zeros.deallocate() }
       for y in start..<end {
-        let cur = a.row(0, y), out = b.row(0, y), m = unknown.row(0, y)
+        let cur = a.row(0, y), out = b.row(0, y), m = unknown.row(0, y), base = data.row(0, y)
         let upRow = y > 0 ? a.row(0, y - 1) : cur
         let dnRow = y < h - 1 ? a.row(0, y + 1) : cur
         let gxr = gx?.row(0, y) ?? zeros, gyr = gy?.row(0, y) ?? zeros
@@ -193,12 +200,12 @@ enum ReferenceJacobiSweep {
           let r = x < w - 1 ? cur[x + 1] - gxr[x] : c
           let uu = upRow[x] + gyu[x]
           let d = dnRow[x] - gyr[x]
-          out[x] = c + m[x] * (0.25 * (l + r + uu + d) - c)
+          out[x] = base[x] + m[x] * (0.25 * (l + r + uu + d) - base[x])
         }
         scalar(0)
         var x = 1
         while x + 8 <= w - 1 {
-          let c = SIMDLoad.load8(cur + x)
+          let c = SIMDLoad.load8(base + x)
           var s = SIMDLoad.load8(cur + x - 1) + SIMDLoad.load8(gxr + x - 1)
           s += SIMDLoad.load8(cur + x + 1) - SIMDLoad.load8(gxr + x)
           s += SIMDLoad.load8(dnRow + x) - SIMDLoad.load8(gyr + x)

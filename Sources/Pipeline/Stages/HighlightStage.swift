@@ -3,7 +3,8 @@ import Inpaint
 import Media
 import Parameters
 
-/// Reconstructs clipped highlights in place (``HighlightReconstructor``); looks ahead 0 frames.
+/// Reconstructs clipped highlights in place (``HighlightReconstructor``); looks ahead 0 frames. The fill's
+/// temporal blend (`fillTemporalBlend`) carries the previous frame's fill, reset at scene cuts and at `flush()`.
 ///
 /// Blends by `frame.overMask` when present (the mask stage should run first), else applies the
 /// reconstruction wherever a channel is clipped. A no-op when `params.enabled` is false.
@@ -14,7 +15,7 @@ public final class HighlightStage: Stage {
 
   public let name = "highlights"
   public let lookAheadFrames = 0
-  /// The reconstructor (scratch buffers only, no temporal state).
+  /// The reconstructor (scratch buffers and the previous frame's fill).
   public let reconstructor: HighlightReconstructor
 
   /// Creates the stage; throws ``ParameterError`` (key prefixed `highlights.`) when `params` is out of range.
@@ -28,11 +29,15 @@ public final class HighlightStage: Stage {
     if let m = frame.overMask, m.width != frame.width || m.height != frame.height {
       throw PipelineError.stageFailed(stage: name, frameIndex: frame.index, reason: "over mask size differs from image")
     }
+    if frame.isSceneCut { reconstructor.resetTemporal() }
     reconstructor.apply(to: frame.image, overMask: frame.overMask)
     return [frame]
   }
 
-  public func flush() throws -> [Frame] { [] }
+  public func flush() throws -> [Frame] {
+    reconstructor.resetTemporal()
+    return []
+  }
 }
 
 extension PipelineParams {
