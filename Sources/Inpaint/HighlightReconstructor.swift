@@ -34,8 +34,10 @@ public final class HighlightReconstructor {
   /// Clears ``profile``.
   public func resetProfile() { profile = [] }
 
-  /// The previous frame's filled codes and unknown mask over its fill crop (for the temporal blend).
+  /// The previous frame's filled codes and unknown mask over its fill crop (for the temporal blend), views of
+  /// `previousScratch`.
   private var previous: (e: PlanarImage, unknown: PlanarImage, box: PixelBox, width: Int, height: Int)?
+  private let previousScratch = ScratchImages()
 
   /// Forgets the previous frame (a scene cut: its fill says nothing about this one).
   public func resetTemporal() { previous = nil }
@@ -209,11 +211,9 @@ public final class HighlightReconstructor {
         }
       }
     }
-    let keep = previous.map { ($0.e, $0.unknown) }
-    let pe = keep?.0 ?? PlanarImage(width: box.width, height: box.height, channels: 1)
-    let pu = keep?.1 ?? PlanarImage(width: box.width, height: box.height, channels: 1)
-    let ne = pe.width == box.width && pe.height == box.height ? pe : PlanarImage(width: box.width, height: box.height, channels: 1)
-    let nu = pu.width == box.width && pu.height == box.height ? pu : PlanarImage(width: box.width, height: box.height, channels: 1)
+    // The previous frame's views are read above; the same buffers now take this frame's crop.
+    let ne = previousScratch.image(0, width: box.width, height: box.height)
+    let nu = previousScratch.image(1, width: box.width, height: box.height)
     ne.data.update(from: e.data, count: box.width * box.height)
     nu.data.update(from: unknown.data, count: box.width * box.height)
     previous = (ne, nu, box, width, height)

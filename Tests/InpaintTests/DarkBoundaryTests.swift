@@ -11,11 +11,7 @@ final class DarkBoundaryTests: XCTestCase {
   func skyMeans(darkBoundaryRatio: Float) throws -> (Float, Float) {
     var p = HighlightParams()
     p.darkBoundaryRatio = darkBoundaryRatio
-    let truth = PlanarImage(width: 192, height: 108, channels: 3)
-    for y in 0..<108 {
-      let sky = 0.6 + 2.4 * (1 - Float(y) / 107) * (1 - Float(y) / 107)
-      for x in 0..<192 { for c in 0..<3 { truth[c, y, x] = x >= 128 ? 0.04 : sky } }
-    }
+    let truth = SyntheticHighlights.skyBesideBuilding(width: 192, height: 108, edge: 128)
     let img = SyntheticHighlights.clipped(truth, at: p.clipLinear)
     try HighlightReconstructor(params: p).apply(to: img)
     var filled: Float = 0, real: Float = 0

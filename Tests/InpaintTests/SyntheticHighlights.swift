@@ -16,6 +16,17 @@ enum SyntheticHighlights {
     return img
   }
 
+  /// Grey sky at 0.6 + 2.4·(1 − y/(H − 1))² of white (blown in its upper part) beside a dark building (0.04)
+  /// from column `edge` on: linear [3, H, W].
+  static func skyBesideBuilding(width w: Int, height h: Int, edge: Int) -> PlanarImage {
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    for y in 0..<h {
+      let sky = 0.6 + 2.4 * (1 - Float(y) / Float(h - 1)) * (1 - Float(y) / Float(h - 1))
+      for x in 0..<w { for c in 0..<3 { img[c, y, x] = x >= edge ? 0.04 : sky } }
+    }
+    return img
+  }
+
   /// Per-channel min(value, clip).
   static func clipped(_ img: PlanarImage, at clip: Float) -> PlanarImage {
     let out = img.copy()

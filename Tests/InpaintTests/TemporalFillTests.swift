@@ -5,15 +5,9 @@ import XCTest
 
 /// The fill's causal temporal blend (`fillTemporalBlend`).
 final class TemporalFillTests: XCTestCase {
-  /// A 128×72 sky at 0.6 + 2.4·(1 − y/71)² of white beside a dark building from x = `edge` on, clipped at the
-  /// clip level.
+  /// A 128×72 blown sky beside a dark building from x = `edge` on, clipped at the clip level.
   func frame(edge: Int, clip: Float) -> PlanarImage {
-    let img = PlanarImage(width: 128, height: 72, channels: 3)
-    for y in 0..<72 {
-      let sky = 0.6 + 2.4 * (1 - Float(y) / 71) * (1 - Float(y) / 71)
-      for x in 0..<128 { for c in 0..<3 { img[c, y, x] = min(x >= edge ? 0.04 : sky, clip) } }
-    }
-    return img
+    SyntheticHighlights.clipped(SyntheticHighlights.skyBesideBuilding(width: 128, height: 72, edge: edge), at: clip)
   }
 
   func params(blend: Float) -> HighlightParams {
