@@ -70,7 +70,7 @@ let package = Package(
       name: "Denoise", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Denoise"),
       swiftSettings: release),
     .target(
-      name: "Diffusion", dependencies: ["Color", "Execution", "Imaging", "NN", "Parameters"], exclude: docs("Diffusion"),
+      name: "Diffusion", dependencies: ["Color", "Execution", "Imaging", "NN", "Parameters", "VectorMath"], exclude: docs("Diffusion"),
       swiftSettings: release),
     .target(name: "Media", dependencies: ["Color", "Imaging", "Parameters"], exclude: docs("Media"), swiftSettings: release),
     // MARK: - T4
@@ -115,7 +115,7 @@ let package = Package(
     .testTarget(name: "VectorMathTests", dependencies: ["VectorMath"]),
     .testTarget(name: "ParametersTests", dependencies: ["Parameters"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Execution", "Imaging", "TestSupport"]),
     .testTarget(name: "ColorTests", dependencies: ["Color", "Imaging", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["Execution", "NN"]),
     .testTarget(name: "MasksTests", dependencies: ["Imaging", "Masks", "Parameters", "TestSupport"]),

@@ -72,14 +72,27 @@ public final class PlanarImage: @unchecked Sendable {
   /// A deep copy.
   public func copy() -> PlanarImage {
     let out = PlanarImage(width: width, height: height, channels: channels)
-    out.data.update(from: data, count: count)
+    Self.copyValues(from: data, to: out.data, count: count)
     return out
   }
 
   /// Copies all pixels from an image of the same shape.
   public func assign(from other: PlanarImage) {
     precondition(hasSameShape(as: other), "assign(from:) needs equal shapes")
-    data.update(from: other.data, count: count)
+    Self.copyValues(from: other.data, to: data, count: count)
+  }
+
+  /// Values per chunk of a parallel copy (1 MiB).
+  static let copyChunk = 1 << 18
+
+  /// Copies `count` values; a frame-sized copy runs on all workers, since one thread does not reach the
+  /// memory bandwidth (a 1080p frame copied on the filter's thread alone was 3 % of `hdr10-pq`'s wall time).
+  public static func copyValues(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    let chunks = (count + copyChunk - 1) / copyChunk
+    Parallel.forRanges(chunks, minChunk: 2) { s, e in
+      let a = s * copyChunk, b = min(count, e * copyChunk)
+      (dst + a).update(from: src + a, count: b - a)
+    }
   }
 
   /// Sets every value to `value`.

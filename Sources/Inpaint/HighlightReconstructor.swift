@@ -201,12 +201,14 @@ public final class HighlightReconstructor {
     if let p = previous, p.width == width, p.height == height {
       let ya = max(box.y0, p.box.y0), yb = min(box.y1, p.box.y1), xa = max(box.x0, p.box.x0), xb = min(box.x1, p.box.x1)
       if ya <= yb && xa <= xb {
-        for fy in ya...yb {
-          let er = e.row(0, fy - box.y0), ur = unknown.row(0, fy - box.y0)
-          let pr = p.e.row(0, fy - p.box.y0), pu = p.unknown.row(0, fy - p.box.y0)
-          for fx in xa...xb where ur[fx - box.x0] > 0 && pu[fx - p.box.x0] > 0 {
-            let i = fx - box.x0
-            er[i] += alpha * (pr[fx - p.box.x0] - er[i])
+        Parallel.forRanges(yb - ya + 1, minChunk: 16) { start, end in
+          for fy in (ya + start)..<(ya + end) {
+            let er = e.row(0, fy - box.y0), ur = unknown.row(0, fy - box.y0)
+            let pr = p.e.row(0, fy - p.box.y0), pu = p.unknown.row(0, fy - p.box.y0)
+            for fx in xa...xb where ur[fx - box.x0] > 0 && pu[fx - p.box.x0] > 0 {
+              let i = fx - box.x0
+              er[i] += alpha * (pr[fx - p.box.x0] - er[i])
+            }
           }
         }
       }
@@ -214,8 +216,8 @@ public final class HighlightReconstructor {
     // The previous frame's views are read above; the same buffers now take this frame's crop.
     let ne = previousScratch.image(0, width: box.width, height: box.height)
     let nu = previousScratch.image(1, width: box.width, height: box.height)
-    ne.data.update(from: e.data, count: box.width * box.height)
-    nu.data.update(from: unknown.data, count: box.width * box.height)
+    ne.assign(from: e)
+    nu.assign(from: unknown)
     previous = (ne, nu, box, width, height)
   }
 

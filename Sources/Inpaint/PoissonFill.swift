@@ -62,8 +62,9 @@ struct PoissonFill {
 
   /// Tile size of the band-limited relaxation of large Laplace levels.
   static let bandTile = 16
-  /// Levels with at least this many pixels run their row loops on all workers.
-  static let parallelPixels = 65536
+  /// Levels with at least this many pixels run their row loops on all workers (at 1080p that includes the
+  /// 240×135 level, which runs 8× the sweeps and the guidance estimate: serial, it was a tenth of the frame).
+  static let parallelPixels = 16384
 
   /// Fills `values` in place where `unknown` is 1.
   func solve(values: PlanarImage, unknown: PlanarImage) {
@@ -83,7 +84,7 @@ struct PoissonFill {
     var data: PlanarImage? = nil
     if level > 0 || softInput {
       let d = scratch.image(103 + 4 * level, width: w, height: h)
-      d.data.update(from: values.data, count: w * h)
+      d.assign(from: values)
       data = d
     }
     if max(w, h) <= coarsestSize || w < 2 || h < 2 {
@@ -283,7 +284,7 @@ struct PoissonFill {
     if rows.isEmpty { return }
     // Rows without unknown pixels are never written; the others keep their known pixels in both buffers.
     let r0 = max(0, rows.first! - 1), r1 = min(h, rows.last! + 2)
-    (tmp.data + r0 * w).update(from: v.data + r0 * w, count: (r1 - r0) * w)
+    PlanarImage.copyValues(from: v.data + r0 * w, to: tmp.data + r0 * w, count: (r1 - r0) * w)
     var a = v, b = tmp
     let total = sweeps + sweeps % 2
     rows.withUnsafeBufferPointer { rp in

@@ -40,4 +40,19 @@ final class LogGammaTests: XCTestCase {
     XCTAssertEqual(LogGamma.encode(1e6), 1, accuracy: 1e-15)
     XCTAssertEqual(LogGamma.decode(2), LogGamma.decode(1))
   }
+
+  /// The SIMD lanes: constants tied to LogGamma's, a round trip, and agreement with the Double reference
+  /// to 2e-6 in code over the range the fills and the diffusion blend use.
+  func testLanesMatchTheReference() {
+    XCTAssertTrue(LogGammaLanes.checkConstants())
+    for l: Float in [0, 0.01, 0.5, 0.95, 1, 4, 16, 1000] {
+      let back = LogGammaLanes.decode(LogGammaLanes.encode(l))
+      XCTAssertEqual(back, l, accuracy: max(1e-6, 2e-5 * l))
+      XCTAssertEqual(Double(LogGammaLanes.encode(l)), LogGamma.encode(Double(l)), accuracy: 2e-6)
+    }
+    for e: Float in [0, 0.05, 0.2, 0.35, 0.6, 0.9, 1] {
+      let l = LogGamma.decode(Double(e))
+      XCTAssertEqual(Double(LogGammaLanes.decode(e)), l, accuracy: max(1e-6, 2e-5 * l))
+    }
+  }
 }

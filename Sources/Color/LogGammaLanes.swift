@@ -1,27 +1,26 @@
-import Color
 import Foundation
-import Imaging
 import VectorMath
 
-/// Log-Gamma encode/decode on SIMD8 lanes (same constants as ``Color/LogGamma``; relative error ≈ 1e-6).
-enum LogGammaLanes {
-  typealias V = SIMD8<Float>
+/// Log-Gamma encode/decode on SIMD8 lanes (same constants as ``LogGamma``; relative error ≈ 1e-6), for the
+/// hot loops of the highlight fill and the diffusion blend.
+public enum LogGammaLanes {
+  public typealias V = SIMD8<Float>
   // Literal constants (a computed `static let` costs a swift_once check per call in the hot loops);
-  // ``checkConstants()`` ties them to ``Color/LogGamma``.
-  static let gamma: Float = 2.2
-  static let maxLinear: Float = 65536
+  // ``checkConstants()`` ties them to ``LogGamma``.
+  public static let gamma: Float = 2.2
+  public static let maxLinear: Float = 65536
   /// ln(γ·M + 1) rounded to Float.
-  static let logRange: Float = 11.878_819_465_637_207
+  public static let logRange: Float = 11.878_819_465_637_207
 
-  /// Whether the literal constants equal those derived from ``Color/LogGamma`` (checked by the tests).
-  static func checkConstants() -> Bool {
+  /// Whether the literal constants equal those derived from ``LogGamma`` (checked by the tests).
+  public static func checkConstants() -> Bool {
     gamma == Float(LogGamma.gamma) && maxLinear == Float(LogGamma.maxLinear)
       && logRange == Float(Foundation.log(LogGamma.gamma * LogGamma.maxLinear + 1))
   }
 
   /// Linear (clamped to 0...M) → code 0...1.
-  @inline(__always)
-  static func encode(_ l: V) -> V {
+  @inlinable @inline(__always)
+  public static func encode(_ l: V) -> V {
     let x = SIMDMath.clamp(l, 0, maxLinear)
     let t = SIMDMath.log(gamma * x + 1) * (1 / logRange)
     // t^(1/γ), 0 for t ≤ 0 (as SIMDMath.pow, inlined).
@@ -29,15 +28,15 @@ enum LogGammaLanes {
   }
 
   /// Code 0...1 → linear 0...M.
-  @inline(__always)
-  static func decode(_ e: V) -> V {
+  @inlinable @inline(__always)
+  public static func decode(_ e: V) -> V {
     let x = SIMDMath.clamp(e, 0, 1)
     let p = SIMDMath.exp(SIMDMath.log(x) * gamma).replacing(with: 0, where: x .<= 0)
     return (SIMDMath.exp(p * logRange) - 1) * (1 / gamma)
   }
 
   /// Scalar encode through the lanes (for single values).
-  static func encode(_ l: Float) -> Float { encode(V(repeating: l))[0] }
+  public static func encode(_ l: Float) -> Float { encode(V(repeating: l))[0] }
   /// Scalar decode through the lanes.
-  static func decode(_ e: Float) -> Float { decode(V(repeating: e))[0] }
+  public static func decode(_ e: Float) -> Float { decode(V(repeating: e))[0] }
 }
