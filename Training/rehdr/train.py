@@ -147,13 +147,16 @@ def upsample_gain(gain, linear, mode):
 
 
 # ---------------------------------------------------------------- forward over a sequence
-def run_sequence(model, ldr, voxels, upsample="guided", scale=2, base=None, peak=None):
+def run_sequence(model, ldr, voxels, upsample="guided", scale=2, base=None, peak=None, gain_ramp=0.0):
     """ldr [B,T,3,H,W] linear, voxels [B,T,5,H,W] raw -> (output [B,T,3,H,W] linear, gains [B,T,1,h,w]).
 
     The working size is H/scale x W/scale (area downscale); the state starts from zero.
     Residual mode (base [B,T,3,H,W], the filter's frame before fusion, e.g. after `expansion`): the network
     sees base clamped to [0, 1] (as FusionKernels.clampToSDRWhite gives it) and its gain multiplies base,
-    capped per pixel so no channel exceeds `peak` (FusionKernels.applyGain with `fusion.residual`)."""
+    capped per pixel so no channel exceeds `peak` (FusionKernels.applyGain with `fusion.residual`).
+    gain_ramp > 0 (residual only) weights the gain as the filter does with `fusion.residualRebuiltRampLinear`:
+    by clamp((max channel of base - 1) / gain_ramp, 0, 1), so it acts only where the highlight stage rebuilt
+    a pixel above SDR white, and the network is trained on the output the filter will make of it."""
     b, t, _, h, w = ldr.shape
     wh, ww = h // scale, w // scale
     state = model.initial_state(b, wh, ww)
@@ -168,6 +171,8 @@ def run_sequence(model, ldr, voxels, upsample="guided", scale=2, base=None, peak
             outs.append(full * torch.exp2(up))
         else:
             top = base[:, k].amax(dim=1, keepdim=True).clamp_min(1e-6)
+            if gain_ramp > 0:
+                up = up * ((top - 1.0) / gain_ramp).clamp(0.0, 1.0)
             outs.append(base[:, k] * torch.minimum(torch.exp2(up), peak / top))
         gains.append(gain)
     return torch.stack(outs, 1), torch.stack(gains, 1)
@@ -208,7 +213,7 @@ class Trainer:
         self.model.train()
         b = self.to_torch(batch)
         out, _ = run_sequence(self.model, b["ldr"], b["voxels"], a.upsample, base=b.get("base"),
-                              peak=a.peak_nits / colour.SDR_WHITE_NITS)
+                              peak=a.peak_nits / colour.SDR_WHITE_NITS, gain_ramp=a.gain_ramp)
         loss, parts = losses(out, b["hdr"], 10.0, a.w_grad, a.w_temp, b["over"], a.w_highlight,
                              a.highlight_log)
         self.opt.zero_grad(set_to_none=True)
@@ -264,7 +269,8 @@ class Trainer:
             ldr = torch.from_numpy(it["ldr"])[None]
             base = torch.from_numpy(it["base"])[None] if "base" in it else None
             out, _ = run_sequence(self.model, ldr, torch.from_numpy(it["voxels"])[None], self.args.upsample,
-                                  base=base, peak=self.args.peak_nits / colour.SDR_WHITE_NITS)
+                                  base=base, peak=self.args.peak_nits / colour.SDR_WHITE_NITS,
+                                  gain_ramp=self.args.gain_ramp)
 
             def nits(v):
                 return np.asarray(v, np.float64).transpose(0, 2, 3, 1) @ colour.M709_TO_2020.T * colour.SDR_WHITE_NITS
@@ -336,6 +342,9 @@ def build_parser():
     ap.add_argument("--base", default=None,
                     help="residual training: the file in each clip holding the filter's frames before fusion "
                          "(Training/rehdr/base.py, e.g. base-balanced.npy); the gain multiplies it")
+    ap.add_argument("--gain-ramp", type=float, default=0.0,
+                    help="residual mode: weight the gain by clamp((max(base) - 1) / R, 0, 1), as the filter's "
+                         "fusion.residualRebuiltRampLinear R does (0: the gain acts on every pixel)")
     ap.add_argument("--peak-nits", type=float, default=1000.0,
                     help="residual mode: the output peak the filter caps at (output.peakNits)")
     ap.add_argument("--threads", type=int, default=2)
@@ -379,6 +388,8 @@ def main(argv=None):
                                       if args.w_highlight > 0 else "")
                                    + (", out = min(base * 2^gain, peak), base = the filter's frames before "
                                       "fusion (" + args.base + ")" if args.base else "")
+                                   + (f", gain weighted by clamp((max(base) - 1) / {args.gain_ramp}, 0, 1)"
+                                      if args.base and args.gain_ramp > 0 else "")
                                    + ", mu(x) = log(1 + 5000 min(x/64, 1)) / log(5001)",
                      "final_mean_last_100": float(np.mean([r["loss"] for r in tail])) if tail else None},
             "data": {"train": args.data, "train_generator": data_fingerprint(args.data),

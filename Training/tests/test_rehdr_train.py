@@ -206,3 +206,28 @@ def test_residual_mode_starts_from_the_base_and_caps_at_the_peak(tiny_set, tmp_p
     with torch.no_grad():
         _, gains = train.run_sequence(tr.model, b["ldr"], b["voxels"], base=b["base"], peak=peak)
     assert float(gains.abs().max()) > 0.0
+
+
+def test_gain_ramp_leaves_pixels_the_highlight_stage_did_not_lift(tiny_set, tmp_path):
+    """--gain-ramp R: the gain acts as the filter applies it with fusion.residualRebuiltRampLinear R: not at
+    all where the base's largest channel is at most SDR white, fully from 1 + R on."""
+    from Training.rehdr import train
+    from Training.rehdr.sequences import clip_dirs
+    for d in clip_dirs(tiny_set):  # a base at white or below, with one patch lifted well above it
+        base = np.minimum(np.load(os.path.join(d, "hdr.npy")).astype(np.float32), 1.0)
+        base[:, :8, :8, :] = [3.0, 2.5, 2.0]
+        np.save(os.path.join(d, "base-ramp.npy"), base.astype(np.float16))
+    tr = train.Trainer(train.build_parser().parse_args(
+        _args(tiny_set, str(tmp_path / "ck"), "--steps", "2", "--base", "base-ramp.npy", "--gain-ramp", "0.05")))
+    torch.nn.init.constant_(tr.model.out.bias, 0.5)  # a gain of half a stop everywhere
+    b = tr.to_torch(tr.sampler.batch(0, 2))
+    peak = 1000.0 / 203.0
+    with torch.no_grad():
+        out, _ = train.run_sequence(tr.model, b["ldr"], b["voxels"], base=b["base"], peak=peak, gain_ramp=0.05)
+        free, _ = train.run_sequence(tr.model, b["ldr"], b["voxels"], base=b["base"], peak=peak)
+    top = b["base"].amax(dim=2, keepdim=True).expand_as(out)
+    assert torch.equal(out[top <= 1.0], b["base"][top <= 1.0])
+    lifted = top >= 1.05
+    assert bool(lifted.any())
+    assert torch.allclose(out[lifted], free[lifted])
+    assert bool((out[lifted] > b["base"][lifted]).all())
