@@ -70,7 +70,7 @@ let package = Package(
       name: "Denoise", dependencies: ["Imaging", "Parameters", "VectorMath"], exclude: docs("Denoise"),
       swiftSettings: release),
     .target(
-      name: "Diffusion", dependencies: ["Color", "Execution", "Imaging", "NN", "Parameters", "VectorMath"], exclude: docs("Diffusion"),
+      name: "Diffusion", dependencies: ["Color", "Execution", "Imaging", "NN", "Parameters"], exclude: docs("Diffusion"),
       swiftSettings: release),
     .target(name: "Media", dependencies: ["Color", "Imaging", "Parameters"], exclude: docs("Media"), swiftSettings: release),
     // MARK: - T4

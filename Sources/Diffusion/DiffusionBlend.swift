@@ -1,6 +1,5 @@
 import Color
 import Imaging
-import VectorMath
 
 #if canImport(Glibc)
   import Glibc
@@ -49,7 +48,6 @@ enum DiffusionBlend {
     // Horizontal taps, the same for every row.
     var taps = [(Int, Int, Float)](repeating: (0, 0, 0), count: W)
     for x in 0..<W { taps[x] = BilinearResize.sourceTap(x, scale: sx, size: w) }
-    let perLn: Float = 1 / (12 * 0.693_147_18)  // LogLuminanceGuide: log2(v)/12 = ln(v)/(12 ln 2)
     taps.withUnsafeBufferPointer { tp in
       Parallel.forRanges(H, minChunk: 4) { s, e in
         // Row buffers: the guide, three channels' codes and three changed flags (1: write back).
@@ -76,8 +74,7 @@ enum DiffusionBlend {
               return v
             }
             let r = load(0), g = load(1), bl = load(2)
-            let lum = 0.2126 * r + 0.7152 * g + 0.0722 * bl
-            let gi = SIMDMath.log(SIMDMath.max(lum, V(repeating: 0)) + LogLuminanceGuide.floor) * perLn + 1
+            let gi = LogLuminanceGuide.lanes(r, g, bl)
             let cr = LogGammaLanes.encode(r), cg = LogGammaLanes.encode(g), cb = LogGammaLanes.encode(bl)
             for i in 0..<n {
               guide[x + i] = gi[i]

@@ -18,27 +18,25 @@ enum Guidance {
     let ux = scratch.image(2, width: w, height: h), uy = scratch.image(3, width: w, height: h)
     // Raw steps and their knownness (the product of the two pixels').
     let rx = scratch.image(4, width: w, height: h), ry = scratch.image(5, width: w, height: h)
-    PoissonFill.forRows(h, pixels: w * h) { y0, y1 in
-      for y in y0..<y1 {
-        let er = e.row(0, y), ur = unknown.row(0, y)
-        let vx = rx.row(0, y), vy = ry.row(0, y), mx = ux.row(0, y), my = uy.row(0, y)
-        for x in 0..<(w - 1) {
-          let known = (1 - ur[x]) * (1 - ur[x + 1])
-          vx[x] = er[x + 1] - er[x]
-          mx[x] = 1 - known
+    for y in 0..<h {
+      let er = e.row(0, y), ur = unknown.row(0, y)
+      let vx = rx.row(0, y), vy = ry.row(0, y), mx = ux.row(0, y), my = uy.row(0, y)
+      for x in 0..<(w - 1) {
+        let known = (1 - ur[x]) * (1 - ur[x + 1])
+        vx[x] = er[x + 1] - er[x]
+        mx[x] = 1 - known
+      }
+      vx[w - 1] = 0
+      mx[w - 1] = 1
+      if y + 1 < h {
+        let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
+        for x in 0..<w {
+          vy[x] = en[x] - er[x]
+          my[x] = 1 - (1 - ur[x]) * (1 - un[x])
         }
-        vx[w - 1] = 0
-        mx[w - 1] = 1
-        if y + 1 < h {
-          let en = e.row(0, y + 1), un = unknown.row(0, y + 1)
-          for x in 0..<w {
-            vy[x] = en[x] - er[x]
-            my[x] = 1 - (1 - ur[x]) * (1 - un[x])
-          }
-        } else {
-          vy.update(repeating: 0, count: w)
-          my.update(repeating: 1, count: w)
-        }
+      } else {
+        vy.update(repeating: 0, count: w)
+        my.update(repeating: 1, count: w)
       }
     }
     // Each known step is replaced by the median of the known steps within ±2 along its direction, then
@@ -47,31 +45,29 @@ enum Guidance {
     // straddled two steps of under twice the bound, the bound alone kept it). Beside an unknown region the
     // window is one-sided; a window as wide as is known on both sides (exact on a dome's linear run of steps)
     // let the edges that matter most, those next to the clipped region, through.
-    PoissonFill.forRows(h, pixels: w * h) { y0, y1 in
-      var window = [Float](repeating: 0, count: 5)
-      for y in y0..<y1 {
-        let vx = gx.row(0, y), vy = gy.row(0, y), mx = ux.row(0, y), my = uy.row(0, y), sx = rx.row(0, y)
-        for x in 0..<w {
-          if mx[x] < 1 {
-            var n = 0
-            for i in max(0, x - 2)...min(w - 1, x + 2) where mx[i] < 1 {
-              window[n] = sx[i]
-              n += 1
-            }
-            vx[x] = bounded(median(&window, n), maxStep)
-          } else {
-            vx[x] = 0
+    var window = [Float](repeating: 0, count: 5)
+    for y in 0..<h {
+      let vx = gx.row(0, y), vy = gy.row(0, y), mx = ux.row(0, y), my = uy.row(0, y), sx = rx.row(0, y)
+      for x in 0..<w {
+        if mx[x] < 1 {
+          var n = 0
+          for i in max(0, x - 2)...min(w - 1, x + 2) where mx[i] < 1 {
+            window[n] = sx[i]
+            n += 1
           }
-          if my[x] < 1 {
-            var n = 0
-            for j in max(0, y - 2)...min(h - 1, y + 2) where uy[0, j, x] < 1 {
-              window[n] = ry[0, j, x]
-              n += 1
-            }
-            vy[x] = bounded(median(&window, n), maxStep)
-          } else {
-            vy[x] = 0
+          vx[x] = bounded(median(&window, n), maxStep)
+        } else {
+          vx[x] = 0
+        }
+        if my[x] < 1 {
+          var n = 0
+          for j in max(0, y - 2)...min(h - 1, y + 2) where uy[0, j, x] < 1 {
+            window[n] = ry[0, j, x]
+            n += 1
           }
+          vy[x] = bounded(median(&window, n), maxStep)
+        } else {
+          vy[x] = 0
         }
       }
     }
