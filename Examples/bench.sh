@@ -45,7 +45,7 @@ for size in 1280x720 1920x1080; do
   read -r bc bw bm < <(measure "$rx --quiet --preset balanced -i $in > /dev/null")
   row "reexpose balanced (REHDR, →PQ)" "$n" "$bc" "$bw" "$bm" "$zc"
   read -r qc qw qm < <(measure "$rx --quiet --preset quality -i $in > /dev/null")
-  row "reexpose quality (diffusion+REHDR)" "$n" "$qc" "$qw" "$qm" "$zc"
+  row "reexpose quality (diffusion, →PQ)" "$n" "$qc" "$qw" "$qm" "$zc"
   if [ "$size" = 1920x1080 ]; then
     awk -v c="$sc" -v z="$zc" -v n="$n" -v w="$fw" -v bw="$bw" -v qw="$qw" -v fc="$fc" -v hc="$hc" 'BEGIN {
       printf "  targets: static CPU ≤ 1.5× zscale: %s (%.2f×); fast ≥ 25 fps: %s (%.1f fps); balanced ≥ 5 fps: %s (%.1f fps); quality ≥ 1 fps: %s (%.1f fps)\n",

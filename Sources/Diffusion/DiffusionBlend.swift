@@ -33,6 +33,36 @@ enum DiffusionBlend {
     return (a, bb, detail)
   }
 
+  /// The blend weight over × clamp((L − 1)/`ramp`, 0, 1), L the largest channel of `fill` [3, H, W] (the
+  /// frame before inpainting): only what the highlight stage rebuilt above white is re-created.
+  static func rampedMask(_ over: PlanarImage, fill: PlanarImage, ramp: Float) -> PlanarImage {
+    let out = PlanarImage(width: over.width, height: over.height, channels: 1)
+    let r = fill.plane(0), g = fill.plane(1), b = fill.plane(2), m = over.plane(0), o = out.plane(0)
+    let inv = 1 / ramp
+    Parallel.forRanges(over.planeSize, minChunk: 16384) { s, e in
+      for i in s..<e {
+        let top = max(r[i], max(g[i], b[i]))
+        o[i] = m[i] > 0 ? m[i] * min(max((top - 1) * inv, 0), 1) : 0
+      }
+    }
+    return out
+  }
+
+  /// Sets every pixel of `image` with `weight` > 0 to `fill`'s RGB scaled to its own BT.709 luminance (the
+  /// inpainting then changes only luminance); a pixel whose fill is black keeps the inpainted RGB.
+  static func keepHue(of fill: PlanarImage, in image: PlanarImage, where weight: PlanarImage) {
+    let fr = fill.plane(0), fg = fill.plane(1), fb = fill.plane(2)
+    let r = image.plane(0), g = image.plane(1), b = image.plane(2), m = weight.plane(0)
+    Parallel.forRanges(image.planeSize, minChunk: 16384) { s, e in
+      for i in s..<e where m[i] > 0 {
+        let before = 0.2126 * fr[i] + 0.7152 * fg[i] + 0.0722 * fb[i]  // BT.709 luminance (ITU-R BT.709 item 3.2)
+        if !(before > 1e-6) { continue }
+        let ratio = (0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i]) / before
+        r[i] = fr[i] * ratio; g[i] = fg[i] * ratio; b[i] = fb[i] * ratio
+      }
+    }
+  }
+
   /// Applies the upsampled difference to `image` [3, H, W] in place where `over` [1, H, W] > 0.
   ///
   /// Per row, over the span between the first and last pixel with over > 0: the guide and the three channels'

@@ -16,7 +16,9 @@ import Parameters
 ///    (x = 2E − 1), ``DDIMSampler`` → x₀; the difference E(x₀) − E_fill is accumulated with a
 ///    feathered weight (ramps over the overlap).
 /// 5. The difference is guided-upsampled to the frame and blended by the full-resolution over mask
-///    (``DiffusionBlend``): pixels with mask 0 keep their exact values.
+///    (``DiffusionBlend``), times the rebuilt-above-white ramp when `rebuiltRampLinear` > 0: pixels with
+///    weight 0 keep their exact values. With `keepFillHue` the changed pixels then take the fill's hue at
+///    their new luminance.
 /// 6. The blended working-resolution result is kept as the next frame's "previous output" (a network
 ///    condition only with `conditionOnPrevious`).
 ///
@@ -130,7 +132,10 @@ public final class DiffusionInpainter {
 
     // MARK: 5. Guided upsampling and blend at full resolution
     let (a, b, detail) = DiffusionBlend.coefficients(diff: diff, small: small)
-    DiffusionBlend.apply(a: a, b: b, detail: detail, to: image, over: overMask)
+    let weight = p.rebuiltRampLinear > 0 ? DiffusionBlend.rampedMask(overMask, fill: image, ramp: p.rebuiltRampLinear) : overMask
+    let fill = p.keepFillHue ? image.copy() : nil
+    DiffusionBlend.apply(a: a, b: b, detail: detail, to: image, over: weight)
+    if let fill { DiffusionBlend.keepHue(of: fill, in: image, where: weight) }
   }
 
   /// Tile origins along one axis of length `n` for side `s` and stride `stride`.

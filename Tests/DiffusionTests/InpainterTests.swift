@@ -57,6 +57,70 @@ final class InpainterTests: XCTestCase {
     XCTAssertLessThan(inp.tilesLastFrame, 12)
   }
 
+  /// `rebuiltRampLinear`: where the fill stayed at white the frame keeps its bits, where the fill rose past
+  /// white + ramp the result is the ungated one, and in between it lies between the two.
+  func testRebuiltRampKeepsTheFillWhereItStayedAtWhite() throws {
+    let (src, over) = clippedFrame(width: 96, height: 64, radius: 12)
+    // The right half of the disc rebuilt to 2 (a dome the highlight stage lifted), the left half left at 1.
+    for y in 0..<64 {
+      for x in 58..<96 where over[0, y, x] == 1 { for c in 0..<3 { src[c, y, x] = x < 62 ? 1.2 : 2 } }
+    }
+    let plain = src.copy(), gated = src.copy()
+    try inpainter { $0.steps = 2 }.apply(to: plain, overMask: over, underMask: nil)
+    try inpainter { $0.steps = 2; $0.rebuiltRampLinear = 0.5 }.apply(to: gated, overMask: over, underMask: nil)
+    var kept = 0, full = 0, between = 0
+    for y in 0..<64 {
+      for x in 0..<96 where over[0, y, x] > 0 {
+        let top = max(src[0, y, x], max(src[1, y, x], src[2, y, x]))
+        for c in 0..<3 {
+          if top <= 1 {
+            XCTAssertEqual(gated[c, y, x].bitPattern, src[c, y, x].bitPattern, "(\(x), \(y)) left at white")
+            kept += 1
+          } else if top >= 1.5 {
+            XCTAssertEqual(gated[c, y, x], plain[c, y, x], accuracy: 1e-5 * max(1, plain[c, y, x]))
+            full += 1
+          } else {
+            let lo = min(src[c, y, x], plain[c, y, x]), hi = max(src[c, y, x], plain[c, y, x])
+            XCTAssertTrue(gated[c, y, x] >= lo - 1e-5 && gated[c, y, x] <= hi + 1e-5, "(\(x), \(y)) ramp")
+            between += 1
+          }
+        }
+      }
+    }
+    XCTAssertGreaterThan(kept, 0)
+    XCTAssertGreaterThan(full, 0)
+    XCTAssertGreaterThan(between, 0)
+    XCTAssertNotEqual((0..<plain.count).filter { plain.data[$0] != src.data[$0] }.count, 0, "the network changed the disc")
+  }
+
+  /// `keepFillHue`: a tinted fill inside the disc keeps its chromaticity (channel ratios) while its luminance
+  /// follows the ungated inpainting; without it the network's per-channel result is kept as is.
+  func testKeepFillHueChangesOnlyLuminance() throws {
+    let (src, over) = clippedFrame(width: 96, height: 64, radius: 12)
+    for y in 0..<64 {
+      for x in 0..<96 where over[0, y, x] == 1 { src[0, y, x] = 1.6; src[1, y, x] = 1.2; src[2, y, x] = 0.8 }
+    }
+    let plain = src.copy(), hue = src.copy()
+    try inpainter { $0.steps = 2 }.apply(to: plain, overMask: over, underMask: nil)
+    try inpainter { $0.steps = 2; $0.keepFillHue = true }.apply(to: hue, overMask: over, underMask: nil)
+    func luma(_ i: PlanarImage, _ x: Int, _ y: Int) -> Float { 0.2126 * i[0, y, x] + 0.7152 * i[1, y, x] + 0.0722 * i[2, y, x] }
+    var checked = 0, tintChanged = 0
+    for y in 0..<64 {
+      for x in 0..<96 where over[0, y, x] == 1 {
+        XCTAssertEqual(luma(hue, x, y), luma(plain, x, y), accuracy: 1e-4 * max(1, luma(plain, x, y)), "(\(x), \(y))")
+        XCTAssertEqual(hue[0, y, x] / hue[1, y, x], 1.6 / 1.2, accuracy: 1e-4)
+        XCTAssertEqual(hue[2, y, x] / hue[1, y, x], 0.8 / 1.2, accuracy: 1e-4)
+        if abs(plain[0, y, x] / plain[1, y, x] - 1.6 / 1.2) > 1e-3 { tintChanged += 1 }
+        checked += 1
+      }
+    }
+    XCTAssertGreaterThan(checked, 0)
+    XCTAssertGreaterThan(tintChanged, 0, "without keepFillHue the network changes the channel ratios")
+    for i in 0..<src.count where over.data[i % src.planeSize] == 0 {
+      XCTAssertEqual(hue.data[i].bitPattern, src.data[i].bitPattern)
+    }
+  }
+
   func testDeterministicForFixedSeedAndChangesWithSeed() throws {
     func run(seed: Int, eta: Float = 0.5) throws -> [UInt32] {
       let inp = try inpainter {

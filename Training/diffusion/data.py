@@ -24,6 +24,17 @@ frame t-1's fill inside its over mask by alpha ~ U(0, 0.7) (an imperfect earlier
 (3x3 binomial, p 0.5) and noised (sigma ~ U(0, 0.02) in x); dropped (zeros, has_prev 0) with p_prev_drop.
 Reference: the ground-truth HDR of a random frame of another clip made from the same HDRI (another
 view of the scene), area-downscaled x4; dropped (has_ref 0) with p_ref_drop.
+
+What the filter's stage sees (``base`` and ``scale``, train.py --base/--scale): the Swift stage runs on the
+frame the highlight stage filled, area-downscaled to its working size (`diffusion.workingScale` 0.25), with the
+masks area-downscaled the same way, and it gives the network that frame both as the fill and (times 1 - over)
+as the known part. With ``base`` (a `fill-<preset>.npy` from Training/rehdr/base.py --stage diffusion) the fill
+and the known part are the filter's own frame instead of ``push_pull_fill`` of the LDR; with ``scale`` k > 1
+every full-frame input (linear frames, ground truth, masks, fill) is area-downscaled k x k before tiling.
+With ``recover_gain`` g > 0 (train.py --target-recover-gain) the stage runs before a `recover` expansion
+(Sources/Color/RecoverExpansion.swift: Y' = Y + (g - 1) max(0, Y - 1), as a ratio on RGB, no lift), so the
+ground truth is taken back through its inverse, Y = Y' for Y' <= 1 else 1 + (Y' - 1)/g: the network then
+answers in the space the expansion lifts, and the expansion of its answer is the truth.
 """
 import os
 
@@ -86,25 +97,58 @@ def push_pull_fill(e, over):
 
 
 class Clip(sequences.Clip):
-    """The REHDR loader's memory-mapped clip, plus its panorama and clipped fraction, read as torch frames."""
+    """The REHDR loader's memory-mapped clip, plus its panorama and clipped fraction, read as torch frames;
+    `base` names the filter's pre-diffusion frames beside the clip (module docstring), `scale` the working
+    size's divisor."""
 
-    def __init__(self, d, transfer_mode="params"):
-        super().__init__(d, transfer_mode)
+    def __init__(self, d, transfer_mode="params", base=None, scale=1, recover_gain=0.0):
+        super().__init__(d, transfer_mode, base)
+        self.recover_gain = recover_gain
         self.hdri = self.meta.get("hdri")
         self.clipped = float(self.meta.get("clipped_fraction", 0.0))
+        self.scale = scale
+        self.height, self.width = self.height // scale, self.width // scale
 
     def frame(self, t):
-        """(codes uint8 [1,3,H,W], ldr linear [1,3,H,W], hdr linear [1,3,H,W]) as torch."""
+        """(codes uint8 [1,3,H,W], ldr linear [1,3,H,W], hdr linear [1,3,H,W]) as torch, full size."""
         codes = np.asarray(self.ldr[t]).transpose(2, 0, 1)[None]
         lin = linearise_codes(codes, self.transfer)
         hdr = np.asarray(self.hdr[t], dtype=np.float32).transpose(2, 0, 1)[None]
         return torch.from_numpy(np.ascontiguousarray(codes)), torch.from_numpy(lin), torch.from_numpy(hdr)
 
+    def target(self, hdr):
+        """The ground truth in the space the stage answers in (module docstring: ``recover_gain``)."""
+        if self.recover_gain <= 0:
+            return hdr
+        return inverse_recover(hdr, self.recover_gain)
+
+    def fill(self, t):
+        """The filter's pre-diffusion frame t, linear [1,3,H,W] (full size), or None without a base."""
+        if self.base is None:
+            return None
+        return torch.from_numpy(np.asarray(self.base[t], dtype=np.float32).transpose(2, 0, 1)[None].copy())
+
+
+def inverse_recover(hdr, gain):
+    """linear [N,3,H,W] -> the frame whose `recover` expansion with this gain (no lift) is `hdr`."""
+    y = (hdr * torch.from_numpy(LUMA_709).view(1, 3, 1, 1)).sum(1, keepdim=True)
+    back = torch.where(y > 1.0, 1.0 + (y - 1.0) / gain, y)
+    return hdr * torch.where(y > 0, back / y.clamp_min(1e-12), torch.ones_like(y))
+
 
 def frame_inputs(clip, t):
-    """Full-frame tensors of frame t: dict e_ldr, e_fill, e_gt (Log-Gamma codes), over, under."""
+    """Tensors of frame t at the clip's working size: dict e_ldr, e_fill, e_gt (Log-Gamma codes), over, under."""
     codes, lin, hdr = clip.frame(t)
+    hdr = clip.target(hdr)
     over, under = exposure_masks(codes, lin)
+    fill = clip.fill(t)
+    k = clip.scale
+    if k > 1:  # area-downscale (the Swift stage's AreaResize), linear light, then code
+        lin, hdr, over, under = (F.avg_pool2d(v, k) for v in (lin, hdr, over, under))
+        fill = None if fill is None else F.avg_pool2d(fill, k)
+    if fill is not None:
+        e_fill = log_gamma(fill.clamp_min(0.0))
+        return {"e_ldr": e_fill, "e_fill": e_fill, "e_gt": log_gamma(hdr), "over": over, "under": under}
     e_ldr = log_gamma(lin)
     return {"e_ldr": e_ldr, "e_fill": push_pull_fill(e_ldr, over), "e_gt": log_gamma(hdr),
             "over": over, "under": under}
@@ -130,10 +174,10 @@ def _blur3(x):
 
 class TileSampler:
     def __init__(self, dirs, tile=64, seed=0, p_over=0.85, p_prev_drop=0.3, p_ref_drop=0.5,
-                 transfer_mode="params"):
+                 transfer_mode="params", base=None, scale=1, recover_gain=0.0):
         if not dirs:
             raise ValueError("no training clips")
-        self.clips = [Clip(d, transfer_mode) for d in dirs]
+        self.clips = [Clip(d, transfer_mode, base, scale, recover_gain) for d in dirs]
         self.tile, self.seed = tile, seed
         self.p_over, self.p_prev_drop, self.p_ref_drop = p_over, p_prev_drop, p_ref_drop
         self.clipped = [i for i, c in enumerate(self.clips) if c.clipped > 0.002] or list(range(len(self.clips)))
@@ -181,7 +225,7 @@ class TileSampler:
             if others:
                 rc = self.clips[int(g.choice(others))]
                 _, _, hdr = rc.frame(int(g.integers(rc.frames)))
-                ref = F.avg_pool2d(hdr, max(1, min(rc.height, rc.width) // 64))
+                ref = F.avg_pool2d(hdr, max(1, min(hdr.shape[-2:]) // 64))
                 ref = F.interpolate(ref, size=(64, 64), mode="bilinear", align_corners=False)
                 has_ref = 1.0
         if g.random() < 0.5:
@@ -196,12 +240,12 @@ class TileSampler:
         return {k: torch.stack([it[k] for it in items]) for k in items[0]}
 
 
-def val_tiles(dirs, tile=64, frames=(4, 12), transfer_mode="params"):
+def val_tiles(dirs, tile=64, frames=(4, 12), transfer_mode="params", base=None, scale=1, recover_gain=0.0):
     """Fixed validation tiles: per clip and frame, the tile with the most over-exposed area (S-aligned
     grid search, stride S/2); clips without over > 0.5 pixels are skipped. No prev, no reference."""
     rows = []
     for d in dirs:
-        c = Clip(d, transfer_mode)
+        c = Clip(d, transfer_mode, base, scale, recover_gain)
         for t in frames:
             if t >= c.frames:
                 continue

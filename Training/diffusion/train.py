@@ -76,7 +76,8 @@ class Trainer:
         self.model = DiffusionUNet(tuple(args.widths))
         self.ema = copy.deepcopy(self.model).requires_grad_(False)
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-        self.sampler = TileSampler(clip_dirs(args.data), args.tile, args.seed, transfer_mode=args.transfer)
+        self.sampler = TileSampler(clip_dirs(args.data), args.tile, args.seed, transfer_mode=args.transfer,
+                                   base=args.base, scale=args.scale, recover_gain=args.target_recover_gain)
         self.val_dirs = (clip_dirs(args.val_dir) if args.val_dir else [])[:args.val_clips]
         self._val = None
         self.step = 0
@@ -125,7 +126,8 @@ class Trainer:
         if not self.val_dirs:
             return None
         if self._val is None:
-            self._val = val_tiles(self.val_dirs, self.args.tile)
+            self._val = val_tiles(self.val_dirs, self.args.tile, base=self.args.base, scale=self.args.scale,
+                                  recover_gain=self.args.target_recover_gain)
         if not self._val:
             return None
         res = evaluate_tiles((model or self.ema).eval(), self._val, steps, strength, eta)
@@ -180,6 +182,14 @@ def build_parser():
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--transfer", choices=("params", "bt1886"), default="params")
+    ap.add_argument("--base", default=None,
+                    help="the filter's pre-diffusion frames beside each clip (fill-<preset>.npy from "
+                         "Training.rehdr.base --stage diffusion), for training and validation sets alike")
+    ap.add_argument("--scale", type=int, default=1,
+                    help="area-downscale every frame by this before tiling (4 = quality's workingScale 0.25)")
+    ap.add_argument("--target-recover-gain", type=float, default=0.0,
+                    help="the stage runs before a `recover` expansion of this gain: learn the truth taken back "
+                         "through its inverse (0 = the truth itself)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-dir", default=CKPT_DIR)

@@ -163,6 +163,51 @@ def test_sampler_deterministic_and_shapes(tiny_set):
     assert torch.equal(TileSampler(clip_dirs(tiny_set), tile=32, seed=3).batch(0, 3)["cond"], b["cond"])
 
 
+def test_filter_fill_at_the_working_size(tiny_set):
+    # With a base file (the filter's pre-diffusion frames) and scale 4, the inputs are what the Swift stage
+    # builds: frames and masks area-downscaled 4x4 in linear light, the filter's frame as both the fill and the
+    # known part, and the ground truth downscaled the same way.
+    import torch.nn.functional as F
+
+    from Training.diffusion.data import Clip, TileSampler, clip_dirs, frame_inputs, push_pull_fill
+    from Training.diffusion.model import log_gamma
+    dirs = clip_dirs(tiny_set)
+    d = dirs[0]
+    hdr = np.load(os.path.join(d, "hdr.npy")).astype(np.float32)
+    fill = np.minimum(hdr, 3.0).astype(np.float16)  # stands in for the filter's frames
+    name = "fill-test.npy"
+    for c in dirs:
+        np.save(os.path.join(c, name), fill if c == d else np.load(os.path.join(c, "hdr.npy")).astype(np.float16))
+    plain, scaled = Clip(d), Clip(d, base=name, scale=4)
+    assert (scaled.height, scaled.width) == (plain.height // 4, plain.width // 4)
+    a, b = frame_inputs(plain, 3), frame_inputs(scaled, 3)
+    assert b["e_fill"].shape == (1, 3, plain.height // 4, plain.width // 4)
+    want = log_gamma(F.avg_pool2d(torch.from_numpy(fill[3].astype(np.float32).transpose(2, 0, 1)[None]), 4))
+    assert torch.allclose(b["e_fill"], want, atol=1e-6) and torch.equal(b["e_ldr"], b["e_fill"])
+    assert torch.allclose(b["over"], F.avg_pool2d(a["over"], 4), atol=1e-6)
+    gt = torch.from_numpy(hdr[3].transpose(2, 0, 1)[None])
+    assert torch.allclose(b["e_gt"], log_gamma(F.avg_pool2d(gt, 4)), atol=1e-6)
+    # Without a base the fill is the push-pull fill of the LDR, and the known part the LDR itself.
+    assert torch.equal(a["e_fill"], push_pull_fill(a["e_ldr"], a["over"]))
+    s = TileSampler(dirs, tile=16, seed=1, base=name, scale=4)
+    batch = s.batch(0, 2)
+    assert batch["x0"].shape == (2, 3, 16, 16) and batch["ref"].shape == (2, 3, 64, 64)
+
+
+def test_inverse_recover_undoes_the_recover_expansion():
+    # Sources/Color/RecoverExpansion.swift with no lift: Y' = Y + (g - 1) max(0, Y - 1), as a ratio on RGB.
+    from Training.diffusion.data import LUMA_709, inverse_recover
+    g = torch.Generator().manual_seed(2)
+    hdr = torch.rand(2, 3, 8, 8, generator=g) * 6
+    back = inverse_recover(hdr, 4.0)
+    luma = torch.from_numpy(LUMA_709).view(1, 3, 1, 1)
+    y = (back * luma).sum(1, keepdim=True)
+    again = back * (y + 3.0 * (y - 1.0).clamp_min(0.0)) / y
+    assert torch.allclose(again, hdr, rtol=1e-5, atol=1e-6)
+    below = ((hdr * luma).sum(1, keepdim=True) <= 1.0).expand_as(hdr)
+    assert below.any() and torch.equal(back[below], hdr[below])  # diffuse content is its own preimage
+
+
 def test_training_steps_and_resume(tiny_set, tmp_path):
     from Training.diffusion import train
     a, b = str(tmp_path / "a"), str(tmp_path / "b")

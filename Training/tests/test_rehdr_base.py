@@ -16,7 +16,7 @@ from Training.rehdr.sequences import clip_dirs, linearise_codes
 @pytest.mark.skipif(not os.path.exists(pipes.reexpose_bin()), reason="no reexpose binary (make build)")
 def test_base_frames_are_the_linear_pre_fusion_output(tiny_set):
     d = clip_dirs(tiny_set)[0]
-    path = base.make_base((d, "balanced"))
+    path = base.make_base((d, "balanced", "fusion"))
     assert os.path.basename(path) == "base-balanced.npy"
     frames = np.load(path).astype(np.float32)
     ldr = np.load(os.path.join(d, "ldr.npy"))
@@ -29,4 +29,22 @@ def test_base_frames_are_the_linear_pre_fusion_output(tiny_set):
     assert np.median(np.abs(frames[mid] - lin[mid])) < 0.01
     # A second call finds the file and does no work.
     before = os.path.getmtime(path)
-    assert base.make_base((d, "balanced")) == path and os.path.getmtime(path) == before
+    assert base.make_base((d, "balanced", "fusion")) == path and os.path.getmtime(path) == before
+
+
+@pytest.mark.skipif(not os.path.exists(pipes.reexpose_bin()), reason="no reexpose binary (make build)")
+def test_diffusion_fill_is_the_unexpanded_pre_diffusion_output(tiny_set):
+    # The frame the diffusion stage starts from: `quality` with its diffusion and fusion off (one --set each,
+    # not the fusion base's forced expansion); mid-tones keep their decoded level.
+    d = clip_dirs(tiny_set)[0]
+    path = base.make_base((d, "quality", "diffusion"))
+    assert os.path.basename(path) == "fill-quality.npy"
+    cmd = base.base_cmd("quality", "diffusion")
+    assert cmd.count("diffusion.enabled=false") == 1 and "expansion.enabled=true" not in cmd
+    fill = np.load(path).astype(np.float32)
+    ldr = np.load(os.path.join(d, "ldr.npy"))
+    assert fill.shape == ldr.shape
+    lin = linearise_codes(ldr, "bt1886")
+    mid = (ldr.max(axis=-1) < 230) & (ldr.min(axis=-1) > 40)
+    assert np.median(np.abs(fill[mid] - lin[mid])) < 0.01
+    assert np.isfinite(fill).all() and fill.min() >= 0
