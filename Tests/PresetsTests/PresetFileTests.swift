@@ -130,14 +130,16 @@ final class PresetFileTests: XCTestCase {
 
   /// The diffusion weights are trained on this path's own frames (`make train-diffusion` runs `quality` with
   /// diffusion off), so its fill must stay `hdr10-pq`'s and nothing may run after the inpainting.
-  func testQualityInpaintsTheFullClassicalFillAndNothingChangesItAfter() throws {
+  func testQualityInpaintsTheFullClassicalFillThenBalancedsResidualNetworkCorrectsIt() throws {
     let quality = try repository.load("quality").params
     let hdr10 = try repository.load("hdr10-pq").params
     XCTAssertTrue(quality.diffusion.enabled)
     XCTAssertGreaterThan(quality.diffusion.rebuiltRampLinear, 0)
     XCTAssertTrue(quality.diffusion.keepFillHue)
-    XCTAssertFalse(quality.fusion.enabled)
     XCTAssertFalse(quality.expansion.enabled)
+    let balanced = try repository.load("balanced").params
+    XCTAssertTrue(quality.fusion.residual)
+    XCTAssertEqual(quality.fusion, balanced.fusion)
     XCTAssertEqual(quality.denoise, hdr10.denoise)
     XCTAssertEqual(quality.masks, hdr10.masks)
     XCTAssertEqual(quality.diffusion.model, "diffusion.safetensors")
