@@ -4,15 +4,15 @@
     python3 -m Training.rehdr.base --data data/train --preset quality --stage diffusion   # fill-quality.npy
 
 A residual REHDR (`fusion.residual: true`) multiplies the frame that the stages before it made: the
-preset's denoise, masks, highlight rebuild (and diffusion), and the `recover` expansion, so the network
-only corrects what that classical path gets wrong (suns and lamps far above it, skies below it). To train
-it on exactly what it will see, each clip's `ldr.mkv` runs through the real binary ($REEXPOSE_BIN) in a
-pipe, with the preset's fusion off, `expansion.style: recover` on, and linear BT.709 float output
-(1.0 = SDR white); the frames are stored as float16 [T, H, W, 3] in `base-<preset>.npy` beside the clip.
+preset's denoise, masks, highlight rebuild, and its `recover` expansion (`balanced`) or diffusion
+inpainting (`quality`), so the network only corrects what that path gets wrong (suns and lamps far above
+it, skies below it). To train it on exactly what it will see, each clip's `ldr.mkv` runs through the real
+binary ($REEXPOSE_BIN) in a pipe, with the preset's fusion off, everything else as the preset sets it, and
+linear BT.709 float output (1.0 = SDR white); the frames are stored as float16 [T, H, W, 3] in `base-<preset>.npy` beside the clip.
 A clip whose file exists is skipped, so an interrupted run resumes.
 
 `--stage diffusion` gives the diffusion inpainter's input instead (Training/diffusion/train.py --base): the
-preset's path with its diffusion and fusion stages off and its own expansion setting (`quality` has none),
+preset's path with its diffusion and fusion stages off,
 so the frame is the denoised, PDE-filled one the inpainter starts from; stored as `fill-<preset>.npy`.
 """
 
@@ -31,7 +31,7 @@ LINEAR_OUT = ("output.transfer=linear", "output.primaries=bt709", "output.pixelF
               "output.fullRange=true")
 # Per learned stage: what turns a preset into the path before that stage (linear output), and the file stem.
 STAGES = {
-    "fusion": (("fusion.enabled=false", "expansion.enabled=true", "expansion.style=recover") + LINEAR_OUT, "base"),
+    "fusion": (("fusion.enabled=false",) + LINEAR_OUT, "base"),
     "diffusion": (("diffusion.enabled=false", "fusion.enabled=false") + LINEAR_OUT, "fill"),
 }
 BASE_SETS = STAGES["fusion"][0]

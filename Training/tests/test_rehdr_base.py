@@ -27,6 +27,10 @@ def test_base_frames_are_the_linear_pre_fusion_output(tiny_set):
     mid = (ldr.max(axis=-1) < 230) & (ldr.min(axis=-1) > 40)
     assert mid.mean() > 0.2
     assert np.median(np.abs(frames[mid] - lin[mid])) < 0.01
+    # Only the fusion stage is turned off: `balanced`'s own `recover` expansion runs, and `quality`'s base is its
+    # diffusion output without an expansion the preset does not have.
+    assert base.base_cmd("balanced").count("--set") == len(base.LINEAR_OUT) + 1
+    assert "fusion.enabled=false" in base.base_cmd("quality") and "expansion.enabled=true" not in base.base_cmd("quality")
     # A second call finds the file and does no work.
     before = os.path.getmtime(path)
     assert base.make_base((d, "balanced", "fusion")) == path and os.path.getmtime(path) == before
@@ -34,8 +38,8 @@ def test_base_frames_are_the_linear_pre_fusion_output(tiny_set):
 
 @pytest.mark.skipif(not os.path.exists(pipes.reexpose_bin()), reason="no reexpose binary (make build)")
 def test_diffusion_fill_is_the_unexpanded_pre_diffusion_output(tiny_set):
-    # The frame the diffusion stage starts from: `quality` with its diffusion and fusion off (one --set each,
-    # not the fusion base's forced expansion); mid-tones keep their decoded level.
+    # The frame the diffusion stage starts from: `quality` with its diffusion and fusion off (one --set each);
+    # mid-tones keep their decoded level.
     d = clip_dirs(tiny_set)[0]
     path = base.make_base((d, "quality", "diffusion"))
     assert os.path.basename(path) == "fill-quality.npy"
