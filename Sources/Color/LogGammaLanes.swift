@@ -35,6 +35,17 @@ public enum LogGammaLanes {
     return (SIMDMath.exp(p * logRange) - 1) * (1 / gamma)
   }
 
+  /// Encodes `count` values of `src` into `dst` (which may be `src`), `scale` × each value first, eight at a time.
+  public static func encode(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1) {
+    var i = 0
+    while i + 8 <= count {
+      let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: encode(v * scale), as: V.self)
+      i += 8
+    }
+    while i < count { dst[i] = encode(src[i] * scale); i += 1 }
+  }
+
   /// Scalar encode through the lanes (for single values).
   public static func encode(_ l: Float) -> Float { encode(V(repeating: l))[0] }
   /// Scalar decode through the lanes.

@@ -1,3 +1,4 @@
+import Color
 import Execution
 import Imaging
 import NN
@@ -113,7 +114,7 @@ public final class DiffusionInpainter {
     let underS = underMask.map { AreaResize.resize($0, width: w, height: h) }
     let fillE = PlanarImage(width: w, height: h, channels: 3)
     Parallel.forRanges(3 * w * h, minChunk: 4096) { s, e in
-      for i in s..<e { fillE.data[i] = LogGammaCodes.encode(small.data[i]) }
+      LogGammaLanes.encode(small.data + s, into: fillE.data + s, count: e - s)
     }
     if let prev = previous, prev.width != w || prev.height != h { reset() }
 

@@ -1,3 +1,4 @@
+import Color
 import Imaging
 import NN
 
@@ -42,7 +43,8 @@ public enum ReferenceEncoding {
     }
     let g = Float(exp(logSum / Double(n)))
     let scale = 0.18 / g
-    for i in 0..<(3 * n) { x.data[i] = 2 * LogGammaCodes.encode(x.data[i] * scale) - 1 }
+    LogGammaLanes.encode(x.data, into: x.data, count: 3 * n, scale: scale)
+    for i in 0..<(3 * n) { x.data[i] = 2 * x.data[i] - 1 }
     return x
   }
 }

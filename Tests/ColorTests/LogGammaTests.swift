@@ -41,6 +41,19 @@ final class LogGammaTests: XCTestCase {
     XCTAssertEqual(LogGamma.decode(2), LogGamma.decode(1))
   }
 
+  /// The buffer form: eight at a time plus a scalar tail, in place or not, with the scale applied first; equal
+  /// to the scalar lanes value by value.
+  func testBufferEncodeMatchesTheScalarLanes() {
+    let n = 21
+    var src = (0..<n).map { Float($0) * 0.37 }
+    var out = [Float](repeating: -1, count: n)
+    LogGammaLanes.encode(src, into: &out, count: n, scale: 2)
+    for i in 0..<n { XCTAssertEqual(out[i], LogGammaLanes.encode(src[i] * 2), "value \(i)") }
+    let expected = src.map { LogGammaLanes.encode($0) }
+    src.withUnsafeMutableBufferPointer { LogGammaLanes.encode($0.baseAddress!, into: $0.baseAddress!, count: n) }
+    XCTAssertEqual(src, expected)
+  }
+
   /// The SIMD lanes: constants tied to LogGamma's, a round trip, and agreement with the Double reference
   /// to 2e-6 in code over the range the fills and the diffusion blend use.
   func testLanesMatchTheReference() {

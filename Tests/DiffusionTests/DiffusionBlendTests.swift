@@ -6,6 +6,9 @@ import XCTest
 
 /// `DiffusionBlend.apply` (eight pixels at a time) against a plain per-pixel reference in libm Float.
 final class DiffusionBlendTests: XCTestCase {
+  // DiffHDR's Log-Gamma constants, written out for the reference (γ = 2.2, M = 65536).
+  private let lgGamma: Float = 2.2, lgMax: Float = 65536, lgRange = Float(log(2.2 * 65536.0 + 1))
+
   /// The blend as it reads: guide, bilinear samples and Log-Gamma in scalar libm, pixel by pixel.
   private func reference(a: PlanarImage, b: PlanarImage, detail: PlanarImage, to image: PlanarImage, over: PlanarImage) {
     let W = image.width, H = image.height, w = a.width, h = a.height
@@ -25,10 +28,10 @@ final class DiffusionBlendTests: XCTestCase {
           }
           let d = (sample(a) * gi + sample(b)) + sample(detail)
           if d == 0 { continue }
-          let lin = min(max(image[c, y, x], 0), LogGammaCodes.maxLinear)
-          let e = powf(log1pf(LogGammaCodes.gamma * lin) / LogGammaCodes.logRange, 1 / LogGammaCodes.gamma) + k * d
+          let lin = min(max(image[c, y, x], 0), lgMax)
+          let e = powf(log1pf(lgGamma * lin) / lgRange, 1 / lgGamma) + k * d
           let ec = min(max(e, 0), 1)
-          image[c, y, x] = expm1f(powf(ec, LogGammaCodes.gamma) * LogGammaCodes.logRange) / LogGammaCodes.gamma
+          image[c, y, x] = expm1f(powf(ec, lgGamma) * lgRange) / lgGamma
         }
       }
     }
