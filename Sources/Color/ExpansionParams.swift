@@ -20,6 +20,9 @@ public struct ExpansionParams: ParameterSet {
   public var style: ExpansionStyle = .recover
   public var recoverGain: Float = 4
   public var clippedLiftLinear: Float = 0
+  public var liftSurroundSigmaPerHeightPercent: Float = 0
+  public var liftDarkSurroundFrom: Float = 0.1
+  public var liftDarkSurroundTo: Float = 0.4
   public var kneeLinear: Float = 0.5
   public var exponent: Float = 2.5
   public var maskDrive: Float = 1
@@ -44,6 +47,18 @@ public struct ExpansionParams: ParameterSet {
       doc: "`recover`: added to a clipped pixel's luminance in proportion to its over-exposure mask (0 adds "
         + "nothing), for clipped regions whose surroundings give no slope to continue."),
     .float(
+      "liftSurroundSigmaPerHeightPercent", \.liftSurroundSigmaPerHeightPercent, 0...50, unit: "% of frame height",
+      doc: "`recover`: when > 0, `clippedLiftLinear` is weighted by how dark the unclipped surroundings of a "
+        + "pixel are, measured with a Gaussian of this σ: a window or lamp cut sharply out of a darker scene is "
+        + "lifted, a wall or sky that rolls into the clip through near-white is not. 0 = the mask alone."),
+    .float(
+      "liftDarkSurroundFrom", \.liftDarkSurroundFrom, 0...1, unit: "1 − BT.1886 code of the surroundings",
+      doc: "`recover`: the surroundings' darkness (1 − their luminance coded with γ 2.4, averaged over unmasked "
+        + "pixels) at which the lift starts."),
+    .float(
+      "liftDarkSurroundTo", \.liftDarkSurroundTo, 0...1, unit: "1 − BT.1886 code of the surroundings",
+      doc: "`recover`: the darkness at which the full lift applies; must exceed `liftDarkSurroundFrom`."),
+    .float(
       "kneeLinear", \.kneeLinear, 0.05...0.95, unit: "relative linear luminance, 1 = SDR white",
       doc: "`knee`: where expansion starts; below it output = input."),
     .float(
@@ -54,4 +69,11 @@ public struct ExpansionParams: ParameterSet {
       doc: "`knee`: how far over-exposure masks push a pixel toward SDR white before the curve (1 = fully "
         + "clipped pixels reach the peak)."),
   ]
+
+  public func checkRelations() throws {
+    if liftDarkSurroundTo <= liftDarkSurroundFrom {
+      throw ParameterError(
+        key: "liftDarkSurroundTo", message: "must be greater than liftDarkSurroundFrom (\(liftDarkSurroundFrom))")
+    }
+  }
 }

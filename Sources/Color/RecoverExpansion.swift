@@ -6,19 +6,29 @@ import Imaging
 /// Per pixel, with Y the BT.709 luminance of the linear frame (1 = SDR white), e = max(0, Y − 1) and m the
 /// over-exposure mask (0 without one):
 ///
-///     Y' = Y + (gain − 1)·e + lift·m
+///     Y' = Y + (gain − 1)·e + lift·m·s
 ///
 /// applied as the ratio Y'/Y to RGB (hue kept), then bounded so that no channel passes the peak P. A pixel
 /// with Y ≤ 1 and m = 0 is never rewritten, so diffuse content and unclipped highlights keep their level.
+/// s is 1, or with a surround σ > 0 the darkness of the pixel's unclipped surroundings (``SurroundDarkness``):
+/// a clipped region cut sharply out of a darker scene (a window, a lamp) is lifted, one that rolls into the
+/// clip through near-white (a bright wall or sky just over it) is not.
 public struct RecoverExpansion: Sendable {
   public let gain: Float
   public let liftLinear: Float
+  /// The surround weighting of the lift (nil: s = 1).
+  public let surround: SurroundDarkness?
   /// Output peak in relative linear (peakNits / referenceWhiteNits), at least 1.
   public let peak: Float
 
   public init(params: ExpansionParams, peakNits: Float, referenceWhiteNits: Float) {
     gain = params.recoverGain
     liftLinear = params.clippedLiftLinear
+    surround = params.liftSurroundSigmaPerHeightPercent > 0
+      ? SurroundDarkness(
+        sigmaPerHeightPercent: params.liftSurroundSigmaPerHeightPercent, from: params.liftDarkSurroundFrom,
+        to: params.liftDarkSurroundTo)
+      : nil
     peak = max(1, peakNits / referenceWhiteNits)
   }
 
@@ -39,7 +49,9 @@ public struct RecoverExpansion: Sendable {
   public func apply(to img: PlanarImage, overMask: PlanarImage?) {
     let n = img.planeSize
     let r = img.plane(0), g = img.plane(1), b = img.plane(2)
-    let m: UnsafeMutablePointer<Float>? = liftLinear == 0 ? nil : overMask?.plane(0)
+    // With the surround weighting the lift reads m·s, computed into a plane of its own.
+    let weighted = liftLinear == 0 ? nil : overMask.map { mask in surround.map { $0.weightedMask(mask, image: img) } ?? mask }
+    let m: UnsafeMutablePointer<Float>? = weighted?.plane(0)
     let wr = SIMD8<Float>(repeating: ExpansionApplier.wr), wg = SIMD8<Float>(repeating: ExpansionApplier.wg)
     let wb = SIMD8<Float>(repeating: ExpansionApplier.wb), one = SIMD8<Float>(repeating: 1)
     let top = SIMD8<Float>(repeating: peak), zero = SIMD8<Float>()

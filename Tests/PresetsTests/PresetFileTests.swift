@@ -136,7 +136,10 @@ final class PresetFileTests: XCTestCase {
     XCTAssertTrue(quality.diffusion.enabled)
     XCTAssertGreaterThan(quality.diffusion.rebuiltRampLinear, 0)
     XCTAssertTrue(quality.diffusion.keepFillHue)
-    XCTAssertFalse(quality.expansion.enabled)
+    // The diffusion sets the rebuilt level (no `recoverGain`), the surround-weighted lift is hdr10-pq's.
+    XCTAssertEqual(quality.expansion.recoverGain, 1)
+    XCTAssertEqual(quality.expansion.clippedLiftLinear, hdr10.expansion.clippedLiftLinear)
+    XCTAssertEqual(quality.expansion.liftSurroundSigmaPerHeightPercent, hdr10.expansion.liftSurroundSigmaPerHeightPercent)
     let balanced = try repository.load("balanced").params
     XCTAssertTrue(quality.fusion.residual)
     XCTAssertEqual(quality.fusion, balanced.fusion)
