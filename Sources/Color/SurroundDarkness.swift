@@ -32,19 +32,27 @@ public struct SurroundDarkness: Sendable {
     let small = AreaResize.resize(image, width: w, height: h)
     let m = AreaResize.resize(over, width: w, height: h)
     let n = w * h
-    let terms = PlanarImage(width: w, height: h, channels: 2)  // plane 0: u·q, plane 1: u
-    let r = small.plane(0), g = small.plane(1), b = small.plane(2), mp = m.plane(0)
-    let uq = terms.plane(0), u = terms.plane(1)
-    for i in 0..<n {
-      let y = min(max(0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i], 0), 1)  // BT.709 luminance
-      let unclipped = 1 - min(max(mp[i], 0), 1)
-      u[i] = unclipped
-      uq[i] = unclipped * (1 - (y > 0 ? SIMDMath.pow(SIMD8(repeating: y), 1 / 2.4)[0] : 0))
-    }
-    GaussianBlur.apply(terms, sigma: sigmaPerHeightPercent / 100 * Float(h), into: terms)
+    // Push-pull's premultiplied values P = G_σ(u·q) and weights W = G_σ(u).
     let values = PlanarImage(width: w, height: h, channels: 1), weights = PlanarImage(width: w, height: h, channels: 1)
-    values.plane(0).update(from: uq, count: n)
-    weights.plane(0).update(from: u, count: n)
+    let r = small.plane(0), g = small.plane(1), b = small.plane(2), mp = m.plane(0)
+    let uq = values.plane(0), u = weights.plane(0)
+    var i = 0
+    while i < n {  // eight at a time, the tail in a partly filled vector
+      var y = SIMD8<Float>(), unclipped = SIMD8<Float>()
+      for k in 0..<min(8, n - i) {
+        let j = i + k
+        y[k] = min(max(ExpansionApplier.wr * r[j] + ExpansionApplier.wg * g[j] + ExpansionApplier.wb * b[j], 0), 1)
+        unclipped[k] = 1 - min(max(mp[j], 0), 1)
+      }
+      // ITU-R BT.1886 γ 2.4: the coded value of the luminance.
+      let coded = SIMDMath.pow(y, 1 / 2.4).replacing(with: 0, where: y .<= 0)
+      let dark = unclipped * (1 - coded)
+      for k in 0..<min(8, n - i) { u[i + k] = unclipped[k]; uq[i + k] = dark[k] }
+      i += 8
+    }
+    let sigma = sigmaPerHeightPercent / 100 * Float(h)
+    GaussianBlur.apply(values, sigma: sigma, into: values)
+    GaussianBlur.apply(weights, sigma: sigma, into: weights)
     let s = PushPull.fill(premultiplied: values, weights: weights)
     let sp = s.plane(0), inv = 1 / (to - from)
     for i in 0..<n { sp[i] = min(max((sp[i] - from) * inv, 0), 1) }
