@@ -263,7 +263,10 @@ def write_report(path, results, context):
               "`hqdn3d-zscale@LS:CS:LT:CT` is ffmpeg `format=yuv420p16le,hqdn3d=LS:CS:LT:CT,` "
               "then the same conversion; `zscale-static-noise-free` is that conversion of the "
               "clip's LDR made without sensor noise and coded losslessly (the best any restoration "
-              "in front of it could do); `bt2446a` is BT.2446 method A.", ""]
+              "in front of it could do); `bt2446a` is BT.2446 method A. `METHOD+level-oracle` is not "
+              "a method but a bound: METHOD's output with each blown region moved to the ground "
+              "truth's log-mean level and capped at the peak (Training/eval/oracle.py), as far as "
+              "estimating the level of clipped regions alone could take it.", ""]
     cols = [c for c in METRIC_COLUMNS if c[0] != "hdr_flip" or results.get("flip", True)]
     lines += ["## Average over clips", ""]
     lines += _table(["method"] + [c[1] for c in cols],

@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-from . import colour, metrics, pipes, report
+from . import colour, metrics, oracle, pipes, report
 from ..data import events_txt, hdri, ldr as ldrmod, synth
 from ..data.progress import Progress
 
@@ -181,8 +181,11 @@ def run_method(method, clip_dir, work):
     return out, wall, tool_fps
 
 
-def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frames=1):
-    """Evaluate each method on each clip; writes results.json, report.md and plots/."""
+def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frames=1,
+             level_oracle=(), oracle_peak_nits=1000.0):
+    """Evaluate each method on each clip; writes results.json, report.md and plots/. Methods in
+    `level_oracle` are also scored with every blown region at its true level (oracle.py), as the
+    row METHOD+level-oracle."""
     os.makedirs(out_dir, exist_ok=True)
     plot_dir = os.path.join(out_dir, "plots")
     results = {"methods": list(methods), "clips": [], "averages": {}, "notes": list(notes)}
@@ -229,14 +232,20 @@ def evaluate(clip_dirs, methods, out_dir, plot_clips, notes, context, flip_frame
                 entry["metrics"][m] = summary
                 per_frame[m] = per
                 outputs[m] = out
+                if m in level_oracle:
+                    bound, _ = metrics.clip_metrics(
+                        oracle.region_levels(out, gt, codes, oracle_peak_nits), gt, codes)
+                    bound.update(fps=float("nan"), hdr_flip=None, tool_fps=None)
+                    entry["metrics"][m + oracle.SUFFIX] = bound
             if ci < plot_clips and outputs:
                 entry["plots"] = report.plot_clip(plot_dir, name, codes, gt, outputs, per_frame)
             entry["per_frame"] = per_frame
             results["clips"].append(entry)
             bar.update()
     bar.close()
-    results["methods"] = [m for m in methods if m not in failed or
-                          any(m in c["metrics"] for c in results["clips"])]
+    ran = [m for m in methods if m not in failed or any(m in c["metrics"] for c in results["clips"])]
+    results["methods"] = [n for m in ran for n in (m, m + oracle.SUFFIX)
+                          if any(n in c["metrics"] for c in results["clips"])]
     keys = [k for k, _ in report.METRIC_COLUMNS] + ["tool_fps"]
     if not any(r.get("hdr_flip") is not None for c in results["clips"]
                for r in c["metrics"].values()):
@@ -275,6 +284,12 @@ def main(argv=None):
                     help="also run hqdn3d-zscale at each of these comma-separated strengths "
                          f"(default {','.join(pipes.HQDN3D_SWEEP)}) and report the best; its "
                          "strength is written to OUT/hqdn3d_best.txt")
+    ap.add_argument("--level-oracle", default="",
+                    help="comma-separated presets or baselines also scored with each blown region "
+                         "moved to its true level (the row NAME+level-oracle: how far level "
+                         "estimation alone could go; Training/eval/oracle.py; default none)")
+    ap.add_argument("--oracle-peak-nits", type=float, default=1000.0,
+                    help="the level oracle caps its output here (default 1000, the presets' peak)")
     ap.add_argument("--out", default="eval", help="report folder (default eval)")
     ap.add_argument("--val-dir", default="data/val")
     ap.add_argument("--clips", type=int, default=32, help="validation clips (default 32)")
@@ -331,8 +346,10 @@ def main(argv=None):
         context["user clip"] = f"{args.user_hdr} ({kind}) -> {user_dir}"
         clip_dirs.append(user_dir)
     start = time.monotonic()
+    wanted = [n for n in args.level_oracle.split(",") if n]
+    level_oracle = [m for m in methods if m in wanted or m.split(":", 1)[-1] in wanted]
     res = evaluate(clip_dirs, methods, args.out, args.plot_clips, notes, context,
-                   args.flip_frames)
+                   args.flip_frames, level_oracle, args.oracle_peak_nits)
     sweep = res.get("hqdn3d_sweep")
     if sweep and sweep.get("best_strength"):
         with open(os.path.join(args.out, "hqdn3d_best.txt"), "w") as f:

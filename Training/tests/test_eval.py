@@ -116,6 +116,22 @@ def test_preset_path_with_a_stand_in_binary(tmp_path, tiny_val, monkeypatch):
     assert "| zscale-static | 0/2, +0.00 |" in _report(out)  # identical computation: never higher
 
 
+def test_level_oracle_row_beside_its_method(tmp_path, tiny_val, monkeypatch):
+    monkeypatch.setenv("REEXPOSE_BIN", _fake_reexpose(tmp_path))
+    out = str(tmp_path / "eval")
+    run.main(["--presets", "fast", "--baselines", "zscale-static", "--level-oracle", "fast",
+              "--val-dir", tiny_val, "--clips", "2", "--frames", "4", "--size", "64x48",
+              "--out", out, "--plot-clips", "0"])
+    res = json.load(open(os.path.join(out, "results.json")))
+    assert res["methods"] == ["reexpose:fast", "reexpose:fast+level-oracle", "zscale-static"]
+    for c in res["clips"]:
+        plain, bound = c["metrics"]["reexpose:fast"], c["metrics"]["reexpose:fast+level-oracle"]
+        if c["metrics"]["zscale-static"]["over_fraction"] == 0:   # nothing blown: nothing moves
+            assert bound["pu_psnr"] == pytest.approx(plain["pu_psnr"])
+        assert bound["pu_psnr_under"] == pytest.approx(plain["pu_psnr_under"], nan_ok=True)
+    assert "| reexpose:fast+level-oracle |" in _report(out)
+
+
 def test_paired_counts_wins_and_median():
     from Training.eval import metrics
     clips = [{"metrics": {"a": {"k": a}, "b": {"k": b}}}
