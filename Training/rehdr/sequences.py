@@ -151,16 +151,20 @@ class SequenceSampler:
 
 
 def clip_dirs(root):
-    """Clip folders of a generated set (root/index.json), or [] when root has no index."""
-    if not os.path.exists(os.path.join(root, "index.json")):
-        return []
-    return list_clips(root)
+    """Clip folders of a generated set (root/index.json), or [] when root has no index; `root` may
+    name several sets separated by commas (data/train,data/render/train), whose clips are joined."""
+    return [d for r in root.split(",") if r and os.path.exists(os.path.join(r, "index.json"))
+            for d in list_clips(r)]
 
 
 def data_fingerprint(root):
-    """The generator arguments of a set (for the model card), or None."""
-    p = os.path.join(root, "index.json")
-    if not os.path.exists(p):
-        return None
-    with open(p) as f:
-        return json.load(f).get("generator")
+    """The generator arguments of a set (for the model card), or None; a list for several sets."""
+    found = []
+    for r in (r for r in root.split(",") if r):
+        p = os.path.join(r, "index.json")
+        if os.path.exists(p):
+            with open(p) as f:
+                found.append(json.load(f).get("generator"))
+        else:
+            found.append(None)
+    return found[0] if len(found) == 1 else found

@@ -231,3 +231,20 @@ def test_gain_ramp_leaves_pixels_the_highlight_stage_did_not_lift(tiny_set, tmp_
     assert bool(lifted.any())
     assert torch.allclose(out[lifted], free[lifted])
     assert bool((out[lifted] > b["base"][lifted]).all())
+
+
+def test_several_sets_join_in_order(tmp_path):
+    from Training.rehdr.sequences import clip_dirs, data_fingerprint
+    roots = []
+    for name, clips in (("a", ["clip_00000", "clip_00001"]), ("b", ["clip_00000"])):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "index.json").write_text(json.dumps({"generator": {"set": name},
+                                                     "clips": [{"dir": c} for c in clips]}))
+        roots.append(str(root))
+    both = ",".join(roots)
+    assert clip_dirs(both) == [os.path.join(roots[0], "clip_00000"), os.path.join(roots[0], "clip_00001"),
+                               os.path.join(roots[1], "clip_00000")]
+    assert data_fingerprint(both) == [{"set": "a"}, {"set": "b"}]
+    assert data_fingerprint(roots[1]) == {"set": "b"}
+    assert clip_dirs(str(tmp_path / "missing")) == []
