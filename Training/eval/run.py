@@ -46,6 +46,8 @@ def ensure_val_set(val_dir, clips, frames, size, seed, workers):
             gen = json.load(f)["generator"]
         if all(gen.get(k) == v for k, v in want.items()):
             return
+        if "renderer" in gen:   # a rendered set (Training/data/render.py) is evaluated as it was built
+            return
     synth.build(val_dir, clips, frames, [size], seed, "val", workers, label="synth val")
 
 

@@ -227,3 +227,11 @@ def test_noise_free_baseline_needs_a_recorded_camera_response(tmp_path):
     (clip / "meta.json").write_text(json.dumps({"split": "user", "ldr": {"ev": 0.0}}))
     with pytest.raises(pipes.PipeError, match="no recorded camera response"):
         run.noise_free_ldr(str(clip), str(tmp_path / "nf.mkv"))
+
+
+def test_a_rendered_set_is_evaluated_as_built(tmp_path):
+    index = {"generator": {"renderer": "blender cycles", "split": "tune", "clips": 9}, "clips": []}
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    run.ensure_val_set(str(tmp_path), 32, 16, (256, 256), 0, 1)
+    assert json.loads((tmp_path / "index.json").read_text()) == index
+    assert sorted(os.listdir(tmp_path)) == ["index.json"]
