@@ -51,7 +51,7 @@ public struct RecoverExpansion: Sendable {
     let r = img.plane(0), g = img.plane(1), b = img.plane(2)
     // With the surround weighting the lift reads m·s, computed into a plane of its own; a frame with nothing
     // clipped has no lift, and skips that work.
-    let clipped = liftLinear == 0 ? nil : overMask.flatMap { SquareFilter.anyPositive($0.plane(0), count: n) ? $0 : nil }
+    let clipped = overMask.flatMap { liftLinear != 0 && SquareFilter.anyPositive($0.plane(0), count: n) ? $0 : nil }
     let weighted = clipped.map { mask in surround.map { $0.weightedMask(mask, image: img) } ?? mask }
     let m: UnsafeMutablePointer<Float>? = weighted?.plane(0)
     let wr = SIMD8<Float>(repeating: ExpansionApplier.wr), wg = SIMD8<Float>(repeating: ExpansionApplier.wg)

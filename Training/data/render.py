@@ -35,7 +35,7 @@ import tempfile
 
 import numpy as np
 
-from . import hdri, ldr, synth
+from . import events, hdri, ldr, synth
 from .progress import Progress
 
 RENDER_STREAM = 0x52454e44
@@ -241,7 +241,7 @@ def render_clip(job):
     frames = render_frames(desc, a["blender"])
     frames = np.nan_to_num(np.maximum(frames, 0.0), posinf=65504.0)
     samples, scale = synth.normalise(frames)
-    peak = float(np.percentile(samples[0] @ np.array([0.2126, 0.7152, 0.0722]), 99.99))
+    peak = float(np.percentile(events.luminance(samples[0]), 99.99))
     meta = {"hdri": f"render-{desc['kind']}", "split": a["split"], "index": index, "seed": a["seed"],
             "camera": {"motion": desc["camera"]["motion"]}, "scene": desc,
             "exposure_normalisation": {"rule": f"median luminance of frame 0 -> {synth.KEY}", "scale": scale},

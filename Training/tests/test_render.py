@@ -8,10 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from Training.data import render
+from Training.data import events, render
 
 needs_blender = pytest.mark.skipif(shutil.which("blender") is None, reason="blender not installed")
-LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
 def test_the_draw_is_deterministic_and_json_ready():
@@ -44,10 +43,6 @@ def test_any_twelve_consecutive_clips_hold_every_kind_and_motion_once():
         assert sorted(pairs) == sorted((k, m) for k in render.KINDS for m in render.MOTIONS)
 
 
-def _render(desc):
-    return render.render_frames(desc)
-
-
 @needs_blender
 def test_a_lamp_in_frame_is_far_above_its_surroundings_and_moves_with_the_camera():
     d = render.draw_scene(np.random.default_rng(0), 2, 48, 32, samples=8, kind="night", motion="pan")
@@ -56,9 +51,9 @@ def test_a_lamp_in_frame_is_far_above_its_surroundings_and_moves_with_the_camera
     d["lamps"] = [dict(lamp, path=[lamp["path"][0]], strength=3000.0)]
     d["glare"] = None
     d["camera"] = render._camera(np.random.default_rng(1), pos - [0.0, 6.0, 0.0], [0.0, 6.0, 1.5], "pan")
-    f = _render(d)
+    f = render.render_frames(d)
     assert f.shape == (2, 32, 48, 3) and np.isfinite(f).all()
-    y = f @ LUMA
+    y = events.luminance(f)
     assert y[0].max() > 100 * np.median(y[0])
     # The camera pans: the lamp's image moves between the frames.
     assert np.unravel_index(np.argmax(y[0]), y[0].shape) != np.unravel_index(np.argmax(y[1]), y[1].shape)
@@ -73,7 +68,7 @@ def test_the_sun_direction_matches_the_sky():
     s = np.asarray(render._sun_direction(d["world"]))
     d["camera"] = render._camera(np.random.default_rng(0), [0.0, 0.0, 2.0], s.tolist(), "static")
     d["camera"]["fov_deg"] = 20.0
-    y = _render(d)[0] @ LUMA
+    y = events.luminance(render.render_frames(d)[0])
     r, c = np.unravel_index(np.argmax(y), y.shape)
     assert math.hypot(r - 31.5, c - 31.5) < 4, (r, c)
 
