@@ -9,6 +9,7 @@ public enum StageRegistry {
     DiffusionStage.descriptor,
     ExpansionStage.descriptor,
     FusionStage.descriptor,
+    RecallStage.descriptor,
   ]
 
   /// The stage called `name`, or nil.

@@ -1,7 +1,9 @@
 """LDR formation: how a camera turns the HDR ground truth into an 8-bit SDR clip.
 
 Order of operations, all per clip with parameters drawn once (see draw_ldr_params):
-  1. exposure shift: x = hdr * 2**ev (hdr already normalised, 1.0 = SDR white);
+  1. exposure shift: x = hdr * 2**ev (hdr already normalised, 1.0 = SDR white), per frame
+     x_t = hdr_t * 2**(ev + ev_ramp[t]) when the clip has an auto-exposure ramp
+     (draw_exposure_ramp; synth --ae-prob);
   2. sensor noise in linear light: shot noise with variance x / full_well (Gaussian
      approximation of Poisson) plus read noise with standard deviation read_sigma; a clean
      clip (full_well null, read_sigma 0) gets none;
@@ -13,7 +15,7 @@ Order of operations, all per clip with parameters drawn once (see draw_ldr_param
      through libx264 at the clip's CRF, or through an MPEG-2 archive encode (mpeg2video,
      4:2:0, progressive, GOP 12 with B-frames, at a broadcast-like bitrate); the decoded video
      is the LDR the model sees.
-The ground truth stays linear: hdr * 2**ev, without noise or clipping.
+The ground truth stays linear: hdr * 2**ev (per frame with a ramp), without noise or clipping.
 
 The draw (draw_ldr_params, "ldr_model": 2 in the parameters) aims at real footage:
   * CLEAN_PROB of the clips are clean: no sensor noise and, when lossy, x264 at CRF 16-20;
@@ -128,10 +130,36 @@ def crf(x, params):
     raise ValueError(f"unknown camera response '{kind}', expected one of {CRFS}")
 
 
+# Auto-exposure ramps (draw_exposure_ramp): the exposure moves by this many stops (either way) ...
+AE_STOPS_RANGE = (0.7, 2.0)
+# ... over this many frames (a smoothstep), starting within the first half of the clip.
+AE_FRAMES_RANGE = (3, 8)
+
+
+def draw_exposure_ramp(rng, frames):
+    """A camera's auto-exposure settling after a change of scene brightness: per-frame stop
+    offsets [frames] (a JSON-ready list) that start at 0 and move by +-AE_STOPS_RANGE stops
+    along a smoothstep of AE_FRAMES_RANGE frames. A positive ramp opens the exposure, so
+    highlights measured in the first frames clip in the later ones."""
+    stops = float(rng.uniform(*AE_STOPS_RANGE)) * (1.0 if rng.random() < 0.5 else -1.0)
+    length = int(rng.integers(AE_FRAMES_RANGE[0], AE_FRAMES_RANGE[1] + 1))
+    start = int(rng.integers(0, max(1, frames // 2)))
+    s = np.clip((np.arange(frames) - start) / length, 0.0, 1.0)
+    return [float(v) for v in stops * s * s * (3 - 2 * s)]
+
+
+def exposure_gains(params, frames):
+    """Linear gain of each of `frames` frames: 2**(ev + ev_ramp[t]) (float32 [frames])."""
+    ramp = np.asarray(params.get("ev_ramp") or [0.0] * frames, np.float64)
+    if ramp.shape != (frames,):
+        raise ValueError(f"ev_ramp has {ramp.size} entries for {frames} frames")
+    return (2.0 ** (params["ev"] + ramp)).astype(np.float32)
+
+
 def form_codes(hdr, params, rng):
     """Steps 1-5: normalised linear HDR [T, H, W, 3] (before the exposure shift) -> 8-bit
     R'G'B' codes uint8 [T, H, W, 3]."""
-    x = hdr.astype(np.float32) * np.float32(2.0 ** params["ev"])
+    x = hdr.astype(np.float32) * exposure_gains(params, hdr.shape[0])[:, None, None, None]
     if params.get("full_well"):
         shot = np.sqrt(np.maximum(x, 0.0) / np.float32(params["full_well"]))
         x = x + shot * rng.standard_normal(x.shape, dtype=np.float32)

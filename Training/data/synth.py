@@ -37,6 +37,9 @@ SPLITS = {"train": 0, "val": 1}
 SECTOR = 30.0
 # Exposure normalisation: the median luminance of frame 0 is scaled to 18 % of SDR white.
 KEY = 0.18
+# Auto-exposure ramps come from their own random stream (SeedSequence([seed, split, index,
+# AE_STREAM])), so adding them leaves every other draw of a clip as it was.
+AE_STREAM = 0xAE
 
 
 def frame_times_us(frames, fps=FPS):
@@ -73,7 +76,7 @@ def make_clip(samples, stride, out_dir, rng, meta, codec_prob=0.5, ldr_override=
     ev_p = events.draw_event_params(rng)
     ldr_p.update(ldr_override or {})
     ldr_p["sigma_grey"] = ldr.sigma_at(ldr.GREY, ldr_p.get("full_well"), ldr_p.get("read_sigma"))
-    gt = frames * np.float32(2.0 ** ldr_p["ev"])
+    gt = frames * ldr.exposure_gains(ldr_p, t)[:, None, None, None]
     codes = ldr.form_codes(frames, ldr_p, rng)   # applies the same exposure shift
     mkv = os.path.join(out_dir, "ldr.mkv")
     ldr.encode_video(codes, mkv, ldr_p, FPS)
@@ -144,11 +147,16 @@ def synth_clip(job):
         samples = samples + np.stack([lights.render(drawn, camera.pose_at(path, k / sub), k / sub, w, h)
                                       for k in range(n)])
         extra["lights"] = drawn
+    arng = np.random.default_rng(np.random.SeedSequence(
+        [a["seed"], SPLITS[a["split"]], index, AE_STREAM]))
+    ldr_override = None
+    if arng.random() < a.get("ae_prob", 0.0):
+        ldr_override = {"ev_ramp": ldr.draw_exposure_ramp(arng, a["frames"])}
     meta = extra | {"hdri": name, "split": a["split"], "index": index, "seed": a["seed"],
             "camera": path, "supersampling": a["ss"], "event_substeps": sub,
             "exposure_normalisation": {"rule": f"median luminance of frame 0 -> {KEY}",
                                        "scale": scale}}
-    return make_clip(samples, sub, out, rng, meta, a["codec_prob"],
+    return make_clip(samples, sub, out, rng, meta, a["codec_prob"], ldr_override=ldr_override,
                      clean_prob=a.get("clean_prob", ldr.CLEAN_PROB),
                      mpeg2_prob=a.get("mpeg2_prob", ldr.MPEG2_PROB))
 
@@ -160,7 +168,7 @@ def parse_size(s):
 
 def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", workers=2,
           ss=2, substeps=2, codec_prob=0.5, label=None, clean_prob=ldr.CLEAN_PROB,
-          mpeg2_prob=ldr.MPEG2_PROB, lights_prob=0.0):
+          mpeg2_prob=ldr.MPEG2_PROB, lights_prob=0.0, ae_prob=0.0):
     """Generate `clips` clips into `out`; returns the index dict (also written to index.json)."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {sorted(SPLITS)}")
@@ -170,6 +178,8 @@ def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", wor
          "clean_prob": clean_prob, "mpeg2_prob": mpeg2_prob, "ldr_model": ldr.LDR_MODEL}
     if lights_prob > 0:  # only named when used, so sets drawn before keep their index
         a["lights_prob"] = lights_prob
+    if ae_prob > 0:
+        a["ae_prob"] = ae_prob
     jobs = [(a, i) for i in range(clips)]
     bar = Progress(clips, label or f"synth {split}")
     metas = []
@@ -188,7 +198,9 @@ def build(out, clips, frames=16, sizes=((256, 256),), seed=0, split="train", wor
                         "motion": m["camera"]["motion"], "ev": m["ldr"]["ev"],
                         "codec": m["ldr"]["codec"],
                         "sigma_grey": m["ldr"].get("sigma_grey"),
-                        "lights": len(m.get("lights", []))} for m in metas]}
+                        "lights": len(m.get("lights", []))}
+                       | ({"ae_stops": m["ldr"]["ev_ramp"][-1]} if m["ldr"].get("ev_ramp") else {})
+                       for m in metas]}
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump(index, f, indent=1, sort_keys=True)
     return index
@@ -221,11 +233,14 @@ def main(argv=None):
     ap.add_argument("--lights-prob", type=float, default=0.0,
                     help="fraction of clips given 1-3 added suns/lamps of 1e2-1e5 x SDR white "
                          "(Training/data/lights.py; default 0)")
+    ap.add_argument("--ae-prob", type=float, default=0.0,
+                    help="fraction of clips whose exposure moves by 0.7-2 stops within the clip, "
+                         "as a camera's auto-exposure does (ldr.draw_exposure_ramp; default 0)")
     args = ap.parse_args(argv)
     build(args.out, int(round(args.clips * args.scale)), args.frames,
           args.size or [(256, 256)], args.seed, args.split, args.workers, args.ss,
           args.substeps, args.codec_prob, clean_prob=args.clean_prob, mpeg2_prob=args.mpeg2_prob,
-          lights_prob=args.lights_prob)
+          lights_prob=args.lights_prob, ae_prob=args.ae_prob)
 
 
 if __name__ == "__main__":

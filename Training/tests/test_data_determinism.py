@@ -84,3 +84,22 @@ def test_dataset_reader_round_trips(tmp_path, fake_hdris):
     # Voxel slots 1.. hold exactly the event polarities of their interval.
     assert abs(float(clip["voxels"].sum()) - float(clip["events"]["p"][
         clip["events"]["t"] > 0].astype(np.int64).sum())) < 0.05 * max(clip["events"].size, 20)
+
+
+def test_exposure_ramps_change_only_the_exposure(tmp_path, fake_hdris):
+    plain, ramped = str(tmp_path / "plain"), str(tmp_path / "ramped")
+    kw = dict(clips=2, frames=6, sizes=[(48, 32)], workers=1, seed=5)
+    synth.build(plain, **kw)
+    synth.build(ramped, ae_prob=1.0, **kw)
+    for i in range(2):
+        d = f"clip_{i:05d}"
+        a = json.load(open(os.path.join(plain, d, "meta.json")))
+        b = json.load(open(os.path.join(ramped, d, "meta.json")))
+        ramp = np.array(b["ldr"]["ev_ramp"])
+        assert "ev_ramp" not in a["ldr"] and ramp.shape == (6,)
+        assert a["ldr"]["ev"] == b["ldr"]["ev"] and a["camera"] == b["camera"]
+        # The ground truth follows the exposure frame by frame.
+        ha = np.load(os.path.join(plain, d, "hdr.npy")).astype(np.float64)
+        hb = np.load(os.path.join(ramped, d, "hdr.npy")).astype(np.float64)
+        ratio = np.median(hb / np.maximum(ha, 1e-3), axis=(1, 2, 3))
+        assert np.allclose(np.log2(ratio), ramp, atol=0.01)

@@ -235,3 +235,13 @@ def test_a_rendered_set_is_evaluated_as_built(tmp_path):
     run.ensure_val_set(str(tmp_path), 32, 16, (256, 256), 0, 1)
     assert json.loads((tmp_path / "index.json").read_text()) == index
     assert sorted(os.listdir(tmp_path)) == ["index.json"]
+
+
+def test_an_auto_exposure_set_is_built_with_ramps_and_not_mistaken_for_a_plain_one(tmp_path, fake_hdris):
+    val = str(tmp_path / "val-ae")
+    run.ensure_val_set(val, 2, 4, (64, 48), 0, 1, ae_prob=1.0)
+    with open(os.path.join(val, "clip_00001", "meta.json")) as f:
+        assert len(json.load(f)["ldr"]["ev_ramp"]) == 4
+    run.ensure_val_set(val, 2, 4, (64, 48), 0, 1, ae_prob=1.0)   # as built: kept
+    with pytest.raises(ValueError, match="ae-prob"):
+        run.ensure_val_set(val, 2, 4, (64, 48), 0, 1)

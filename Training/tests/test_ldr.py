@@ -135,3 +135,26 @@ def test_mpeg2_archive_clip_decodes_and_is_repeatable(tmp_path):
     p.update(override)
     codes = ldr.form_codes(hdr, p, rng)
     assert np.abs(decoded.astype(int) - codes.astype(int)).mean() < 8.0
+
+
+# --- Auto-exposure ramps (synth --ae-prob) ------------------------------------------------------
+
+def test_exposure_ramp_starts_at_zero_and_settles_within_the_drawn_range():
+    for seed in range(20):
+        ramp = np.array(ldr.draw_exposure_ramp(np.random.default_rng(seed), 16))
+        assert ramp.shape == (16,) and ramp[0] == 0.0
+        lo, hi = ldr.AE_STOPS_RANGE
+        assert lo <= abs(ramp[-1]) <= hi
+        steps = np.diff(ramp) * np.sign(ramp[-1])
+        assert np.all(steps >= -1e-12), "the exposure moves one way only"
+
+
+def test_formation_applies_the_ramp_per_frame():
+    p = {"ev": 0.0, "ev_ramp": [0.0, 1.0], "crf": {"kind": "bt1886"}}
+    hdr = np.full((2, 1, 1, 3), 0.25, np.float32)
+    codes = ldr.form_codes(hdr, p, np.random.default_rng(0))
+    assert codes[0, 0, 0, 0] == round(0.25 ** (1 / 2.4) * 255)
+    assert codes[1, 0, 0, 0] == round(0.5 ** (1 / 2.4) * 255)
+    assert np.allclose(ldr.exposure_gains(p, 2), [1.0, 2.0])
+    with pytest.raises(ValueError):
+        ldr.exposure_gains(p, 3)

@@ -1,0 +1,424 @@
+import Foundation
+import Imaging
+
+/// Clipped pixels recalled from earlier frames: where a scene point was measured (not clipped) in an earlier
+/// frame and the exposure has since opened, its level then times the exposure change is evidence of what the
+/// sensor clipped now, which no fill of the current frame can know.
+///
+/// The stage remembers, per pixel of a half-resolution grid, a level R (linear RGB in the current frame's
+/// exposure), a confidence C and the exposure change O (log2) since R was measured. Per frame, with the frame
+/// and its over mask m averaged over 2×2 pixels, and on luminance copies `workingHeightPixels` high:
+/// 1. the camera's shift s from the previous frame and the exposure change g are measured on pixels that are
+///    unclipped and above black in both (exhaustive search of integer shifts up to `maxShiftPerHeightPercent`,
+///    each scored by the mean absolute deviation of the log-luminance difference from its mean, so an exposure
+///    change costs nothing; sub-pixel by a parabola through the neighbouring scores; g = exp(median difference));
+///    frames whose residual mismatch exceeds `maxMismatchStops` (a cut, a zoom, a changing scene) forget R;
+/// 2. a pixel with over-mask m > 0 and a clipped channel carries the memory of p − s: R' = g·R(p − s),
+///    C' = keep·C(p − s), O' = O(p − s) + log2 g, unless R' is darker than `acceptLinear` (a pixel clipped now
+///    is at least about white, so a darker memory is a misaligned point);
+/// 3. where O' ≥ `minExposureChangeStops` (at an unchanged exposure a remembered level is no evidence) the
+///    full-resolution output of a pixel with a clipped channel moves to the memory, read bilinearly between the
+///    four nearest grid points weighted by their carried confidence: out = in + m·C'·(min(R', peak) − in);
+/// 4. the memory becomes R = (1 − m)·in + m·R', C = (1 − m) + m·C', O = m·O' (R = in, C = 1 − m, O = 0
+///    where nothing was carried).
+/// Causal (no look-ahead); ``reset()`` at scene cuts and the end of a stream. Layout: images [3, H, W], masks
+/// [1, H, W], linear BT.709 relative to SDR white.
+public final class ExposureRecall {
+  public let params: RecallParams
+  /// Value at or above which a channel counts as clipped (`highlights.clipLinear`).
+  public let clipLinear: Float
+  /// Output peak, relative linear.
+  public let peak: Float
+
+  /// What one frame pair measured (exposed for tests and diagnostics).
+  public struct Motion: Equatable, Sendable {
+    /// Shift of the current frame against the previous, in full-resolution pixels (content at p now was at
+    /// p − shift before).
+    public var dx: Float, dy: Float
+    /// Exposure change, linear (current / previous).
+    public var gain: Float
+    /// Mean absolute log2 difference left after the shift and gain.
+    public var mismatchStops: Float
+  }
+
+  /// The last frame pair's measurement, nil when the frame had no predecessor, too few usable pixels or too large
+  /// a mismatch.
+  public private(set) var lastMotion: Motion?
+
+  /// The memory on the half-resolution grid: R (channels 0–2), C (3) and O (4); two sets that swap every frame.
+  private var memory: PlanarImage?
+  private var spare: PlanarImage?
+  /// This frame on the grid: RGB (0–2) and m (3); then the carried level R' (0–2) and its applied weight (3).
+  private var half: PlanarImage?
+  private var carried: PlanarImage?
+  private var previousLog: PlanarImage?
+  private var previousValid: [Bool] = []
+
+  /// Pixels of the working copy usable for matching: luminance above this (noise and black) ...
+  static let darkLinear: Float = 0.03
+  /// ... and below this (near white, where the camera response bends and the clip begins).
+  static let brightLinear: Float = 0.85
+  /// Fewest usable pixels (share of the working copy) for a measurement.
+  static let minUsableShare: Float = 0.02
+
+  public init(params: RecallParams, clipLinear: Float, peak: Float) {
+    self.params = params
+    self.clipLinear = clipLinear
+    self.peak = max(1, peak)
+  }
+
+  /// Forgets the previous frames (scene cut, end of stream).
+  public func reset() {
+    memory = nil
+    spare = nil
+    previousLog = nil
+    previousValid = []
+    lastMotion = nil
+  }
+
+  /// Recalls clipped pixels of `image` in place; `overMask` (0...1) marks where the input clipped.
+  public func apply(to image: PlanarImage, overMask: PlanarImage) {
+    let w = image.width
+    let h = image.height
+    let hw = (w + 1) / 2
+    let hh = (h + 1) / 2
+    let grid = buffer(&half, width: hw, height: hh, channels: 4)
+    let anyClipped = Self.halve(image, overMask, into: grid)
+    let wh = min(hh, params.workingHeightPixels)
+    let ww = max(1, Int((Float(hw) * Float(wh) / Float(hh)).rounded()))
+    let (logY, valid) = workingCopy(grid, width: ww, height: wh)
+    lastMotion = nil
+    if let mem = memory, let prevLog = previousLog, mem.width == hw, mem.height == hh,
+      prevLog.width == ww,
+      prevLog.height == wh
+    {
+      let reach = Int((params.maxShiftPerHeightPercent * 0.01 * Float(wh)).rounded())
+      if let m = Self.measure(
+        previous: prevLog, previousValid: previousValid, current: logY, currentValid: valid,
+        maxShift: reach),
+        m.mismatchStops <= params.maxMismatchStops
+      {
+        lastMotion = Motion(
+          dx: m.dx * Float(w) / Float(ww), dy: m.dy * Float(h) / Float(wh), gain: m.gain,
+          mismatchStops: m.mismatchStops)
+      }
+    }
+    let next = buffer(&spare, width: hw, height: hh, channels: 5)
+    if let motion = lastMotion, anyClipped, let mem = memory {
+      let out = buffer(&carried, width: hw, height: hh, channels: 4)
+      if carry(grid, motion: motion, from: mem, into: next, carried: out) {
+        applyCarried(out, to: image, mask: overMask)
+      }
+    } else {
+      remember(grid, into: next)
+    }
+    spare = memory
+    memory = next
+    previousLog = logY
+    previousValid = valid
+  }
+
+  /// `slot`'s image when it has the shape, else a new one stored there.
+  private func buffer(_ slot: inout PlanarImage?, width: Int, height: Int, channels: Int)
+    -> PlanarImage
+  {
+    if let b = slot, b.width == width, b.height == height, b.channels == channels { return b }
+    let b = PlanarImage(width: width, height: height, channels: channels)
+    slot = b
+    return b
+  }
+
+  /// The frame and its mask averaged over 2×2 pixels (edge pixels repeated) into `grid`'s four channels;
+  /// whether any mask value is positive.
+  static func halve(_ image: PlanarImage, _ mask: PlanarImage, into grid: PlanarImage) -> Bool {
+    let w = image.width
+    let h = image.height
+    let hw = grid.width
+    var rowsClipped = [Bool](repeating: false, count: grid.height)
+    rowsClipped.withUnsafeMutableBufferPointer { flags in
+      Parallel.forRanges(grid.height, minChunk: 8) { s, e in
+        for y in s..<e {
+          let ya = 2 * y
+          let yb = min(2 * y + 1, h - 1)
+          var any = false
+          for c in 0..<4 {
+            let a = c < 3 ? image.row(c, ya) : mask.row(0, ya)
+            let b = c < 3 ? image.row(c, yb) : mask.row(0, yb)
+            let o = grid.row(c, y)
+            var x = 0
+            while 2 * x + 16 <= w {
+              let s0 = SIMDLoad.load8(a + 2 * x) + SIMDLoad.load8(b + 2 * x)
+              let s1 = SIMDLoad.load8(a + 2 * x + 8) + SIMDLoad.load8(b + 2 * x + 8)
+              let even = SIMD8<Float>(s0[0], s0[2], s0[4], s0[6], s1[0], s1[2], s1[4], s1[6])
+              let odd = SIMD8<Float>(s0[1], s0[3], s0[5], s0[7], s1[1], s1[3], s1[5], s1[7])
+              SIMDLoad.store8(0.25 * (even + odd), o + x)
+              x += 8
+            }
+            while x < hw {
+              let xa = 2 * x
+              let xb = min(2 * x + 1, w - 1)
+              o[x] = 0.25 * (a[xa] + a[xb] + b[xa] + b[xb])
+              x += 1
+            }
+            if c == 3 { any = SquareFilter.anyPositive(o, count: hw) }
+          }
+          flags[y] = any
+        }
+      }
+    }
+    return rowsClipped.contains(true)
+  }
+
+  /// Memory without a carried level: R = the grid's RGB, C = 1 − m, O = 0.
+  private func remember(_ grid: PlanarImage, into next: PlanarImage) {
+    let n = grid.planeSize
+    for c in 0..<3 { PlanarImage.copyValues(from: grid.plane(c), to: next.plane(c), count: n) }
+    let m = grid.plane(3)
+    let cn = next.plane(3)
+    for i in 0..<n { cn[i] = 1 - m[i] }
+    next.plane(4).update(repeating: 0, count: n)
+  }
+
+  /// Natural-log luminance at working size (from the grid) and which of its pixels are usable for matching.
+  /// (Area means commute with the luminance, a linear map, so the grid is reduced first.)
+  func workingCopy(_ grid: PlanarImage, width: Int, height: Int) -> (PlanarImage, [Bool]) {
+    let small =
+      width == grid.width && height == grid.height
+      ? grid : AreaResize.resize(grid, width: width, height: height)
+    let out = PlanarImage(width: width, height: height, channels: 1)
+    var valid = [Bool](repeating: false, count: width * height)
+    let r = small.plane(0)
+    let g = small.plane(1)
+    let b = small.plane(2)
+    let sm = small.plane(3)
+    let o = out.data
+    for i in 0..<(width * height) {
+      let y = 0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i]  // BT.709 luminance
+      o[i] = Foundation.log(max(y, 1e-6))
+      valid[i] = sm[i] == 0 && y > Self.darkLinear && y < Self.brightLinear
+    }
+    return (out, valid)
+  }
+
+  /// Shift (working pixels), gain and mismatch between two working copies, or nil without enough overlap.
+  static func measure(
+    previous: PlanarImage, previousValid: [Bool], current: PlanarImage, currentValid: [Bool],
+    maxShift: Int
+  ) -> (dx: Float, dy: Float, gain: Float, mismatchStops: Float)? {
+    let w = current.width
+    let h = current.height
+    let minCount = max(64, Int(minUsableShare * Float(w * h)))
+    let side = 2 * maxShift + 1
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+    defer { scores.deallocate() }
+    let p = previous.data
+    let c = current.data
+    // Score of a shift: mean |d − mean d| over pixels usable in both, d = log now − log before, on every other
+    // row and column (the scores are smooth in the shift; a quarter of the work).
+    func score(_ sx: Int, _ sy: Int) -> Float {
+      var sum: Double = 0
+      var count = 0
+      for y in stride(from: max(0, sy), to: min(h, h + sy), by: 2) {
+        let py = y - sy
+        for x in stride(from: max(0, sx), to: min(w, w + sx), by: 2)
+        where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+          sum += Double(c[y * w + x] - p[py * w + x - sx])
+          count += 1
+        }
+      }
+      if 4 * count < minCount { return .infinity }
+      let mean = Float(sum / Double(count))
+      var dev: Double = 0
+      for y in stride(from: max(0, sy), to: min(h, h + sy), by: 2) {
+        let py = y - sy
+        for x in stride(from: max(0, sx), to: min(w, w + sx), by: 2)
+        where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+          dev += Double(abs(c[y * w + x] - p[py * w + x - sx] - mean))
+        }
+      }
+      return Float(dev / Double(count))
+    }
+    Parallel.forRanges(side * side, minChunk: 1) { s, e in
+      for i in s..<e { scores[i] = score(i % side - maxShift, i / side - maxShift) }
+    }
+    let costs = Array(UnsafeBufferPointer(start: scores, count: side * side))
+    // Smallest score; among equal scores the smallest shift.
+    var best = -1
+    for i in 0..<costs.count where costs[i].isFinite {
+      let sx = i % side - maxShift
+      let sy = i / side - maxShift
+      if best < 0 || costs[i] < costs[best]
+        || (costs[i] == costs[best] && sx * sx + sy * sy < shiftNorm(best, side, maxShift))
+      {
+        best = i
+      }
+    }
+    if best < 0 { return nil }
+    let bx = best % side - maxShift
+    let by = best / side - maxShift
+    // Sub-pixel: vertex of the parabola through the best score and its two neighbours on each axis.
+    func vertex(_ a: Float, _ b: Float, _ c: Float) -> Float {
+      let den = a - 2 * b + c
+      guard a.isFinite, c.isFinite, den > 0 else { return 0 }
+      return min(0.5, max(-0.5, 0.5 * (a - c) / den))
+    }
+    let left = bx > -maxShift ? costs[best - 1] : .infinity
+    let right = bx < maxShift ? costs[best + 1] : .infinity
+    let up = by > -maxShift ? costs[best - side] : .infinity
+    let down = by < maxShift ? costs[best + side] : .infinity
+    let fx = Float(bx) + vertex(left, costs[best], right)
+    let fy = Float(by) + vertex(up, costs[best], down)
+    // Gain from the median difference at the best integer shift; mismatch about it, in stops.
+    var diffs: [Float] = []
+    for y in max(0, by)..<min(h, h + by) {
+      for x in max(0, bx)..<min(w, w + bx)
+      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
+        diffs.append(c[y * w + x] - p[(y - by) * w + x - bx])
+      }
+    }
+    diffs.sort()
+    let median = diffs[diffs.count / 2]
+    let mad = diffs.reduce(Float(0)) { $0 + abs($1 - median) } / Float(diffs.count)
+    return (fx, fy, Foundation.exp(median), mad / Float(M_LN2))
+  }
+
+  private static func shiftNorm(_ i: Int, _ side: Int, _ maxShift: Int) -> Int {
+    let sx = i % side - maxShift
+    let sy = i / side - maxShift
+    return sx * sx + sy * sy
+  }
+
+  /// Steps 2 and 4 on the grid: the next memory, and the carried level with the weight step 3 applies; whether
+  /// any weight is positive (at an unchanged exposure none is, and step 3 is skipped).
+  private func carry(
+    _ grid: PlanarImage, motion: Motion, from mem: PlanarImage, into next: PlanarImage,
+    carried out: PlanarImage
+  ) -> Bool {
+    let w = grid.width
+    let h = grid.height
+    let sx = Int((0.5 * motion.dx).rounded())
+    let sy = Int((0.5 * motion.dy).rounded())
+    let keep = params.keepPerFrame
+    let accept = params.acceptLinear
+    let gain = motion.gain
+    let stops = Foundation.log2(gain)
+    let minStops = params.minExposureChangeStops
+    let r = grid.plane(0)
+    let g = grid.plane(1)
+    let b = grid.plane(2)
+    let m = grid.plane(3)
+    let lr = mem.plane(0)
+    let lg = mem.plane(1)
+    let lb = mem.plane(2)
+    let c = mem.plane(3)
+    let o = mem.plane(4)
+    let rr = next.plane(0)
+    let rg = next.plane(1)
+    let rb = next.plane(2)
+    let cn = next.plane(3)
+    let on = next.plane(4)
+    let cr = out.plane(0)
+    let cg = out.plane(1)
+    let cb = out.plane(2)
+    let cw = out.plane(3)
+    var rowsApplied = [Bool](repeating: false, count: h)
+    rowsApplied.withUnsafeMutableBufferPointer { applied in
+      Parallel.forRanges(h, minChunk: 8) { s, e in
+        for y in s..<e {
+          let qy = y - sy
+          for x in 0..<w {
+            let i = y * w + x
+            let mi = m[i]
+            // Nothing carried: the pixel's own level.
+            rr[i] = r[i]
+            rg[i] = g[i]
+            rb[i] = b[i]
+            cn[i] = 1 - mi
+            on[i] = 0
+            cw[i] = 0
+            let qx = x - sx
+            guard mi > 0, qx >= 0, qx < w, qy >= 0, qy < h else { continue }
+            let j = qy * w + qx
+            let kept = c[j] * keep
+            guard kept > 0 else { continue }
+            let er = gain * lr[j]
+            let eg = gain * lg[j]
+            let eb = gain * lb[j]
+            guard 0.2126 * er + 0.7152 * eg + 0.0722 * eb >= accept else { continue }  // BT.709 luminance
+            let since = o[j] + stops
+            // The memory, whether or not it is used yet.
+            rr[i] += mi * (er - r[i])
+            rg[i] += mi * (eg - g[i])
+            rb[i] += mi * (eb - b[i])
+            cn[i] += mi * kept
+            on[i] = mi * since
+            cr[i] = er
+            cg[i] = eg
+            cb[i] = eb
+            if since >= minStops {
+              cw[i] = kept
+              applied[y] = true
+            }
+          }
+        }
+      }
+    }
+    return rowsApplied.contains(true)
+  }
+
+  /// Step 3 at full resolution: pixels with a mask value and a clipped channel move to the carried level, read
+  /// bilinearly from the grid with the carried weights.
+  private func applyCarried(_ out: PlanarImage, to image: PlanarImage, mask: PlanarImage) {
+    let w = image.width
+    let h = image.height
+    let hw = out.width
+    let hh = out.height
+    let top = peak
+    let clip = clipLinear
+    let r = image.plane(0)
+    let g = image.plane(1)
+    let b = image.plane(2)
+    let m = mask.data
+    let cr = out.plane(0)
+    let cg = out.plane(1)
+    let cb = out.plane(2)
+    let cw = out.plane(3)
+    Parallel.forRanges(h, minChunk: 8) { s, e in
+      for y in s..<e {
+        let row = y * w
+        guard SquareFilter.anyPositive(m + row, count: w) else { continue }
+        // Grid coordinates of full-resolution centres: (x + 0.5)/2 − 0.5.
+        let fy = max(0, (Float(y) - 0.5) * 0.5)
+        let y0 = min(Int(fy), hh - 1)
+        let y1 = min(y0 + 1, hh - 1)
+        let ty = fy - Float(y0)
+        for x in 0..<w {
+          let i = row + x
+          let mi = m[i]
+          guard mi > 0, max(r[i], max(g[i], b[i])) >= clip else { continue }
+          let fx = max(0, (Float(x) - 0.5) * 0.5)
+          let x0 = min(Int(fx), hw - 1)
+          let x1 = min(x0 + 1, hw - 1)
+          let tx = fx - Float(x0)
+          let k00 = y0 * hw + x0
+          let k01 = y0 * hw + x1
+          let k10 = y1 * hw + x0
+          let k11 = y1 * hw + x1
+          let a00 = (1 - tx) * (1 - ty) * cw[k00]
+          let a01 = tx * (1 - ty) * cw[k01]
+          let a10 = (1 - tx) * ty * cw[k10]
+          let a11 = tx * ty * cw[k11]
+          let total = a00 + a01 + a10 + a11
+          guard total > 0 else { continue }
+          let er = (a00 * cr[k00] + a01 * cr[k01] + a10 * cr[k10] + a11 * cr[k11]) / total
+          let eg = (a00 * cg[k00] + a01 * cg[k01] + a10 * cg[k10] + a11 * cg[k11]) / total
+          let eb = (a00 * cb[k00] + a01 * cb[k01] + a10 * cb[k10] + a11 * cb[k11]) / total
+          let weight = mi * total
+          r[i] += weight * (min(er, top) - r[i])
+          g[i] += weight * (min(eg, top) - g[i])
+          b[i] += weight * (min(eb, top) - b[i])
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import Parameters
+
+/// Parameters of ``ExposureRecall``: clipped pixels take the level their scene point was measured at in an
+/// earlier frame with a shorter exposure.
+public struct RecallParams: ParameterSet {
+  public var enabled: Bool = false
+  public var workingHeightPixels: Int = 136
+  public var maxShiftPerHeightPercent: Float = 6
+  public var keepPerFrame: Float = 1
+  public var acceptLinear: Float = 0.75
+  public var maxMismatchStops: Float = 0.35
+  public var minExposureChangeStops: Float = 0.25
+
+  public init() {}
+
+  public static let parameters: [Parameter<Self>] = [
+    .bool(
+      "enabled", \.enabled,
+      doc:
+        "Whether clipped pixels take the level their scene point was measured at in an earlier frame whose "
+        + "exposure was shorter (a camera's auto exposure opening after a pan away from a window, a cloud over the "
+        + "sun), scaled by the exposure change between the frames; reset at scene cuts."),
+    .int(
+      "workingHeightPixels", \.workingHeightPixels, 16...1080, unit: "pixels",
+      doc:
+        "Height of the luminance copies on which the camera's shift and the exposure change between frames are "
+        + "measured (never above the frame's)."),
+    .float(
+      "maxShiftPerHeightPercent", \.maxShiftPerHeightPercent, 0...25,
+      unit: "% of the frame height per frame",
+      doc: "Largest camera shift between two frames that is searched for."),
+    .float(
+      "keepPerFrame", \.keepPerFrame, 0...1,
+      doc:
+        "Share of a recalled level's weight kept for each further frame its pixel stays clipped; 0 recalls only "
+        + "from the frame just before. On data/tune-ae (hdr10-pq, PU21-PSNR inside over-exposed masks; 15.68 dB "
+        + "without recall): 16.29 at 1, 16.22 at 0.95."),
+    .float(
+      "acceptLinear", \.acceptLinear, 0.5...4, unit: "linear, 1 = SDR white",
+      doc:
+        "A recalled level below this is not used: a pixel clipped now must be at least about white, so a "
+        + "lower recall is a misaligned or changed scene point. Below 1 because the input's transfer is assumed, "
+        + "not known: a camera's own curve puts its clip a little off linear 1. On data/tune-ae: 16.29 dB at 0.75, "
+        + "16.25 at 0.9."),
+    .float(
+      "maxMismatchStops", \.maxMismatchStops, 0.01...4, unit: "stops",
+      doc:
+        "Frames whose unclipped pixels differ, after the measured shift and exposure change, by more than this "
+        + "on average (mean absolute log2 difference) recall nothing: the camera moved in a way one shift does "
+        + "not describe, or the scene changed."),
+    .float(
+      "minExposureChangeStops", \.minExposureChangeStops, 0...4, unit: "stops",
+      doc:
+        "A level is recalled only when the exposure has opened by at least this much since it was measured: at an "
+        + "unchanged exposure a pixel clipped now but measured before is a misalignment (or noise at the clip), "
+        + "not evidence. On data/tune-ae: 16.36 dB at 0.15, 16.29 at 0.25, 16.05 at 0.5; on data/tune100 (constant "
+        + "exposure) 0.25 moves no clip by more than 0.02 dB, where no floor cost up to 0.8 dB."),
+  ]
+}
