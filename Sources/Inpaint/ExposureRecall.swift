@@ -7,12 +7,13 @@ import Imaging
 ///
 /// The stage remembers, per pixel of a half-resolution grid, a level R (linear RGB in the current frame's
 /// exposure), a confidence C and the exposure change O (log2) since R was measured. Per frame, with the frame
-/// and its over mask m averaged over 2×2 pixels, and on luminance copies `workingHeightPixels` high:
+/// and its over mask m averaged over 2×2 pixels, and on luminance copies at most `workingHeightPixels` high:
 /// 1. the camera's shift s from the previous frame and the exposure change g are measured on pixels that are
-///    unclipped and above black in both (exhaustive search of integer shifts up to `maxShiftPerHeightPercent`,
-///    each scored by the mean absolute deviation of the log-luminance difference from its mean, so an exposure
+///    unclipped and above black in both (integer shifts up to `maxShiftPerHeightPercent`, coarse to fine, each
+///    scored by the mean absolute deviation of the log-luminance difference from its mean, so an exposure
 ///    change costs nothing; sub-pixel by a parabola through the neighbouring scores; g = exp(median difference));
-///    frames whose residual mismatch exceeds `maxMismatchStops` (a cut, a zoom, a changing scene) forget R;
+///    frames whose residual mismatch exceeds `maxMismatchStops`, or whose change differs between the frame's
+///    quadrants by more than `maxGainSpreadStops` (a cut, a zoom, a changing scene), forget R;
 /// 2. a pixel with over-mask m > 0 and a clipped channel carries the memory of p − s: R' = g·R(p − s),
 ///    C' = keep·C(p − s), O' = O(p − s) + log2 g, unless R' is darker than `acceptLinear` (a pixel clipped now
 ///    is at least about white, so a darker memory is a misaligned point);
@@ -56,7 +57,7 @@ public final class ExposureRecall {
 
   /// Pixels of the working copy usable for matching: luminance above this (noise and black) ...
   static let darkLinear: Float = 0.03
-  /// ... and below this (near white, where the camera response bends and the clip begins).
+  /// ... and every channel below this (near white, where the camera response bends and the clip begins).
   static let brightLinear: Float = 0.85
   /// Fewest usable pixels (share of the working copy) for a measurement.
   static let minUsableShare: Float = 0.02
@@ -84,9 +85,11 @@ public final class ExposureRecall {
     let hh = (h + 1) / 2
     let grid = buffer(&half, width: hw, height: hh, channels: 4)
     let anyClipped = Self.halve(image, overMask, into: grid)
-    let wh = min(hh, params.workingHeightPixels)
-    let ww = max(1, Int((Float(hw) * Float(wh) / Float(hh)).rounded()))
-    let (logY, valid) = workingCopy(grid, width: ww, height: wh)
+    // The working copy is the grid reduced by a whole factor k (the smallest that reaches the working height).
+    let k = max(1, (hh + params.workingHeightPixels - 1) / params.workingHeightPixels)
+    let ww = max(1, hw / k)
+    let wh = max(1, hh / k)
+    let (logY, valid) = workingCopy(grid, factor: k, width: ww, height: wh)
     lastMotion = nil
     if let mem = memory, let prevLog = previousLog, mem.width == hw, mem.height == hh,
       prevLog.width == ww,
@@ -96,10 +99,10 @@ public final class ExposureRecall {
       if let m = Self.measure(
         previous: prevLog, previousValid: previousValid, current: logY, currentValid: valid,
         maxShift: reach),
-        m.mismatchStops <= params.maxMismatchStops
+        m.mismatchStops <= params.maxMismatchStops, m.spreadStops <= params.maxGainSpreadStops
       {
         lastMotion = Motion(
-          dx: m.dx * Float(w) / Float(ww), dy: m.dy * Float(h) / Float(wh), gain: m.gain,
+          dx: m.dx * Float(2 * k), dy: m.dy * Float(2 * k), gain: m.gain,
           mismatchStops: m.mismatchStops)
       }
     }
@@ -179,96 +182,98 @@ public final class ExposureRecall {
     next.plane(4).update(repeating: 0, count: n)
   }
 
-  /// Natural-log luminance at working size (from the grid) and which of its pixels are usable for matching.
-  /// (Area means commute with the luminance, a linear map, so the grid is reduced first.)
-  func workingCopy(_ grid: PlanarImage, width: Int, height: Int) -> (PlanarImage, [Bool]) {
-    let small =
-      width == grid.width && height == grid.height
-      ? grid : AreaResize.resize(grid, width: width, height: height)
+  /// Natural-log luminance of the grid averaged over `factor`² pixels (the first `width`·`factor` columns and
+  /// `height`·`factor` rows) and which of its pixels are usable for matching: no over-mask value in the block,
+  /// luminance above ``darkLinear`` and every channel below ``brightLinear``.
+  func workingCopy(_ grid: PlanarImage, factor k: Int, width: Int, height: Int) -> (
+    PlanarImage, [Bool]
+  ) {
     let out = PlanarImage(width: width, height: height, channels: 1)
     var valid = [Bool](repeating: false, count: width * height)
-    let r = small.plane(0)
-    let g = small.plane(1)
-    let b = small.plane(2)
-    let sm = small.plane(3)
+    let gw = grid.width
+    let r = grid.plane(0)
+    let g = grid.plane(1)
+    let b = grid.plane(2)
+    let m = grid.plane(3)
     let o = out.data
-    for i in 0..<(width * height) {
-      let y = 0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i]  // BT.709 luminance
-      o[i] = Foundation.log(max(y, 1e-6))
-      valid[i] = sm[i] == 0 && y > Self.darkLinear && y < Self.brightLinear
+    let scale = 1 / Float(k * k)
+    valid.withUnsafeMutableBufferPointer { v in
+      Parallel.forRanges(height, minChunk: 8) { s, e in
+        for y in s..<e {
+          for x in 0..<width {
+            var sy: Float = 0
+            var sm: Float = 0
+            var top: Float = 0
+            for dy in 0..<k {
+              let row = (y * k + dy) * gw + x * k
+              for dx in 0..<k {
+                sy += 0.2126 * r[row + dx] + 0.7152 * g[row + dx] + 0.0722 * b[row + dx]  // BT.709 luminance
+                sm += m[row + dx]
+                top = max(top, max(r[row + dx], max(g[row + dx], b[row + dx])))
+              }
+            }
+            let lum = sy * scale
+            o[y * width + x] = Foundation.log(max(lum, 1e-6))
+            // Every channel below the near-white bound: a saturated colour with one channel at the clip changes
+            // by less than the exposure.
+            v[y * width + x] = sm == 0 && lum > Self.darkLinear && top < Self.brightLinear
+          }
+        }
+      }
     }
     return (out, valid)
   }
 
-  /// Shift (working pixels), gain and mismatch between two working copies, or nil without enough overlap.
+  /// Shift (working pixels), gain, mismatch and the spread of the gain over the frame's quadrants (the largest
+  /// minus the smallest quadrant's median log2 change) between two working copies, or nil without enough
+  /// overlap.
+  ///
+  /// Coarse to fine: every shift up to ⌈maxShift/2⌉ on the copies halved again (a pixel usable when its four
+  /// are), then the 3×3 shifts around twice the best one at full working size, and a parabola through the
+  /// best score and its neighbours on each axis for the sub-pixel part.
   static func measure(
     previous: PlanarImage, previousValid: [Bool], current: PlanarImage, currentValid: [Bool],
     maxShift: Int
-  ) -> (dx: Float, dy: Float, gain: Float, mismatchStops: Float)? {
+  ) -> (dx: Float, dy: Float, gain: Float, mismatchStops: Float, spreadStops: Float)? {
     let w = current.width
     let h = current.height
     let minCount = max(64, Int(minUsableShare * Float(w * h)))
-    let side = 2 * maxShift + 1
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
-    defer { scores.deallocate() }
-    let p = previous.data
-    let c = current.data
-    // Score of a shift: mean |d − mean d| over pixels usable in both, d = log now − log before, on every other
-    // row and column (the scores are smooth in the shift; a quarter of the work).
-    func score(_ sx: Int, _ sy: Int) -> Float {
-      var sum: Double = 0
-      var count = 0
-      for y in stride(from: max(0, sy), to: min(h, h + sy), by: 2) {
-        let py = y - sy
-        for x in stride(from: max(0, sx), to: min(w, w + sx), by: 2)
-        where currentValid[y * w + x] && previousValid[py * w + x - sx] {
-          sum += Double(c[y * w + x] - p[py * w + x - sx])
-          count += 1
-        }
-      }
-      if 4 * count < minCount { return .infinity }
-      let mean = Float(sum / Double(count))
-      var dev: Double = 0
-      for y in stride(from: max(0, sy), to: min(h, h + sy), by: 2) {
-        let py = y - sy
-        for x in stride(from: max(0, sx), to: min(w, w + sx), by: 2)
-        where currentValid[y * w + x] && previousValid[py * w + x - sx] {
-          dev += Double(abs(c[y * w + x] - p[py * w + x - sx] - mean))
-        }
-      }
-      return Float(dev / Double(count))
+    var bx = 0
+    var by = 0
+    if maxShift >= 2 && w >= 8 && h >= 8 {
+      let (pc, pv) = halved(previous, previousValid)
+      let (cc, cv) = halved(current, currentValid)
+      let reach = (maxShift + 1) / 2
+      guard
+        let coarse = bestShift(
+          in: -reach...reach, -reach...reach,
+          score: { score(pc, pv, cc, cv, $0, $1, minCount: max(16, minCount / 4)) })
+      else { return nil }
+      bx = 2 * coarse.0
+      by = 2 * coarse.1
     }
-    Parallel.forRanges(side * side, minChunk: 1) { s, e in
-      for i in s..<e { scores[i] = score(i % side - maxShift, i / side - maxShift) }
+    let xs = max(-maxShift, bx - 1)...min(maxShift, bx + 1)
+    let ys = max(-maxShift, by - 1)...min(maxShift, by + 1)
+    // Pure, so the search may score shifts side by side (a few are scored twice; they are cheap).
+    func fine(_ sx: Int, _ sy: Int) -> Float {
+      if abs(sx) > maxShift || abs(sy) > maxShift { return .infinity }
+      return score(previous, previousValid, current, currentValid, sx, sy, minCount: minCount)
     }
-    let costs = Array(UnsafeBufferPointer(start: scores, count: side * side))
-    // Smallest score; among equal scores the smallest shift.
-    var best = -1
-    for i in 0..<costs.count where costs[i].isFinite {
-      let sx = i % side - maxShift
-      let sy = i / side - maxShift
-      if best < 0 || costs[i] < costs[best]
-        || (costs[i] == costs[best] && sx * sx + sy * sy < shiftNorm(best, side, maxShift))
-      {
-        best = i
-      }
-    }
-    if best < 0 { return nil }
-    let bx = best % side - maxShift
-    let by = best / side - maxShift
+    let candidates = maxShift >= 2 ? (xs, ys) : (-maxShift...maxShift, -maxShift...maxShift)
+    guard let best = bestShift(in: candidates.0, candidates.1, score: fine) else { return nil }
+    (bx, by) = best
     // Sub-pixel: vertex of the parabola through the best score and its two neighbours on each axis.
     func vertex(_ a: Float, _ b: Float, _ c: Float) -> Float {
       let den = a - 2 * b + c
       guard a.isFinite, c.isFinite, den > 0 else { return 0 }
       return min(0.5, max(-0.5, 0.5 * (a - c) / den))
     }
-    let left = bx > -maxShift ? costs[best - 1] : .infinity
-    let right = bx < maxShift ? costs[best + 1] : .infinity
-    let up = by > -maxShift ? costs[best - side] : .infinity
-    let down = by < maxShift ? costs[best + side] : .infinity
-    let fx = Float(bx) + vertex(left, costs[best], right)
-    let fy = Float(by) + vertex(up, costs[best], down)
+    let centre = fine(bx, by)
+    let fx = Float(bx) + vertex(fine(bx - 1, by), centre, fine(bx + 1, by))
+    let fy = Float(by) + vertex(fine(bx, by - 1), centre, fine(bx, by + 1))
     // Gain from the median difference at the best integer shift; mismatch about it, in stops.
+    let p = previous.data
+    let c = current.data
     var diffs: [Float] = []
     for y in max(0, by)..<min(h, h + by) {
       for x in max(0, bx)..<min(w, w + bx)
@@ -279,13 +284,128 @@ public final class ExposureRecall {
     diffs.sort()
     let median = diffs[diffs.count / 2]
     let mad = diffs.reduce(Float(0)) { $0 + abs($1 - median) } / Float(diffs.count)
-    return (fx, fy, Foundation.exp(median), mad / Float(M_LN2))
+    // The same change measured in each quadrant of the frame: an exposure change moves them alike, a zoom or a
+    // scene the one shift misaligns biases each its own way. The change may depend on the level (the input's
+    // transfer is assumed, not the camera's), so what is compared is the difference left after a straight-line
+    // fit of the change against the previous log level, which absorbs that and not a spatial bias.
+    var sl: Double = 0
+    var sd: Double = 0
+    var sll: Double = 0
+    var sld: Double = 0
+    var n: Double = 0
+    for y in max(0, by)..<min(h, h + by) {
+      for x in max(0, bx)..<min(w, w + bx)
+      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
+        let l = Double(p[(y - by) * w + x - bx])
+        let d = Double(c[y * w + x] - p[(y - by) * w + x - bx])
+        sl += l
+        sd += d
+        sll += l * l
+        sld += l * d
+        n += 1
+      }
+    }
+    let varL = sll / n - (sl / n) * (sl / n)
+    let slope = varL > 1e-6 ? (sld / n - (sl / n) * (sd / n)) / varL : 0
+    let icept = sd / n - slope * sl / n
+    var quadrants: [[Float]] = Array(repeating: [], count: 4)
+    for y in max(0, by)..<min(h, h + by) {
+      for x in max(0, bx)..<min(w, w + bx)
+      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
+        let l = p[(y - by) * w + x - bx]
+        let d = c[y * w + x] - l
+        quadrants[(2 * y / h) * 2 + 2 * x / w].append(d - Float(icept + slope * Double(l)))
+      }
+    }
+    var lo = Float.infinity
+    var hi = -Float.infinity
+    for var q in quadrants where q.count >= max(16, minCount / 8) {
+      q.sort()
+      lo = min(lo, q[q.count / 2])
+      hi = max(hi, q[q.count / 2])
+    }
+    let spread = hi >= lo ? (hi - lo) / Float(M_LN2) : 0
+    return (fx, fy, Foundation.exp(median), mad / Float(M_LN2), spread)
   }
 
-  private static func shiftNorm(_ i: Int, _ side: Int, _ maxShift: Int) -> Int {
-    let sx = i % side - maxShift
-    let sy = i / side - maxShift
-    return sx * sx + sy * sy
+  /// The shift in `xs` × `ys` with the smallest finite score (scored in parallel); among equal scores the
+  /// smallest shift.
+  static func bestShift(
+    in xs: ClosedRange<Int>, _ ys: ClosedRange<Int>, score: (Int, Int) -> Float
+  ) -> (Int, Int)? {
+    let n = xs.count * ys.count
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    defer { scores.deallocate() }
+    Parallel.forRanges(n, minChunk: 1) { s, e in
+      for i in s..<e {
+        scores[i] = score(xs.lowerBound + i % xs.count, ys.lowerBound + i / xs.count)
+      }
+    }
+    var best: (Int, Int, Float)? = nil
+    for i in 0..<n where scores[i].isFinite {
+      let sx = xs.lowerBound + i % xs.count
+      let sy = ys.lowerBound + i / xs.count
+      if let b = best,
+        scores[i] > b.2 || (scores[i] == b.2 && sx * sx + sy * sy >= b.0 * b.0 + b.1 * b.1)
+      {
+        continue
+      }
+      best = (sx, sy, scores[i])
+    }
+    return best.map { ($0.0, $0.1) }
+  }
+
+  /// Mean |d − mean d| over pixels usable in both copies, d = log now − log before at shift (sx, sy); ∞ with
+  /// fewer than `minCount` such pixels.
+  static func score(
+    _ previous: PlanarImage, _ previousValid: [Bool], _ current: PlanarImage,
+    _ currentValid: [Bool], _ sx: Int,
+    _ sy: Int, minCount: Int = 0
+  ) -> Float {
+    let w = current.width
+    let h = current.height
+    let p = previous.data
+    let c = current.data
+    var sum: Double = 0
+    var count = 0
+    for y in max(0, sy)..<min(h, h + sy) {
+      let py = y - sy
+      for x in max(0, sx)..<min(w, w + sx)
+      where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+        sum += Double(c[y * w + x] - p[py * w + x - sx])
+        count += 1
+      }
+    }
+    if count == 0 || count < minCount { return .infinity }
+    let mean = Float(sum / Double(count))
+    var dev: Double = 0
+    for y in max(0, sy)..<min(h, h + sy) {
+      let py = y - sy
+      for x in max(0, sx)..<min(w, w + sx)
+      where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+        dev += Double(abs(c[y * w + x] - p[py * w + x - sx] - mean))
+      }
+    }
+    return Float(dev / Double(count))
+  }
+
+  /// A working copy halved: the mean of each 2×2 block's logs, usable when all four pixels are.
+  static func halved(_ img: PlanarImage, _ valid: [Bool]) -> (PlanarImage, [Bool]) {
+    let w = img.width
+    let hw = w / 2
+    let hh = img.height / 2
+    let out = PlanarImage(width: hw, height: hh, channels: 1)
+    var v = [Bool](repeating: false, count: hw * hh)
+    let s = img.data
+    let o = out.data
+    for y in 0..<hh {
+      for x in 0..<hw {
+        let a = 2 * y * w + 2 * x
+        o[y * hw + x] = 0.25 * (s[a] + s[a + 1] + s[a + w] + s[a + w + 1])
+        v[y * hw + x] = valid[a] && valid[a + 1] && valid[a + w] && valid[a + w + 1]
+      }
+    }
+    return (out, v)
   }
 
   /// Steps 2 and 4 on the grid: the next memory, and the carried level with the weight step 3 applies; whether

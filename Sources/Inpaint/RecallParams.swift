@@ -10,6 +10,7 @@ public struct RecallParams: ParameterSet {
   public var acceptLinear: Float = 0.75
   public var maxMismatchStops: Float = 0.35
   public var minExposureChangeStops: Float = 0.25
+  public var maxGainSpreadStops: Float = 0.1
 
   public init() {}
 
@@ -23,8 +24,9 @@ public struct RecallParams: ParameterSet {
     .int(
       "workingHeightPixels", \.workingHeightPixels, 16...1080, unit: "pixels",
       doc:
-        "Height of the luminance copies on which the camera's shift and the exposure change between frames are "
-        + "measured (never above the frame's)."),
+        "Largest height of the luminance copies on which the camera's shift and the exposure change between frames "
+        + "are measured: the half-resolution frame reduced by the smallest whole factor that reaches it (1080p: "
+        + "4, so 135 rows)."),
     .float(
       "maxShiftPerHeightPercent", \.maxShiftPerHeightPercent, 0...25,
       unit: "% of the frame height per frame",
@@ -33,15 +35,15 @@ public struct RecallParams: ParameterSet {
       "keepPerFrame", \.keepPerFrame, 0...1,
       doc:
         "Share of a recalled level's weight kept for each further frame its pixel stays clipped; 0 recalls only "
-        + "from the frame just before. On data/tune-ae (hdr10-pq, PU21-PSNR inside over-exposed masks; 15.68 dB "
-        + "without recall): 16.29 at 1, 16.22 at 0.95."),
+        + "from the frame just before. On data/tune-ae before the quadrant check (hdr10-pq, PU21-PSNR inside "
+        + "over-exposed masks; 15.68 dB without recall): 16.29 at 1, 16.22 at 0.95."),
     .float(
       "acceptLinear", \.acceptLinear, 0.5...4, unit: "linear, 1 = SDR white",
       doc:
         "A recalled level below this is not used: a pixel clipped now must be at least about white, so a "
         + "lower recall is a misaligned or changed scene point. Below 1 because the input's transfer is assumed, "
-        + "not known: a camera's own curve puts its clip a little off linear 1. On data/tune-ae: 16.29 dB at 0.75, "
-        + "16.25 at 0.9."),
+        + "not known: a camera's own curve puts its clip a little off linear 1. On data/tune-ae before the "
+        + "quadrant check: 16.29 dB at 0.75, 16.25 at 0.9."),
     .float(
       "maxMismatchStops", \.maxMismatchStops, 0.01...4, unit: "stops",
       doc:
@@ -53,7 +55,18 @@ public struct RecallParams: ParameterSet {
       doc:
         "A level is recalled only when the exposure has opened by at least this much since it was measured: at an "
         + "unchanged exposure a pixel clipped now but measured before is a misalignment (or noise at the clip), "
-        + "not evidence. On data/tune-ae: 16.36 dB at 0.15, 16.29 at 0.25, 16.05 at 0.5; on data/tune100 (constant "
-        + "exposure) 0.25 moves no clip by more than 0.02 dB, where no floor cost up to 0.8 dB."),
+        + "not evidence. On data/tune-ae before the quadrant check: 16.36 dB at 0.15, 16.29 at 0.25, 16.05 at "
+        + "0.5; on data/tune100 (constant exposure) no floor cost up to 0.8 dB on a clip."),
+    .float(
+      "maxGainSpreadStops", \.maxGainSpreadStops, 0.01...4, unit: "stops",
+      doc:
+        "Frames whose exposure change, measured in each quadrant of the frame, differs by more than this between "
+        + "quadrants recall nothing (each quadrant's median after a straight-line fit of the change against the "
+        + "level, which absorbs a camera curve other than the one assumed): an exposure change moves the quadrants "
+        + "alike, while a zoom, which one shift does not describe, biases each its own way. On data/tune100 a zoom "
+        + "at constant exposure read as opening by 0.12-0.16 stops a frame with spreads of 0.12-0.16, and without "
+        + "the check its sun was recalled ever brighter (+2 dB on that clip, its temporal error +0.9). On "
+        + "data/tune-ae (hdr10-pq, over-exposed dB, 15.68 without recall): 16.04 at 0.1, 16.07 at 0.12, 16.23 "
+        + "without the check, which also lets zooms with a real exposure change recall."),
   ]
 }

@@ -42,7 +42,7 @@ make_clip() {  # make_clip WxH PIX_FMT FRAMES_A FRAMES_B OUT (container from its
     "$out"
 }
 
-# A camera's auto exposure opening by about 1.5 stops: testsrc2's pattern (darkened) with a bright window
+# A camera's auto exposure opening by about 1.5 stops: testsrc2's first frame, held (darkened), with a bright window
 # that is unclipped in frame 0 and clips from frame 2 on; R'G'B' codes scaled by 2^(1.5·min(n/3, 1)/2.4)
 # (a linear-light gain through the BT.1886 curve), so `recall` has a measured level to bring back.
 make_ramp() {  # make_ramp WxH OUT
@@ -52,7 +52,7 @@ make_ramp() {  # make_ramp WxH OUT
     -f lavfi -i "testsrc2=s=${size}:r=25:d=1" \
     -f lavfi -i "color=c=0xe0d8c8:s=$(( w / 4 ))x$(( h / 4 )):r=25:d=1" \
     -filter_complex "
-      [0:v]eq=brightness=-0.2:contrast=0.5[pat];
+      [0:v]trim=end_frame=1,loop=loop=5:size=1:start=0,eq=brightness=-0.2:contrast=0.5[pat];
       [pat][1:v]overlay=x=W*0.55:y=H*0.2,format=gbrp,
         geq=r='min(255,r(X,Y)*pow(2,1.5*min(N/3,1)/2.4))':g='min(255,g(X,Y)*pow(2,1.5*min(N/3,1)/2.4))':b='min(255,b(X,Y)*pow(2,1.5*min(N/3,1)/2.4))',
         trim=end_frame=6,setpts=N/25/TB,format=yuv420p,

@@ -9,21 +9,24 @@ final class ExposureRecallTests: XCTestCase {
   let w = 96, h = 64
 
   /// Linear scene radiance: a wall with smooth blobs (0.05–0.4; `pattern` 1 draws other blobs) and a window at
-  /// 0.8 (rows 16..<32, columns 40..<64), shifted right by `shift` pixels (a pan).
-  func scene(shift: Int = 0, pattern: Int = 0) -> PlanarImage {
+  /// 0.8 (rows 16..<32, columns 40..<64), shifted right by `shift` pixels (a pan) and magnified `zoom` times about
+  /// the frame's centre.
+  func scene(shift: Int = 0, pattern: Int = 0, zoom: Float = 1) -> PlanarImage {
     let img = PlanarImage(width: w, height: h, channels: 3)
     for y in 0..<h {
       for x in 0..<w {
-        let fx = Float(x - shift)
-        let fy = Float(y)
+        let fx = (Float(x - shift) - Float(w) / 2) / zoom + Float(w) / 2
+        let fy = (Float(y) - Float(h) / 2) / zoom + Float(h) / 2
         let blobs =
           pattern == 0
           ? Foundation.sin(2 * Float.pi * fx / 23) * Foundation.sin(2 * Float.pi * fy / 19)
           : Foundation.cos(2 * Float.pi * (fx + 2 * fy) / 31)
             * Foundation.cos(2 * Float.pi * (fy - fx) / 11)
-        let wall = 0.225 + 0.175 * blobs
-        let sx = x - shift
-        let window = y >= 16 && y < 32 && sx >= 40 && sx < 64
+        // pattern 2: a halo falling off from the window's centre, over faint blobs.
+        let halo = Foundation.exp(
+          -((fx - 52) * (fx - 52) + (fy - 24) * (fy - 24)).squareRoot() / 18)
+        let wall = pattern == 2 ? 0.05 + 0.02 * blobs + 0.7 * halo : 0.225 + 0.175 * blobs
+        let window = fy >= 16 && fy < 32 && fx >= 40 && fx < 64
         for c in 0..<3 { img[c, y, x] = window ? 0.8 * [1, 0.95, 0.85][c] : wall }
       }
     }
@@ -157,5 +160,20 @@ final class ExposureRecallTests: XCTestCase {
     }
     let last = g / Foundation.pow(2, 0.1)
     XCTAssertEqual(img[0, 24, 50], 0.8 * last, accuracy: 0.03 * 0.8 * last)
+  }
+
+  func testZoomAtAnUnchangedExposureRecallsNothing() {
+    // A zoom is no single shift, so matched pixels are misaligned; at an unchanged exposure nothing may be
+    // recalled (the exposure floor and the quadrant check keep a misaligned zoom from reading as an opening). The
+    // window and the halo's core clip at 1.3 whatever the zoom; the fill's guess must stay.
+    let r = recall()
+    for t in 0..<6 {
+      let (img, mask) = frame(scene(pattern: 2, zoom: 1 + 0.04 * Float(t)), gain: 1.3)
+      let before = img.copy()
+      r.apply(to: img, overMask: mask)
+      for i in 0..<img.count {
+        XCTAssertEqual(img.data[i], before.data[i], "pixel \(i) of frame \(t)")
+      }
+    }
   }
 }
