@@ -61,15 +61,33 @@ final class ExposureRecallTests: XCTestCase {
     return ExposureRecall(params: p, clipLinear: 0.95, peak: 1000 / 203)
   }
 
+  /// Pushes the camera's views of `views` (scene, gain) through `r` in order; each frame as it went in and as it
+  /// came out.
+  func push(_ r: ExposureRecall, _ views: [(PlanarImage, Float)]) -> [(
+    input: PlanarImage, output: PlanarImage
+  )] {
+    views.map { scene, gain in
+      let (img, mask) = frame(scene, gain: gain)
+      let input = img.copy()
+      r.apply(to: img, overMask: mask)
+      return (input, img)
+    }
+  }
+
+  /// Every frame of `views` comes out as it went in.
+  func assertRecallsNothing(_ views: [(PlanarImage, Float)], _ what: String) {
+    for (t, f) in push(recall(), views).enumerated() {
+      for i in 0..<f.input.count where f.output.data[i] != f.input.data[i] {
+        XCTFail(
+          "\(what): frame \(t), value \(i) changed from \(f.input.data[i]) to \(f.output.data[i])")
+        return
+      }
+    }
+  }
+
   func testWindowClippedByAnOpeningExposureGetsItsMeasuredLevel() {
     let r = recall()
-    let gains: [Float] = [1, 1, 1.5, 2, 2.5, 2.5]
-    var last = PlanarImage(width: 1, height: 1, channels: 3)
-    for g in gains {
-      let (img, mask) = frame(scene(), gain: g)
-      r.apply(to: img, overMask: mask)
-      last = img
-    }
+    let last = push(r, [1, 1, 1.5, 2, 2.5, 2.5].map { (scene(), Float($0)) }).last!.output
     let motion = try! XCTUnwrap(r.lastMotion)
     XCTAssertEqual(motion.gain, 1, accuracy: 0.02, "the last two frames share their exposure")
     // The window is 0.8 · 2.5 = 2 × white (R), 1.9 (G), 1.7 (B) now, where the fill guessed 1.2.
@@ -83,10 +101,7 @@ final class ExposureRecallTests: XCTestCase {
 
   func testExposureChangeAndPanAreMeasured() {
     let r = recall()
-    let (a, ma) = frame(scene(), gain: 0.5)
-    r.apply(to: a, overMask: ma)
-    let (b, mb) = frame(scene(shift: 3), gain: 0.75)
-    r.apply(to: b, overMask: mb)
+    _ = push(r, [(scene(), 0.5), (scene(shift: 3), 0.75)])
     let motion = try! XCTUnwrap(r.lastMotion)
     XCTAssertEqual(motion.gain, 1.5, accuracy: 0.03)
     XCTAssertEqual(motion.dx, 3, accuracy: 1)
@@ -94,86 +109,48 @@ final class ExposureRecallTests: XCTestCase {
   }
 
   func testPannedWindowIsRecalledAtItsNewPlace() {
-    let r = recall()
-    let (a, ma) = frame(scene(), gain: 1)
-    r.apply(to: a, overMask: ma)
-    let (b, mb) = frame(scene(shift: 4), gain: 2)
-    r.apply(to: b, overMask: mb)
+    let out = push(recall(), [(scene(), 1), (scene(shift: 4), 2)]).last!.output
     XCTAssertEqual(
-      b[0, 24, 54], 1.6, accuracy: 0.05, "the window (now at columns 44..<68) at 0.8 · 2")
+      out[0, 24, 54], 1.6, accuracy: 0.05, "the window (now at columns 44..<68) at 0.8 · 2")
   }
 
   func testUnchangedExposureRecallsNothing() {
-    let r = recall()
-    for _ in 0..<4 {
-      let (img, mask) = frame(scene(), gain: 1.4)
-      let before = img.copy()
-      r.apply(to: img, overMask: mask)
-      for i in 0..<img.count { XCTAssertEqual(img.data[i], before.data[i], "pixel \(i)") }
-    }
+    assertRecallsNothing(Array(repeating: (scene(), 1.4), count: 4), "unchanged exposure")
   }
 
   func testClosingExposureRecallsNothing() {
-    let r = recall()
-    for g in [Float(2.5), 2, 1.5] {
-      let (img, mask) = frame(scene(), gain: g)
-      let before = img.copy()
-      r.apply(to: img, overMask: mask)
-      for i in 0..<img.count {
-        XCTAssertEqual(img.data[i], before.data[i], "pixel \(i) at gain \(g)")
-      }
-    }
+    assertRecallsNothing([2.5, 2, 1.5].map { (scene(), Float($0)) }, "closing exposure")
   }
 
   func testResetForgetsTheMeasuredLevel() {
     let r = recall()
-    let (a, ma) = frame(scene(), gain: 1)
-    r.apply(to: a, overMask: ma)
+    _ = push(r, [(scene(), 1)])
     r.reset()
-    let (b, mb) = frame(scene(), gain: 2)
-    r.apply(to: b, overMask: mb)
+    let out = push(r, [(scene(), 2)])[0].output
     XCTAssertNil(r.lastMotion)
-    XCTAssertEqual(b[0, 24, 50], 1.2, "after a reset the fill's guess stays")
+    XCTAssertEqual(out[0, 24, 50], 1.2, "after a reset the fill's guess stays")
   }
 
   func testUnrelatedFrameRecallsNothing() {
-    let r = recall()
-    let (a, ma) = frame(scene(), gain: 1)
-    r.apply(to: a, overMask: ma)
     // A different picture (a cut the detector missed): other blobs, the window in the same place, brighter.
-    let (b, mb) = frame(scene(pattern: 1), gain: 2)
-    r.apply(to: b, overMask: mb)
+    let r = recall()
+    let out = push(r, [(scene(), 1), (scene(pattern: 1), 2)]).last!.output
     XCTAssertNil(r.lastMotion, "the mismatch rejects the pair")
-    XCTAssertEqual(b[0, 24, 50], 1.2)
+    XCTAssertEqual(out[0, 24, 50], 1.2)
   }
 
   func testMemoryIsCarriedWhileTheExposureOpensSlowly() {
     // 0.1 stops per frame: no single step reaches minExposureChangeStops (0.25), their sum does.
-    let r = recall()
-    var img = PlanarImage(width: 1, height: 1, channels: 3)
-    var g: Float = 1.1
-    for _ in 0..<6 {
-      let (f, m) = frame(scene(), gain: g)
-      r.apply(to: f, overMask: m)
-      img = f
-      g *= Foundation.pow(2, 0.1)
-    }
-    let last = g / Foundation.pow(2, 0.1)
-    XCTAssertEqual(img[0, 24, 50], 0.8 * last, accuracy: 0.03 * 0.8 * last)
+    let gains = (0..<6).map { 1.1 * Foundation.pow(2, 0.1 * Float($0)) }
+    let out = push(recall(), gains.map { (scene(), $0) }).last!.output
+    XCTAssertEqual(out[0, 24, 50], 0.8 * gains[5], accuracy: 0.03 * 0.8 * gains[5])
   }
 
   func testZoomAtAnUnchangedExposureRecallsNothing() {
     // A zoom is no single shift, so matched pixels are misaligned; at an unchanged exposure nothing may be
     // recalled (the exposure floor and the quadrant check keep a misaligned zoom from reading as an opening). The
     // window and the halo's core clip at 1.3 whatever the zoom; the fill's guess must stay.
-    let r = recall()
-    for t in 0..<6 {
-      let (img, mask) = frame(scene(pattern: 2, zoom: 1 + 0.04 * Float(t)), gain: 1.3)
-      let before = img.copy()
-      r.apply(to: img, overMask: mask)
-      for i in 0..<img.count {
-        XCTAssertEqual(img.data[i], before.data[i], "pixel \(i) of frame \(t)")
-      }
-    }
+    assertRecallsNothing(
+      (0..<6).map { (scene(pattern: 2, zoom: 1 + 0.04 * Float($0)), 1.3) }, "zoom")
   }
 }

@@ -1,8 +1,12 @@
-"""Helpers shared by the tests: synthetic HDR panoramas and an EXR writer."""
+"""Helpers shared by the tests: synthetic HDR panoramas, an EXR writer and paired synthetic sets."""
 
+import json
 import math
+import os
 
 import numpy as np
+
+from Training.data import synth
 
 
 def synthetic_panorama(width=256, height=128, seed=0):
@@ -28,3 +32,15 @@ def write_exr(path, rgb):
     header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
     with OpenEXR.File(header, {"RGB": np.ascontiguousarray(rgb, dtype=np.float32)}) as f:
         f.write(path)
+
+
+def plain_and_drawn_with(tmp_path, frames, **extra):
+    """Two small synthetic sets of the same two clips, one drawn plainly and one with `extra`
+    (e.g. lights_prob=1.0): their folders and, per clip, (plain meta, other meta)."""
+    plain, other = str(tmp_path / "plain"), str(tmp_path / "other")
+    kw = dict(clips=2, frames=frames, sizes=[(48, 32)], workers=1, seed=5)
+    synth.build(plain, **kw)
+    synth.build(other, **extra, **kw)
+    metas = [tuple(json.load(open(os.path.join(d, f"clip_{i:05d}", "meta.json"))) for d in (plain, other))
+             for i in range(2)]
+    return plain, other, metas

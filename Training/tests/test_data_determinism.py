@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from Training.data import dataset, events, hdri, synth
+from Training.tests.helpers import plain_and_drawn_with
 
 
 def _tree(d):
@@ -87,14 +88,9 @@ def test_dataset_reader_round_trips(tmp_path, fake_hdris):
 
 
 def test_exposure_ramps_change_only_the_exposure(tmp_path, fake_hdris):
-    plain, ramped = str(tmp_path / "plain"), str(tmp_path / "ramped")
-    kw = dict(clips=2, frames=6, sizes=[(48, 32)], workers=1, seed=5)
-    synth.build(plain, **kw)
-    synth.build(ramped, ae_prob=1.0, **kw)
-    for i in range(2):
+    plain, ramped, metas = plain_and_drawn_with(tmp_path, 6, ae_prob=1.0)
+    for i, (a, b) in enumerate(metas):
         d = f"clip_{i:05d}"
-        a = json.load(open(os.path.join(plain, d, "meta.json")))
-        b = json.load(open(os.path.join(ramped, d, "meta.json")))
         ramp = np.array(b["ldr"]["ev_ramp"])
         assert "ev_ramp" not in a["ldr"] and ramp.shape == (6,)
         assert a["ldr"]["ev"] == b["ldr"]["ev"] and a["camera"] == b["camera"]

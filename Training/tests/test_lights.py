@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from Training.data import camera, lights, synth
+from Training.tests.helpers import plain_and_drawn_with
 
 
 def _light(**kw):
@@ -50,13 +51,8 @@ def test_drawn_lights_are_in_view_bright_and_unit_luminance():
 
 
 def test_lights_change_only_the_scene(tmp_path, fake_hdris):
-    plain, lit = str(tmp_path / "plain"), str(tmp_path / "lit")
-    kw = dict(clips=2, frames=4, sizes=[(48, 32)], workers=1, seed=5)
-    synth.build(plain, **kw)
-    synth.build(lit, lights_prob=1.0, **kw)
-    for i in range(2):
-        a = json.load(open(os.path.join(plain, f"clip_{i:05d}", "meta.json")))
-        b = json.load(open(os.path.join(lit, f"clip_{i:05d}", "meta.json")))
+    plain, lit, metas = plain_and_drawn_with(tmp_path, 4, lights_prob=1.0)
+    for a, b in metas:
         assert "lights" not in a and 1 <= len(b["lights"]) <= 3
         assert a["ldr"] == b["ldr"] and a["camera"] == b["camera"], "lights draw from their own stream"
     index = json.load(open(os.path.join(lit, "index.json")))
