@@ -42,8 +42,8 @@ public final class ExposureRecall {
     public var mismatchStops: Float
   }
 
-  /// The last frame pair's measurement, nil when the frame had no predecessor, too few usable pixels or too large
-  /// a mismatch.
+  /// The last frame pair's measurement, nil when the frame had no predecessor, too few usable pixels, too large a
+  /// mismatch, or a change that differs too much between the frame's quadrants.
   public private(set) var lastMotion: Motion?
 
   /// The memory on the half-resolution grid: R (channels 0–2), C (3) and O (4); two sets that swap every frame.
