@@ -148,21 +148,7 @@ public final class ExposureRecall {
             let a = c < 3 ? image.row(c, ya) : mask.row(0, ya)
             let b = c < 3 ? image.row(c, yb) : mask.row(0, yb)
             let o = grid.row(c, y)
-            var x = 0
-            while 2 * x + 16 <= w {
-              let s0 = SIMDLoad.load8(a + 2 * x) + SIMDLoad.load8(b + 2 * x)
-              let s1 = SIMDLoad.load8(a + 2 * x + 8) + SIMDLoad.load8(b + 2 * x + 8)
-              let even = SIMD8<Float>(s0[0], s0[2], s0[4], s0[6], s1[0], s1[2], s1[4], s1[6])
-              let odd = SIMD8<Float>(s0[1], s0[3], s0[5], s0[7], s1[1], s1[3], s1[5], s1[7])
-              SIMDLoad.store8(0.25 * (even + odd), o + x)
-              x += 8
-            }
-            while x < hw {
-              let xa = 2 * x
-              let xb = min(2 * x + 1, w - 1)
-              o[x] = 0.25 * (a[xa] + a[xb] + b[xa] + b[xb])
-              x += 1
-            }
+            Pyramid.downsampleRows(a, b, width: w, into: o)
             if c == 3 { any = SquareFilter.anyPositive(o, count: hw) }
           }
           flags[y] = any
@@ -271,52 +257,48 @@ public final class ExposureRecall {
     let centre = fine(bx, by)
     let fx = Float(bx) + vertex(fine(bx - 1, by), centre, fine(bx + 1, by))
     let fy = Float(by) + vertex(fine(bx, by - 1), centre, fine(bx, by + 1))
-    // Gain from the median difference at the best integer shift; mismatch about it, in stops.
+    // The pixels usable in both at the best integer shift, once: previous log level, change, quadrant.
     let p = previous.data
     let c = current.data
+    var levels: [Float] = []
     var diffs: [Float] = []
-    for y in max(0, by)..<min(h, h + by) {
-      for x in max(0, bx)..<min(w, w + bx)
-      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
-        diffs.append(c[y * w + x] - p[(y - by) * w + x - bx])
-      }
-    }
-    diffs.sort()
-    let median = diffs[diffs.count / 2]
-    let mad = diffs.reduce(Float(0)) { $0 + abs($1 - median) } / Float(diffs.count)
-    // The same change measured in each quadrant of the frame: an exposure change moves them alike, a zoom or a
-    // scene the one shift misaligns biases each its own way. The change may depend on the level (the input's
-    // transfer is assumed, not the camera's), so what is compared is the difference left after a straight-line
-    // fit of the change against the previous log level, which absorbs that and not a spatial bias.
-    var sl: Double = 0
-    var sd: Double = 0
-    var sll: Double = 0
-    var sld: Double = 0
-    var n: Double = 0
-    for y in max(0, by)..<min(h, h + by) {
-      for x in max(0, bx)..<min(w, w + bx)
-      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
-        let l = Double(p[(y - by) * w + x - bx])
-        let d = Double(c[y * w + x] - p[(y - by) * w + x - bx])
-        sl += l
-        sd += d
-        sll += l * l
-        sld += l * d
-        n += 1
-      }
-    }
-    let varL = sll / n - (sl / n) * (sl / n)
-    let slope = varL > 1e-6 ? (sld / n - (sl / n) * (sd / n)) / varL : 0
-    let icept = sd / n - slope * sl / n
-    var quadrants: [[Float]] = Array(repeating: [], count: 4)
+    var quadrantOf: [Int] = []
     for y in max(0, by)..<min(h, h + by) {
       for x in max(0, bx)..<min(w, w + bx)
       where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
         let l = p[(y - by) * w + x - bx]
-        let d = c[y * w + x] - l
-        quadrants[(2 * y / h) * 2 + 2 * x / w].append(d - Float(icept + slope * Double(l)))
+        levels.append(l)
+        diffs.append(c[y * w + x] - l)
+        quadrantOf.append((2 * y / h) * 2 + 2 * x / w)
       }
     }
+    // The change's straight-line fit against the previous log level (below), before the sort reorders it.
+    var sl: Double = 0
+    var sd: Double = 0
+    var sll: Double = 0
+    var sld: Double = 0
+    for (l, d) in zip(levels, diffs) {
+      sl += Double(l)
+      sd += Double(d)
+      sll += Double(l) * Double(l)
+      sld += Double(l) * Double(d)
+    }
+    let n = Double(levels.count)
+    let varL = sll / n - (sl / n) * (sl / n)
+    let slope = varL > 1e-6 ? (sld / n - (sl / n) * (sd / n)) / varL : 0
+    let icept = sd / n - slope * sl / n
+    // The same change measured in each quadrant of the frame: an exposure change moves them alike, a zoom or a
+    // scene the one shift misaligns biases each its own way. The change may depend on the level (the input's
+    // transfer is assumed, not the camera's), so what is compared is the difference left after the fit, which
+    // absorbs that and not a spatial bias.
+    var quadrants: [[Float]] = Array(repeating: [], count: 4)
+    for k in levels.indices {
+      quadrants[quadrantOf[k]].append(diffs[k] - Float(icept + slope * Double(levels[k])))
+    }
+    // Gain from the median change; mismatch about it, in stops.
+    diffs.sort()
+    let median = diffs[diffs.count / 2]
+    let mad = diffs.reduce(Float(0)) { $0 + abs($1 - median) } / Float(diffs.count)
     var lo = Float.infinity
     var hi = -Float.infinity
     for var q in quadrants where q.count >= max(16, minCount / 8) {
