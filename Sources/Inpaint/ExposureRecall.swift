@@ -1,20 +1,23 @@
 import Foundation
 import Imaging
 
-/// Clipped pixels recalled from earlier frames: where a scene point was measured (not clipped) in an earlier
-/// frame and the exposure has since opened, its level then times the exposure change is evidence of what the
-/// sensor clipped now, which no fill of the current frame can know.
+/// Clipped pixels recalled from other frames: where a scene point was measured (not clipped) in an earlier
+/// frame and the exposure has since opened, or in a later frame after the exposure closed, its level there
+/// scaled by the exposure change is evidence of what the sensor clipped now, which no fill of the current frame
+/// can know.
 ///
 /// The stage remembers, per pixel of a half-resolution grid, a level R (linear RGB in the current frame's
 /// exposure), a confidence C and the exposure change O (log2) since R was measured. Per frame, with the frame
 /// and its over mask m averaged over 2×2 pixels, and on luminance copies at most `workingHeightPixels` high:
-/// 1. the camera's shift s from the previous frame and the exposure change g are measured on pixels that are
-///    unclipped and above black in both (integer shifts up to `maxShiftPerHeightPercent`, coarse to fine, each
-///    scored by the mean absolute deviation of the log-luminance difference from its mean, so an exposure
-///    change costs nothing; sub-pixel by a parabola through the neighbouring scores; g = exp(median difference));
-///    frames whose residual mismatch exceeds `maxMismatchStops`, or whose change differs between the frame's
-///    quadrants by more than `maxGainSpreadStops` (a cut, a zoom, a changing scene), forget R;
-/// 2. a pixel with over-mask m > 0 and a clipped channel carries the memory of p − s: R' = g·R(p − s),
+/// 1. the camera's motion s(p) from the previous frame and the exposure change g are measured on pixels that
+///    are unclipped and above black in both: one shift first (integer shifts up to `maxShiftPerHeightPercent`,
+///    coarse to fine, each scored by the mean absolute deviation of the log-luminance difference from its mean,
+///    so an exposure change costs nothing; sub-pixel by a parabola through the neighbouring scores), then a
+///    smooth field fitted from it (``MotionFit``: pan, zoom, roll and a wide-angle pan's faster edges), and
+///    g = exp(median difference) with the previous copy read at each pixel's own shift; frames whose residual
+///    mismatch exceeds `maxMismatchStops`, or whose change differs between the frame's quadrants by more than
+///    `maxGainSpreadStops` (a cut, a changing scene, a motion the field does not follow), forget R;
+/// 2. a pixel with over-mask m > 0 and a clipped channel carries the memory of p − s(p): R' = g·R(p − s),
 ///    C' = keep·C(p − s), O' = O(p − s) + log2 g, unless R' is darker than `acceptLinear` (a pixel clipped now
 ///    is at least about white, so a darker memory is a misaligned point);
 /// 3. where O' ≥ `minExposureChangeStops` (at an unchanged exposure a remembered level is no evidence) the
@@ -22,8 +25,12 @@ import Imaging
 ///    four nearest grid points weighted by their carried confidence: out = in + m·C'·(min(R', peak) − in);
 /// 4. the memory becomes R = (1 − m)·in + m·R', C = (1 − m) + m·C', O = m·O' (R = in, C = 1 − m, O = 0
 ///    where nothing was carried).
-/// Causal (no look-ahead); ``reset()`` at scene cuts and the end of a stream. Layout: images [3, H, W], masks
-/// [1, H, W], linear BT.709 relative to SDR white.
+/// With look-ahead (`lookAheadFrames`, ``recall(_:overMask:observation:later:)``) steps 2 and 4 also run
+/// backwards from the later frames with each motion inverted, so a pixel clipped before the exposure closes
+/// (auto exposure reacting to a window that comes into view) takes the level measured after it closed, divided
+/// by the change; where both directions recall a pixel, the one with the larger weight is kept.
+/// ``reset()`` at scene cuts and the end of a stream. Layout: images [3, H, W], masks [1, H, W], linear BT.709
+/// relative to SDR white.
 public final class ExposureRecall {
   public let params: RecallParams
   /// Value at or above which a channel counts as clipped (`highlights.clipLinear`).
@@ -33,13 +40,20 @@ public final class ExposureRecall {
 
   /// What one frame pair measured (exposed for tests and diagnostics).
   public struct Motion: Equatable, Sendable {
-    /// Shift of the current frame against the previous, in full-resolution pixels (content at p now was at
-    /// p − shift before).
-    public var dx: Float, dy: Float
+    /// Shift of the current frame against the previous over the frame, in full-resolution pixels (content at p
+    /// now was at p − shift(p) before).
+    public var field: ShiftField
     /// Exposure change, linear (current / previous).
     public var gain: Float
     /// Mean absolute log2 difference left after the shift and gain.
     public var mismatchStops: Float
+
+    /// The mean shift, in full-resolution pixels.
+    public var dx: Float { field.mean.dx }
+    public var dy: Float { field.mean.dy }
+
+    /// The motion from the current frame back to the previous one.
+    public var inverted: Motion { Motion(field: field.inverted, gain: 1 / gain, mismatchStops: mismatchStops) }
   }
 
   /// The last frame pair's measurement, nil when the frame had no predecessor, too few usable pixels, too large a
@@ -49,11 +63,34 @@ public final class ExposureRecall {
   /// The memory on the half-resolution grid: R (channels 0–2), C (3) and O (4); two sets that swap every frame.
   private var memory: PlanarImage?
   private var spare: PlanarImage?
-  /// This frame on the grid: RGB (0–2) and m (3); then the carried level R' (0–2) and its applied weight (3).
-  private var half: PlanarImage?
-  private var carried: PlanarImage?
   private var previousLog: PlanarImage?
   private var previousValid: [Bool] = []
+  /// Grids and carried levels of observed frames, reused once their observation is gone.
+  private let pool: RecyclingPool
+  /// The backward chain's two memories and its carried level (``recall(_:overMask:observation:later:)``).
+  private var backA: PlanarImage?
+  private var backB: PlanarImage?
+  private var backCarried: PlanarImage?
+
+  /// One frame as ``observe(_:overMask:)`` measured it, kept until the frame is recalled.
+  public final class Observation {
+    /// The frame and its over mask averaged over 2×2 pixels: RGB (channels 0–2) and m (3).
+    let grid: PlanarImage
+    /// Whether any mask value is positive.
+    let anyClipped: Bool
+    /// The shift and exposure change from the frame observed before, nil where ``lastMotion`` was.
+    public let motion: Motion?
+    /// The level carried from earlier frames (channels 0–2) with the weight step 3 applies (3), nil when no
+    /// weight is positive.
+    let forward: PlanarImage?
+
+    init(grid: PlanarImage, anyClipped: Bool, motion: Motion?, forward: PlanarImage?) {
+      self.grid = grid
+      self.anyClipped = anyClipped
+      self.motion = motion
+      self.forward = forward
+    }
+  }
 
   /// Pixels of the working copy usable for matching: luminance above this (noise and black) ...
   static let darkLinear: Float = 0.03
@@ -66,9 +103,10 @@ public final class ExposureRecall {
     self.params = params
     self.clipLinear = clipLinear
     self.peak = max(1, peak)
+    pool = RecyclingPool(capacity: 2 * (params.lookAheadFrames + 2))
   }
 
-  /// Forgets the previous frames (scene cut, end of stream).
+  /// Forgets the previous frames (scene cut, end of stream); observations already made keep what they hold.
   public func reset() {
     memory = nil
     spare = nil
@@ -77,13 +115,21 @@ public final class ExposureRecall {
     lastMotion = nil
   }
 
-  /// Recalls clipped pixels of `image` in place; `overMask` (0...1) marks where the input clipped.
+  /// Recalls clipped pixels of `image` in place from earlier frames; `overMask` (0...1) marks where the input
+  /// clipped. The same as ``observe(_:overMask:)`` then ``recall(_:overMask:observation:later:)`` with no
+  /// later frames.
   public func apply(to image: PlanarImage, overMask: PlanarImage) {
+    recall(image, overMask: overMask, observation: observe(image, overMask: overMask), later: [])
+  }
+
+  /// Steps 1, 2 and 4 for the next frame in stream order (`image` is not changed): measures it against the
+  /// frame observed before and carries the memory into it.
+  public func observe(_ image: PlanarImage, overMask: PlanarImage) -> Observation {
     let w = image.width
     let h = image.height
     let hw = (w + 1) / 2
     let hh = (h + 1) / 2
-    let grid = buffer(&half, width: hw, height: hh, channels: 4)
+    let grid = pool.take(width: hw, height: hh, channels: 4)
     let anyClipped = Self.halve(image, overMask, into: grid)
     // The working copy is the grid reduced by a whole factor k (the smallest that reaches the working height).
     let k = max(1, (hh + params.workingHeightPixels - 1) / params.workingHeightPixels)
@@ -102,16 +148,14 @@ public final class ExposureRecall {
         m.mismatchStops <= params.maxMismatchStops, m.spreadStops <= params.maxGainSpreadStops
       {
         lastMotion = Motion(
-          dx: m.dx * Float(2 * k), dy: m.dy * Float(2 * k), gain: m.gain,
-          mismatchStops: m.mismatchStops)
+          field: m.field.scaled(Float(2 * k)), gain: m.gain, mismatchStops: m.mismatchStops)
       }
     }
     let next = buffer(&spare, width: hw, height: hh, channels: 5)
+    var forward: PlanarImage? = nil
     if let motion = lastMotion, anyClipped, let mem = memory {
-      let out = buffer(&carried, width: hw, height: hh, channels: 4)
-      if carry(grid, motion: motion, from: mem, into: next, carried: out) {
-        applyCarried(out, to: image, mask: overMask)
-      }
+      let out = pool.take(width: hw, height: hh, channels: 4)
+      if carry(grid, motion: motion, from: mem, into: next, carried: out) { forward = out }
     } else {
       remember(grid, into: next)
     }
@@ -119,6 +163,70 @@ public final class ExposureRecall {
     memory = next
     previousLog = logY
     previousValid = valid
+    return Observation(grid: grid, anyClipped: anyClipped, motion: lastMotion, forward: forward)
+  }
+
+  /// Step 3 for an observed frame: its clipped pixels move to the level carried from earlier frames and, with
+  /// `later` (the frames observed after it, in order), to the level measured in a later frame at a shorter
+  /// exposure, carried back frame by frame (the same steps 2 and 4 with each shift and change inverted) while
+  /// every later measurement holds; where both apply, the one with the larger weight.
+  public func recall(
+    _ image: PlanarImage, overMask: PlanarImage, observation o: Observation, later: [Observation]
+  ) {
+    var carried = o.forward
+    if o.anyClipped, let back = backward(o, later) {
+      if let f = carried {
+        Self.mergeLarger(back, into: f)
+      } else {
+        carried = back
+      }
+    }
+    if let c = carried { applyCarried(c, to: image, mask: overMask) }
+  }
+
+  /// The level carried back into `o` from `later`, nil when no weight is positive. The chain starts at the
+  /// first later frame with nothing clipped (what follows it cannot change its memory) or the last one whose
+  /// measurement holds, and is skipped when the exposure never closes by `minExposureChangeStops` along it.
+  private func backward(_ o: Observation, _ later: [Observation]) -> PlanarImage? {
+    var motions: [Motion] = []
+    var stops: Float = 0
+    var closes = false
+    for f in later {
+      guard let m = f.motion else { break }
+      motions.append(m)
+      stops += Foundation.log2(m.gain)
+      if stops <= -params.minExposureChangeStops { closes = true }
+      if !f.anyClipped { break }
+    }
+    let n = motions.count
+    guard n > 0, closes else { return nil }
+    let w = o.grid.width
+    let h = o.grid.height
+    var mem = buffer(&backA, width: w, height: h, channels: 5)
+    var next = buffer(&backB, width: w, height: h, channels: 5)
+    let out = buffer(&backCarried, width: w, height: h, channels: 4)
+    remember(later[n - 1].grid, into: mem)
+    var any = false
+    for i in stride(from: n - 1, through: 0, by: -1) {
+      any = carry(
+        i == 0 ? o.grid : later[i - 1].grid, motion: motions[i].inverted, from: mem, into: next,
+        carried: out)
+      swap(&mem, &next)
+    }
+    return any ? out : nil
+  }
+
+  /// Where `other`'s weight (channel 3) is larger than `target`'s, `target` takes its level and weight.
+  static func mergeLarger(_ other: PlanarImage, into target: PlanarImage) {
+    let n = target.planeSize
+    let ow = other.plane(3)
+    let tw = target.plane(3)
+    for c in 0..<3 {
+      let o = other.plane(c)
+      let t = target.plane(c)
+      for i in 0..<n where ow[i] > tw[i] { t[i] = o[i] }
+    }
+    for i in 0..<n where ow[i] > tw[i] { tw[i] = ow[i] }
   }
 
   /// `slot`'s image when it has the shape, else a new one stored there.
@@ -210,17 +318,19 @@ public final class ExposureRecall {
     return (out, valid)
   }
 
-  /// Shift (working pixels), gain, mismatch and the spread of the gain over the frame's quadrants (the largest
-  /// minus the smallest quadrant's median log2 change) between two working copies, or nil without enough
-  /// overlap.
+  /// Shift field (working pixels), gain, mismatch and the spread of the gain over the frame's quadrants (the
+  /// largest minus the smallest quadrant's median log2 change) between two working copies, or nil without
+  /// enough overlap.
   ///
   /// Coarse to fine: every shift up to ⌈maxShift/2⌉ on the copies halved again (a pixel usable when its four
   /// are), then the 3×3 shifts around twice the best one at full working size, and a parabola through the
-  /// best score and its neighbours on each axis for the sub-pixel part.
+  /// best score and its neighbours on each axis for the sub-pixel part. From that shift a smooth field (pan,
+  /// zoom, roll, a wide-angle pan's faster edges) is fitted (``MotionFit``), and the change is measured with the
+  /// previous copy read bilinearly at each pixel's own shift.
   static func measure(
     previous: PlanarImage, previousValid: [Bool], current: PlanarImage, currentValid: [Bool],
     maxShift: Int
-  ) -> (dx: Float, dy: Float, gain: Float, mismatchStops: Float, spreadStops: Float)? {
+  ) -> (field: ShiftField, gain: Float, mismatchStops: Float, spreadStops: Float)? {
     let w = current.width
     let h = current.height
     let minCount = max(64, Int(minUsableShare * Float(w * h)))
@@ -238,40 +348,63 @@ public final class ExposureRecall {
       bx = 2 * coarse.0
       by = 2 * coarse.1
     }
-    let xs = max(-maxShift, bx - 1)...min(maxShift, bx + 1)
-    let ys = max(-maxShift, by - 1)...min(maxShift, by + 1)
-    // Pure, so the search may score shifts side by side (a few are scored twice; they are cheap).
-    func fine(_ sx: Int, _ sy: Int) -> Float {
-      if abs(sx) > maxShift || abs(sy) > maxShift { return .infinity }
-      return score(previous, previousValid, current, currentValid, sx, sy, minCount: minCount)
+    let all = (0..<w, 0..<h)
+    guard
+      let global = subPixelShift(
+        previous, previousValid, current, currentValid, around: (bx, by), reach: maxShift >= 2 ? 1 : maxShift,
+        maxShift: maxShift, region: all, minCount: minCount)
+    else { return nil }
+    // The smooth field from the one shift: on the copies halved again, then a step at working size.
+    var fit = MotionFit(width: w, height: h, dx: Double(global.dx), dy: Double(global.dy))
+    if w >= 16 && h >= 16 {
+      let (pc, pv) = halved(previous, previousValid)
+      let (cc, cv) = halved(current, currentValid)
+      var coarse = MotionFit(
+        width: pc.width, height: pc.height, dx: Double(global.dx) / 2, dy: Double(global.dy) / 2)
+      if coarse.refine(
+        previous: pc, previousValid: pv, current: cc, currentValid: cv, iterations: fitIterations)
+      {
+        fit = coarse.scaled(by: 2, width: w, height: h)
+      }
     }
-    let candidates = maxShift >= 2 ? (xs, ys) : (-maxShift...maxShift, -maxShift...maxShift)
-    guard let best = bestShift(in: candidates.0, candidates.1, score: fine) else { return nil }
-    (bx, by) = best
-    // Sub-pixel: vertex of the parabola through the best score and its two neighbours on each axis.
-    func vertex(_ a: Float, _ b: Float, _ c: Float) -> Float {
-      let den = a - 2 * b + c
-      guard a.isFinite, c.isFinite, den > 0 else { return 0 }
-      return min(0.5, max(-0.5, 0.5 * (a - c) / den))
+    var refined = fit
+    if refined.refine(
+      previous: previous, previousValid: previousValid, current: current, currentValid: currentValid,
+      iterations: 2)
+    {
+      fit = refined
     }
-    let centre = fine(bx, by)
-    let fx = Float(bx) + vertex(fine(bx - 1, by), centre, fine(bx + 1, by))
-    let fy = Float(by) + vertex(fine(bx, by - 1), centre, fine(bx, by + 1))
-    // The pixels usable in both at the best integer shift, once: previous log level, change, quadrant.
+    let field = fit.field(tiles: tilesPerSide)
+    // The pixels usable in both at their own shift, once: previous log level, change, quadrant.
     let p = previous.data
     let c = current.data
     var levels: [Float] = []
     var diffs: [Float] = []
     var quadrantOf: [Int] = []
-    for y in max(0, by)..<min(h, h + by) {
-      for x in max(0, bx)..<min(w, w + bx)
-      where currentValid[y * w + x] && previousValid[(y - by) * w + x - bx] {
-        let l = p[(y - by) * w + x - bx]
+    for y in 0..<h {
+      for x in 0..<w where currentValid[y * w + x] {
+        let s = field.shift(x: Float(x) + 0.5, y: Float(y) + 0.5)
+        let px = Float(x) - s.dx
+        let py = Float(y) - s.dy
+        guard px >= 0, py >= 0 else { continue }
+        let x0 = Int(px)
+        let y0 = Int(py)
+        guard x0 + 1 < w, y0 + 1 < h else { continue }
+        let i = y0 * w + x0
+        guard previousValid[i], previousValid[i + 1], previousValid[i + w], previousValid[i + w + 1] else {
+          continue
+        }
+        let tx = px - Float(x0)
+        let ty = py - Float(y0)
+        let top = p[i] + tx * (p[i + 1] - p[i])
+        let bottom = p[i + w] + tx * (p[i + w + 1] - p[i + w])
+        let l = top + ty * (bottom - top)
         levels.append(l)
         diffs.append(c[y * w + x] - l)
         quadrantOf.append((2 * y / h) * 2 + 2 * x / w)
       }
     }
+    guard diffs.count >= minCount else { return nil }
     // The change's straight-line fit against the previous log level (below), before the sort reorders it.
     var sl: Double = 0
     var sd: Double = 0
@@ -287,10 +420,10 @@ public final class ExposureRecall {
     let varL = sll / n - (sl / n) * (sl / n)
     let slope = varL > 1e-6 ? (sld / n - (sl / n) * (sd / n)) / varL : 0
     let icept = sd / n - slope * sl / n
-    // The same change measured in each quadrant of the frame: an exposure change moves them alike, a zoom or a
-    // scene the one shift misaligns biases each its own way. The change may depend on the level (the input's
-    // transfer is assumed, not the camera's), so what is compared is the difference left after the fit, which
-    // absorbs that and not a spatial bias.
+    // The same change measured in each quadrant of the frame: an exposure change moves them alike, a scene the
+    // field misaligns biases each its own way. The change may depend on the level (the input's transfer is
+    // assumed, not the camera's), so what is compared is the difference left after the fit, which absorbs that
+    // and not a spatial bias.
     var quadrants: [[Float]] = Array(repeating: [], count: 4)
     for k in levels.indices {
       quadrants[quadrantOf[k]].append(diffs[k] - Float(icept + slope * Double(levels[k])))
@@ -307,7 +440,41 @@ public final class ExposureRecall {
       hi = max(hi, q[q.count / 2])
     }
     let spread = hi >= lo ? (hi - lo) / Float(M_LN2) : 0
-    return (fx, fy, Foundation.exp(median), mad / Float(M_LN2), spread)
+    return (field, Foundation.exp(median), mad / Float(M_LN2), spread)
+  }
+
+  /// Tiles per side of the shift field that carries the fitted motion (``MotionFit``).
+  static let tilesPerSide = 4
+  /// Gauss–Newton steps of the motion fit on the copies halved again.
+  static let fitIterations = 8
+
+  /// The best integer shift within `reach` of `around` (and `maxShift` of zero) for the current copy's pixels in
+  /// `region`, refined by a parabola through its neighbours' scores on each axis; nil when no shift has
+  /// `minCount` usable pixels.
+  static func subPixelShift(
+    _ previous: PlanarImage, _ previousValid: [Bool], _ current: PlanarImage, _ currentValid: [Bool],
+    around: (Int, Int), reach: Int, maxShift: Int, region: (Range<Int>, Range<Int>), minCount: Int
+  ) -> (dx: Float, dy: Float)? {
+    // Pure, so the search may score shifts side by side (a few are scored twice; they are cheap).
+    func fine(_ sx: Int, _ sy: Int) -> Float {
+      if abs(sx) > maxShift || abs(sy) > maxShift { return .infinity }
+      return score(
+        previous, previousValid, current, currentValid, sx, sy, region: region, minCount: minCount)
+    }
+    let xs = max(-maxShift, around.0 - reach)...min(maxShift, around.0 + reach)
+    let ys = max(-maxShift, around.1 - reach)...min(maxShift, around.1 + reach)
+    guard let (bx, by) = bestShift(in: xs, ys, score: fine) else { return nil }
+    // Sub-pixel: vertex of the parabola through the best score and its two neighbours on each axis.
+    func vertex(_ a: Float, _ b: Float, _ c: Float) -> Float {
+      let den = a - 2 * b + c
+      guard a.isFinite, c.isFinite, den > 0 else { return 0 }
+      return min(0.5, max(-0.5, 0.5 * (a - c) / den))
+    }
+    let centre = fine(bx, by)
+    return (
+      Float(bx) + vertex(fine(bx - 1, by), centre, fine(bx + 1, by)),
+      Float(by) + vertex(fine(bx, by - 1), centre, fine(bx, by + 1))
+    )
   }
 
   /// The shift in `xs` × `ys` with the smallest finite score (scored in parallel); among equal scores the
@@ -337,23 +504,25 @@ public final class ExposureRecall {
     return best.map { ($0.0, $0.1) }
   }
 
-  /// Mean |d − mean d| over pixels usable in both copies, d = log now − log before at shift (sx, sy); ∞ with
-  /// fewer than `minCount` such pixels.
+  /// Mean |d − mean d| over the current copy's pixels in `region` usable in both copies, d = log now − log
+  /// before at shift (sx, sy); ∞ with fewer than `minCount` such pixels.
   static func score(
     _ previous: PlanarImage, _ previousValid: [Bool], _ current: PlanarImage,
     _ currentValid: [Bool], _ sx: Int,
-    _ sy: Int, minCount: Int = 0
+    _ sy: Int, region: (Range<Int>, Range<Int>)? = nil, minCount: Int = 0
   ) -> Float {
     let w = current.width
     let h = current.height
     let p = previous.data
     let c = current.data
+    let xs = max(max(0, sx), region?.0.lowerBound ?? 0)..<min(min(w, w + sx), region?.0.upperBound ?? w)
+    let ys = max(max(0, sy), region?.1.lowerBound ?? 0)..<min(min(h, h + sy), region?.1.upperBound ?? h)
+    guard !xs.isEmpty, !ys.isEmpty else { return .infinity }
     var sum: Double = 0
     var count = 0
-    for y in max(0, sy)..<min(h, h + sy) {
+    for y in ys {
       let py = y - sy
-      for x in max(0, sx)..<min(w, w + sx)
-      where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+      for x in xs where currentValid[y * w + x] && previousValid[py * w + x - sx] {
         sum += Double(c[y * w + x] - p[py * w + x - sx])
         count += 1
       }
@@ -361,10 +530,9 @@ public final class ExposureRecall {
     if count == 0 || count < minCount { return .infinity }
     let mean = Float(sum / Double(count))
     var dev: Double = 0
-    for y in max(0, sy)..<min(h, h + sy) {
+    for y in ys {
       let py = y - sy
-      for x in max(0, sx)..<min(w, w + sx)
-      where currentValid[y * w + x] && previousValid[py * w + x - sx] {
+      for x in xs where currentValid[y * w + x] && previousValid[py * w + x - sx] {
         dev += Double(abs(c[y * w + x] - p[py * w + x - sx] - mean))
       }
     }
@@ -398,8 +566,7 @@ public final class ExposureRecall {
   ) -> Bool {
     let w = grid.width
     let h = grid.height
-    let sx = Int((0.5 * motion.dx).rounded())
-    let sy = Int((0.5 * motion.dy).rounded())
+    let field = motion.field
     let keep = params.keepPerFrame
     let accept = params.acceptLinear
     let gain = motion.gain
@@ -427,7 +594,6 @@ public final class ExposureRecall {
     rowsApplied.withUnsafeMutableBufferPointer { applied in
       Parallel.forRanges(h, minChunk: 8) { s, e in
         for y in s..<e {
-          let qy = y - sy
           for x in 0..<w {
             let i = y * w + x
             let mi = m[i]
@@ -438,8 +604,12 @@ public final class ExposureRecall {
             cn[i] = 1 - mi
             on[i] = 0
             cw[i] = 0
-            let qx = x - sx
-            guard mi > 0, qx >= 0, qx < w, qy >= 0, qy < h else { continue }
+            guard mi > 0 else { continue }
+            // The grid point's centre in full-resolution pixels, and its shift in grid points.
+            let shift = field.shift(x: Float(2 * x + 1), y: Float(2 * y + 1))
+            let qx = x - Int((0.5 * shift.dx).rounded())
+            let qy = y - Int((0.5 * shift.dy).rounded())
+            guard qx >= 0, qx < w, qy >= 0, qy < h else { continue }
             let j = qy * w + qx
             let kept = c[j] * keep
             guard kept > 0 else { continue }

@@ -7,6 +7,7 @@
 #   inputs/sdr10-96x54.nut      yuv420p10le (10-bit), same content at 96x54, 4 frames, rawvideo in NUT
 #                               (ffmpeg's Matroska muxer stores no 10-bit rawvideo)
 #   inputs/sdr-ae-128x72.mkv    yuv420p, 6 frames: auto exposure opening over a static scene (make_ramp)
+#   inputs/sdr-ae-closing-128x72.mkv  the same scene with the exposure closing from 1.5 stops over (make_ramp)
 #
 # Content, so every stage has work: frames 0-2 are a sky gradient whose top clips, with a blown white
 # disc (soft halo) moving 6 px a frame over a test pattern; the bottom quarter is dark (about 12 % of the
@@ -44,9 +45,13 @@ make_clip() {  # make_clip WxH PIX_FMT FRAMES_A FRAMES_B OUT (container from its
 
 # A camera's auto exposure opening by about 1.5 stops: testsrc2's first frame, held (darkened), with a bright window
 # that is unclipped in frame 0 and clips from frame 2 on; R'G'B' codes scaled by 2^(1.5·min(n/3, 1)/2.4)
-# (a linear-light gain through the BT.1886 curve), so `recall` has a measured level to bring back.
-make_ramp() {  # make_ramp WxH OUT
+# (a linear-light gain through the BT.1886 curve), so `recall` has a measured level to bring back. With
+# `closing` the exposure starts 1.5 stops over and closes over frames 0-3 (2^(1.5·(1 − min(n/3, 1))/2.4)), so the
+# window clips in the first frames and is measured only in the later ones.
+make_ramp() {  # make_ramp WxH OUT [closing]
   local size=$1 out=$2
+  local stops="1.5*min(N/3,1)"
+  [ "${3:-}" = closing ] && stops="1.5*(1-min(N/3,1))"
   local w=${size%x*} h=${size#*x}
   ffmpeg -v error -y \
     -f lavfi -i "testsrc2=s=${size}:r=25:d=1" \
@@ -54,7 +59,7 @@ make_ramp() {  # make_ramp WxH OUT
     -filter_complex "
       [0:v]trim=end_frame=1,loop=loop=5:size=1:start=0,eq=brightness=-0.2:contrast=0.5[pat];
       [pat][1:v]overlay=x=W*0.55:y=H*0.2,format=gbrp,
-        geq=r='min(255,r(X,Y)*pow(2,1.5*min(N/3,1)/2.4))':g='min(255,g(X,Y)*pow(2,1.5*min(N/3,1)/2.4))':b='min(255,b(X,Y)*pow(2,1.5*min(N/3,1)/2.4))',
+        geq=r='min(255,r(X,Y)*pow(2,${stops}/2.4))':g='min(255,g(X,Y)*pow(2,${stops}/2.4))':b='min(255,b(X,Y)*pow(2,${stops}/2.4))',
         trim=end_frame=6,setpts=N/25/TB,format=yuv420p,
         setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv[v]" \
     -map "[v]" -c:v rawvideo -pix_fmt yuv420p \
@@ -62,11 +67,13 @@ make_ramp() {  # make_ramp WxH OUT
     "$out"
 }
 
-if [ "${1:-}" = ramp ]; then  # only the ramp clip (added after the others were committed)
+if [ "${1:-}" = ramp ]; then  # only the ramp clips (added after the others were committed)
   make_ramp 128x72 inputs/sdr-ae-128x72.mkv
+  make_ramp 128x72 inputs/sdr-ae-closing-128x72.mkv closing
   exit 0
 fi
 make_clip 128x72 yuv420p 3 3 inputs/sdr-128x72.mkv
 make_clip 96x54 yuv420p10le 2 2 inputs/sdr10-96x54.nut
 make_ramp 128x72 inputs/sdr-ae-128x72.mkv
+make_ramp 128x72 inputs/sdr-ae-closing-128x72.mkv closing
 ls -l inputs

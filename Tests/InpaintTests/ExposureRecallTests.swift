@@ -9,13 +9,15 @@ final class ExposureRecallTests: XCTestCase {
   let w = 96, h = 64
 
   /// Linear scene radiance: a wall with smooth blobs (0.05–0.4; `pattern` 1 draws other blobs) and a window at
-  /// 0.8 (rows 16..<32, columns 40..<64), shifted right by `shift` pixels (a pan) and magnified `zoom` times about
-  /// the frame's centre.
-  func scene(shift: Int = 0, pattern: Int = 0, zoom: Float = 1) -> PlanarImage {
+  /// 0.8 (rows 16..<32, columns 40..<64), shifted right by `shift` pixels (a pan) plus `edgeShift` times the
+  /// squared distance from the centre column over the half width (a wide-angle pan, faster at the edges) and
+  /// magnified `zoom` times about the frame's centre.
+  func scene(shift: Int = 0, edgeShift: Float = 0, pattern: Int = 0, zoom: Float = 1) -> PlanarImage {
     let img = PlanarImage(width: w, height: h, channels: 3)
     for y in 0..<h {
       for x in 0..<w {
-        let fx = (Float(x - shift) - Float(w) / 2) / zoom + Float(w) / 2
+        let off = (Float(x) - Float(w) / 2) / (Float(w) / 2)
+        let fx = (Float(x - shift) - edgeShift * off * off - Float(w) / 2) / zoom + Float(w) / 2
         let fy = (Float(y) - Float(h) / 2) / zoom + Float(h) / 2
         let blobs =
           pattern == 0
@@ -62,21 +64,32 @@ final class ExposureRecallTests: XCTestCase {
   }
 
   /// Pushes the camera's views of `views` (scene, gain) through `r` in order; each frame as it went in and as it
-  /// came out.
-  func push(_ r: ExposureRecall, _ views: [(PlanarImage, Float)]) -> [(
-    input: PlanarImage, output: PlanarImage
-  )] {
-    views.map { scene, gain in
-      let (img, mask) = frame(scene, gain: gain)
-      let input = img.copy()
-      r.apply(to: img, overMask: mask)
-      return (input, img)
+  /// came out. With `lookAhead` every frame is observed first and then recalled with the `lookAhead` frames
+  /// observed after it (as the stage does); `resetAt` lists frames observed after a ``ExposureRecall/reset()``.
+  func push(
+    _ r: ExposureRecall, _ views: [(PlanarImage, Float)], lookAhead: Int = 0, resetAt: Set<Int> = []
+  ) -> [(input: PlanarImage, output: PlanarImage)] {
+    let frames = views.map { frame($0.0, gain: $0.1) }
+    let inputs = frames.map { $0.0.copy() }
+    if lookAhead == 0 && resetAt.isEmpty {
+      for (img, mask) in frames { r.apply(to: img, overMask: mask) }
+    } else {
+      var observed: [ExposureRecall.Observation] = []
+      for (t, (img, mask)) in frames.enumerated() {
+        if resetAt.contains(t) { r.reset() }
+        observed.append(r.observe(img, overMask: mask))
+      }
+      for (t, (img, mask)) in frames.enumerated() {
+        let later = Array(observed[(t + 1)..<min(frames.count, t + 1 + lookAhead)])
+        r.recall(img, overMask: mask, observation: observed[t], later: later)
+      }
     }
+    return zip(inputs, frames).map { ($0, $1.0) }
   }
 
   /// Every frame of `views` comes out as it went in.
-  func assertRecallsNothing(_ views: [(PlanarImage, Float)], _ what: String) {
-    for (t, f) in push(recall(), views).enumerated() {
+  func assertRecallsNothing(_ views: [(PlanarImage, Float)], _ what: String, lookAhead: Int = 0) {
+    for (t, f) in push(recall(), views, lookAhead: lookAhead).enumerated() {
       for i in 0..<f.input.count where f.output.data[i] != f.input.data[i] {
         XCTFail(
           "\(what): frame \(t), value \(i) changed from \(f.input.data[i]) to \(f.output.data[i])")
@@ -114,12 +127,61 @@ final class ExposureRecallTests: XCTestCase {
       out[0, 24, 54], 1.6, accuracy: 0.05, "the window (now at columns 44..<68) at 0.8 · 2")
   }
 
+  func testWideAnglePanIsFollowedTileByTile() {
+    // The wall moves 2 pixels at the centre and 7 at the edges: one shift for the frame leaves the edges
+    // misaligned by 5 pixels, which the shift field follows.
+    let r = recall()
+    let out = push(r, [(scene(), 1), (scene(shift: 2, edgeShift: 5), 2)]).last!.output
+    let motion = try! XCTUnwrap(r.lastMotion, "the pair is measured")
+    XCTAssertEqual(motion.gain, 2, accuracy: 0.06)
+    XCTAssertEqual(motion.field.shift(x: 48, y: 32).dx, 2, accuracy: 1)
+    XCTAssertGreaterThan(motion.field.shift(x: 2, y: 32).dx, 4, "the edge moves faster")
+    XCTAssertEqual(out[0, 24, 54], 1.6, accuracy: 0.05, "the window at 0.8 · 2")
+  }
+
+  func testZoomWithAnOpeningExposureIsRecalled() {
+    let out = push(recall(), [(scene(), 1), (scene(zoom: 1.05), 2)]).last!.output
+    XCTAssertEqual(out[0, 24, 52], 1.6, accuracy: 0.05, "the window at 0.8 · 2")
+  }
+
   func testUnchangedExposureRecallsNothing() {
     assertRecallsNothing(Array(repeating: (scene(), 1.4), count: 4), "unchanged exposure")
   }
 
-  func testClosingExposureRecallsNothing() {
-    assertRecallsNothing([2.5, 2, 1.5].map { (scene(), Float($0)) }, "closing exposure")
+  func testClosingExposureRecallsNothingWithoutLookAhead() {
+    assertRecallsNothing([2.5, 2, 1.5, 1].map { (scene(), Float($0)) }, "closing exposure")
+  }
+
+  func testWindowClippedBeforeTheExposureClosesGetsTheLaterLevel() {
+    // The window (0.8) clips at gains above 1.25: frames 0-2 clip it, frame 3 measures it.
+    let gains: [Float] = [2.5, 2, 1.5, 1, 1]
+    let out = push(recall(), gains.map { (scene(), $0) }, lookAhead: 3)
+    for (t, gain) in gains.prefix(3).enumerated() {
+      XCTAssertEqual(out[t].output[0, 24, 50], 0.8 * gain, accuracy: 0.02 * 0.8 * gain, "frame \(t)")
+      XCTAssertEqual(out[t].output[2, 24, 50], 0.68 * gain, accuracy: 0.02 * 0.68 * gain, "frame \(t) blue")
+      XCTAssertEqual(out[t].output[1, 5, 5], out[t].input[1, 5, 5], "unclipped pixels keep their level")
+    }
+    // Frame 0 sees only frames 1-3, and its measurement reaches it through the two clipped frames between.
+    let short = push(recall(), gains.map { (scene(), $0) }, lookAhead: 2)
+    XCTAssertEqual(short[0].output[0, 24, 50], 1.2, "frame 3 is beyond frame 0's look-ahead")
+    XCTAssertEqual(short[1].output[0, 24, 50], 1.6, accuracy: 0.03)
+  }
+
+  func testPannedWindowIsRecalledFromALaterFrame() {
+    let out = push(recall(), [(scene(), 2), (scene(shift: -4), 1)], lookAhead: 1)
+    XCTAssertEqual(out[0].output[0, 24, 50], 1.6, accuracy: 0.05, "the window at 0.8 · 2 before the pan")
+  }
+
+  func testLookAheadRecallsNothingAtUnchangedOrOpeningExposure() {
+    assertRecallsNothing(Array(repeating: (scene(), 1.4), count: 4), "unchanged", lookAhead: 3)
+    // Opening: the later frames clip more, so they have nothing to give back.
+    assertRecallsNothing(
+      [1.5, 2, 2.2].map { (scene(), Float($0)) }, "opening, the window clipped throughout", lookAhead: 2)
+  }
+
+  func testLookAheadStopsAtAReset() {
+    let out = push(recall(), [(scene(), 2), (scene(), 1)], lookAhead: 1, resetAt: [1])
+    XCTAssertEqual(out[0].output[0, 24, 50], 1.2, "a scene cut's frame says nothing about the one before")
   }
 
   func testResetForgetsTheMeasuredLevel() {

@@ -3,12 +3,14 @@ import Inpaint
 import Media
 import Parameters
 
-/// Recalls clipped pixels from earlier frames measured at a shorter exposure (``ExposureRecall``); looks ahead
-/// 0 frames and runs last, so a measured level replaces whatever the fill, expansion and learned stages guessed.
-/// Its memory (the previous output and a confidence plane) resets at scene cuts and at `flush()`.
+/// Recalls clipped pixels from earlier frames, and from the `recall.lookAheadFrames` later ones, measured at a
+/// shorter exposure (``ExposureRecall``); runs last, so a measured level replaces whatever the fill, expansion
+/// and learned stages guessed. Each frame is observed (measured, the memory carried) as it is pushed and
+/// recalled once its look-ahead has arrived. Its memory resets at scene cuts and at `flush()`.
 public final class RecallStage: Stage {
   public static let descriptor = StageDescriptor(
     "recall", params: \.recall, enabled: { $0.recall.enabled }, readsMasks: { $0.recall.enabled },
+    lookAhead: (key: "lookAheadFrames", frames: { $0.recall.lookAheadFrames }),
     make: { p, _ in
       RecallStage(
         recall: ExposureRecall(
@@ -17,8 +19,10 @@ public final class RecallStage: Stage {
     })
 
   public let name = "recall"
-  public let lookAheadFrames = 0
+  public var lookAheadFrames: Int { recall.params.lookAheadFrames }
   public let recall: ExposureRecall
+  /// Frames observed and not yet recalled, oldest first.
+  private var held: [(frame: Frame, mask: PlanarImage, observation: ExposureRecall.Observation)] = []
 
   public init(recall: ExposureRecall) { self.recall = recall }
 
@@ -32,13 +36,26 @@ public final class RecallStage: Stage {
         stage: name, frameIndex: frame.index, reason: "over mask size differs from image")
     }
     if frame.isSceneCut { recall.reset() }
-    recall.apply(to: frame.image, overMask: mask)
-    return [frame]
+    held.append((frame, mask, recall.observe(frame.image, overMask: mask)))
+    var ready: [Frame] = []
+    while held.count > lookAheadFrames { ready.append(recallFirst()) }
+    return ready
   }
 
   public func flush() throws -> [Frame] {
+    var ready: [Frame] = []
+    while !held.isEmpty { ready.append(recallFirst()) }
     recall.reset()
-    return []
+    return ready
+  }
+
+  /// The oldest held frame, recalled from the ones held after it.
+  private func recallFirst() -> Frame {
+    let (frame, mask, observation) = held.removeFirst()
+    // A scene cut's observation has no motion, so the chain back from later frames stops before it.
+    recall.recall(
+      frame.image, overMask: mask, observation: observation, later: held.map(\.observation))
+    return frame
   }
 }
 
