@@ -386,10 +386,10 @@ public final class ExposureRecall {
         let s = field.shift(x: Float(x) + 0.5, y: Float(y) + 0.5)
         let px = Float(x) - s.dx
         let py = Float(y) - s.dy
-        guard px >= 0, py >= 0 else { continue }
+        // Inside the copy with a right and lower neighbour (a comparison NaN fails, so no Int() traps).
+        guard px >= 0, py >= 0, px < Float(w - 1), py < Float(h - 1) else { continue }
         let x0 = Int(px)
         let y0 = Int(py)
-        guard x0 + 1 < w, y0 + 1 < h else { continue }
         let i = y0 * w + x0
         guard previousValid[i], previousValid[i + 1], previousValid[i + w], previousValid[i + w + 1] else {
           continue
@@ -607,6 +607,8 @@ public final class ExposureRecall {
             guard mi > 0 else { continue }
             // The grid point's centre in full-resolution pixels, and its shift in grid points.
             let shift = field.shift(x: Float(2 * x + 1), y: Float(2 * y + 1))
+            // A shift beyond the grid (or not a number) carries nothing; Int() would trap on it.
+            guard abs(shift.dx) < Float(2 * w), abs(shift.dy) < Float(2 * h) else { continue }
             let qx = x - Int((0.5 * shift.dx).rounded())
             let qy = y - Int((0.5 * shift.dy).rounded())
             guard qx >= 0, qx < w, qy >= 0, qy < h else { continue }

@@ -125,10 +125,10 @@ struct MotionFit {
           let sy = cf[6] + cf[7] * b1 + cf[8] * b2 + cf[9] * b3 + cf[10] * b4 + cf[11] * b5
           let px = Double(x) - sx
           let py = Double(y) - sy
-          guard px >= 0, py >= 0 else { continue }
+          // Inside the copy with a right and lower neighbour (a comparison NaN fails, so no Int() traps).
+          guard px >= 0, py >= 0, px < Double(w - 1), py < Double(h - 1) else { continue }
           let x0 = Int(px)
           let y0 = Int(py)
-          guard x0 + 1 < w, y0 + 1 < h else { continue }
           let i = y0 * w + x0
           guard gValid[i], gValid[i + 1], gValid[i + w], gValid[i + w + 1] else { continue }
           let tx = Float(px - Double(x0))
@@ -184,7 +184,9 @@ struct MotionFit {
       let largest = step.prefix(12).map(abs).max() ?? 0
       if largest < 0.005 { break }
     }
-    return coefficients.allSatisfy(\.isFinite)
+    // A motion larger than the copy is no fit (an ill-conditioned system that did not quite fail to solve).
+    let bound = Double(w + h)
+    return coefficients.allSatisfy { $0.isFinite && abs($0) < bound }
   }
 
   /// Solution of the dense system `a`·x = `b` (row-major, `size`²) by Gaussian elimination with partial

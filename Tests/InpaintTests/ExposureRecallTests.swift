@@ -144,6 +144,20 @@ final class ExposureRecallTests: XCTestCase {
     XCTAssertEqual(out[0, 24, 52], 1.6, accuracy: 0.05, "the window at 0.8 · 2")
   }
 
+  func testFramesOfNaNAndHugeValuesNeitherTrapNorSpread() {
+    // Float input (EXR, the C API's planar float) can hold anything; the motion fit and the carry must not
+    // trap on it, and a clipped window must not take a value that is not a number.
+    let r = recall()
+    let (a, ma) = frame(scene(), gain: 1)
+    r.apply(to: a, overMask: ma)
+    let (bad, mb) = frame(scene(), gain: 2)
+    for i in stride(from: 0, to: bad.count, by: 7) { bad.data[i] = i % 2 == 0 ? .nan : 3e38 }
+    r.apply(to: bad, overMask: mb)
+    let (c, mc) = frame(scene(shift: 2), gain: 2)
+    r.apply(to: c, overMask: mc)
+    for i in 0..<c.count { XCTAssertFalse(c.data[i].isNaN, "value \(i) after a frame of NaNs") }
+  }
+
   func testUnchangedExposureRecallsNothing() {
     assertRecallsNothing(Array(repeating: (scene(), 1.4), count: 4), "unchanged exposure")
   }

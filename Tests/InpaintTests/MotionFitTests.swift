@@ -74,6 +74,12 @@ final class MotionFitTests: XCTestCase {
     XCTAssertNil(fit(flat, flat, start: (0, 0)), "no texture, no motion")
   }
 
+  func testAStartFarOutsideTheFrameFailsWithoutTrapping() {
+    let (before, after) = pair(offset: 0, shift: { _, _ in (1, 0) })
+    XCTAssertNil(fit(before, after, start: (-1e30, 0)), "every pixel would be read beyond the copy")
+    XCTAssertNil(fit(before, after, start: (.nan, 0)))
+  }
+
   func testSolveMatchesAKnownSystem() throws {
     let x = try XCTUnwrap(MotionFit.solve([2, 1, 0, 1, 3, 1, 0, 1, 4], [3, 5, 5], size: 3))
     for (got, want) in zip(x, [1.0, 1, 1]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
