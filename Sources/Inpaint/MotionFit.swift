@@ -28,23 +28,20 @@ struct MotionFit {
     coefficients = [dx, 0, 0, 0, 0, 0, dy, 0, 0, 0, 0, 0]
   }
 
-  /// The basis at pixel (x, y).
-  @inline(__always)
-  func basis(_ x: Int, _ y: Int) -> (Double, Double, Double, Double, Double, Double) {
-    let u = (Double(x) + 0.5 - 0.5 * Double(width)) / (0.5 * Double(width))
-    let v = (Double(y) + 0.5 - 0.5 * Double(height)) / (0.5 * Double(height))
-    return (1, u, v, u * u, u * v, v * v)
+  /// The shift at continuous position (x, y) (a pixel's centre is its index + 0.5), working pixels.
+  func shift(x: Double, y: Double) -> (dx: Double, dy: Double) {
+    let u = (x - 0.5 * Double(width)) / (0.5 * Double(width))
+    let v = (y - 0.5 * Double(height)) / (0.5 * Double(height))
+    let b = (u, v, u * u, u * v, v * v)
+    let c = coefficients
+    return (
+      c[0] + c[1] * b.0 + c[2] * b.1 + c[3] * b.2 + c[4] * b.3 + c[5] * b.4,
+      c[6] + c[7] * b.0 + c[8] * b.1 + c[9] * b.2 + c[10] * b.3 + c[11] * b.4
+    )
   }
 
   /// The shift at pixel (x, y), working pixels.
-  func shift(_ x: Int, _ y: Int) -> (dx: Double, dy: Double) {
-    let b = basis(x, y)
-    let c = coefficients
-    return (
-      c[0] * b.0 + c[1] * b.1 + c[2] * b.2 + c[3] * b.3 + c[4] * b.4 + c[5] * b.5,
-      c[6] * b.0 + c[7] * b.1 + c[8] * b.2 + c[9] * b.3 + c[10] * b.4 + c[11] * b.5
-    )
-  }
+  func shift(_ x: Int, _ y: Int) -> (dx: Double, dy: Double) { shift(x: Double(x) + 0.5, y: Double(y) + 0.5) }
 
   /// The same motion on copies `factor` times larger.
   func scaled(by factor: Int, width: Int, height: Int) -> MotionFit {
@@ -60,14 +57,10 @@ struct MotionFit {
     var dy: [Float] = []
     for r in 0..<tiles {
       for c in 0..<tiles {
-        // A tile's centre in pixel coordinates (index + 0.5 is a pixel's centre).
-        let x = (Double(c) + 0.5) * Double(width) / Double(tiles) - 0.5
-        let y = (Double(r) + 0.5) * Double(height) / Double(tiles) - 0.5
-        let u = (x + 0.5 - 0.5 * Double(width)) / (0.5 * Double(width))
-        let v = (y + 0.5 - 0.5 * Double(height)) / (0.5 * Double(height))
-        let b = [1, u, v, u * u, u * v, v * v]
-        dx.append(Float((0..<6).reduce(0) { $0 + coefficients[$1] * b[$1] }))
-        dy.append(Float((0..<6).reduce(0) { $0 + coefficients[6 + $1] * b[$1] }))
+        let s = shift(
+          x: (Double(c) + 0.5) * Double(width) / Double(tiles), y: (Double(r) + 0.5) * Double(height) / Double(tiles))
+        dx.append(Float(s.dx))
+        dy.append(Float(s.dy))
       }
     }
     return ShiftField(
