@@ -319,8 +319,9 @@ public final class ExposureRecall {
   }
 
   /// Shift field (working pixels), gain, mismatch and the spread of the gain over the frame's quadrants (the
-  /// largest minus the smallest quadrant's median log2 change) between two working copies, or nil without
-  /// enough overlap.
+  /// largest minus the smallest quadrant's median log2 change, over quadrants holding at least half the
+  /// minimum usable count: a few pixels left beside a clipped area are no quadrant's measure) between two
+  /// working copies, or nil without enough overlap.
   ///
   /// Coarse to fine: every shift up to ⌈maxShift/2⌉ on the copies halved again (a pixel usable when its four
   /// are), then the 3×3 shifts around twice the best one at full working size, and a parabola through the
@@ -434,7 +435,7 @@ public final class ExposureRecall {
     let mad = diffs.reduce(Float(0)) { $0 + abs($1 - median) } / Float(diffs.count)
     var lo = Float.infinity
     var hi = -Float.infinity
-    for var q in quadrants where q.count >= max(16, minCount / 8) {
+    for var q in quadrants where q.count >= max(16, minCount / 2) {
       q.sort()
       lo = min(lo, q[q.count / 2])
       hi = max(hi, q[q.count / 2])
