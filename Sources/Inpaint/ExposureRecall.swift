@@ -335,11 +335,11 @@ public final class ExposureRecall {
     let w = current.width
     let h = current.height
     let minCount = max(64, Int(minUsableShare * Float(w * h)))
+    // The copies halved again, for the coarse search and the fit's first steps.
+    let half = w >= 8 && h >= 8 ? (halved(previous, previousValid), halved(current, currentValid)) : nil
     var bx = 0
     var by = 0
-    if maxShift >= 2 && w >= 8 && h >= 8 {
-      let (pc, pv) = halved(previous, previousValid)
-      let (cc, cv) = halved(current, currentValid)
+    if maxShift >= 2, let ((pc, pv), (cc, cv)) = half {
       let reach = (maxShift + 1) / 2
       guard
         let coarse = bestShift(
@@ -349,17 +349,14 @@ public final class ExposureRecall {
       bx = 2 * coarse.0
       by = 2 * coarse.1
     }
-    let all = (0..<w, 0..<h)
     guard
       let global = subPixelShift(
         previous, previousValid, current, currentValid, around: (bx, by), reach: maxShift >= 2 ? 1 : maxShift,
-        maxShift: maxShift, region: all, minCount: minCount)
+        maxShift: maxShift, minCount: minCount)
     else { return nil }
     // The smooth field from the one shift: on the copies halved again, then a step at working size.
     var fit = MotionFit(width: w, height: h, dx: Double(global.dx), dy: Double(global.dy))
-    if w >= 16 && h >= 16 {
-      let (pc, pv) = halved(previous, previousValid)
-      let (cc, cv) = halved(current, currentValid)
+    if w >= 16 && h >= 16, let ((pc, pv), (cc, cv)) = half {
       var coarse = MotionFit(
         width: pc.width, height: pc.height, dx: Double(global.dx) / 2, dy: Double(global.dy) / 2)
       if coarse.refine(
@@ -385,21 +382,12 @@ public final class ExposureRecall {
     for y in 0..<h {
       for x in 0..<w where currentValid[y * w + x] {
         let s = field.shift(x: Float(x) + 0.5, y: Float(y) + 0.5)
-        let px = Float(x) - s.dx
-        let py = Float(y) - s.dy
-        // Inside the copy with a right and lower neighbour (a comparison NaN fails, so no Int() traps).
-        guard px >= 0, py >= 0, px < Float(w - 1), py < Float(h - 1) else { continue }
-        let x0 = Int(px)
-        let y0 = Int(py)
-        let i = y0 * w + x0
-        guard previousValid[i], previousValid[i + 1], previousValid[i + w], previousValid[i + w + 1] else {
-          continue
-        }
-        let tx = px - Float(x0)
-        let ty = py - Float(y0)
-        let top = p[i] + tx * (p[i + 1] - p[i])
-        let bottom = p[i + w] + tx * (p[i + w + 1] - p[i + w])
-        let l = top + ty * (bottom - top)
+        guard
+          let cell = BilinearCell(
+            x: Double(Float(x) - s.dx), y: Double(Float(y) - s.dy), width: w, height: h),
+          cell.all(previousValid)
+        else { continue }
+        let l = cell.read(p)
         levels.append(l)
         diffs.append(c[y * w + x] - l)
         quadrantOf.append((2 * y / h) * 2 + 2 * x / w)
@@ -449,18 +437,16 @@ public final class ExposureRecall {
   /// Gauss–Newton steps of the motion fit on the copies halved again.
   static let fitIterations = 8
 
-  /// The best integer shift within `reach` of `around` (and `maxShift` of zero) for the current copy's pixels in
-  /// `region`, refined by a parabola through its neighbours' scores on each axis; nil when no shift has
-  /// `minCount` usable pixels.
+  /// The best integer shift within `reach` of `around` (and `maxShift` of zero), refined by a parabola through
+  /// its neighbours' scores on each axis; nil when no shift has `minCount` usable pixels.
   static func subPixelShift(
     _ previous: PlanarImage, _ previousValid: [Bool], _ current: PlanarImage, _ currentValid: [Bool],
-    around: (Int, Int), reach: Int, maxShift: Int, region: (Range<Int>, Range<Int>), minCount: Int
+    around: (Int, Int), reach: Int, maxShift: Int, minCount: Int
   ) -> (dx: Float, dy: Float)? {
     // Pure, so the search may score shifts side by side (a few are scored twice; they are cheap).
     func fine(_ sx: Int, _ sy: Int) -> Float {
       if abs(sx) > maxShift || abs(sy) > maxShift { return .infinity }
-      return score(
-        previous, previousValid, current, currentValid, sx, sy, region: region, minCount: minCount)
+      return score(previous, previousValid, current, currentValid, sx, sy, minCount: minCount)
     }
     let xs = max(-maxShift, around.0 - reach)...min(maxShift, around.0 + reach)
     let ys = max(-maxShift, around.1 - reach)...min(maxShift, around.1 + reach)
@@ -505,20 +491,22 @@ public final class ExposureRecall {
     return best.map { ($0.0, $0.1) }
   }
 
-  /// Mean |d − mean d| over the current copy's pixels in `region` usable in both copies, d = log now − log
-  /// before at shift (sx, sy); ∞ with fewer than `minCount` such pixels.
+  /// Mean |d − mean d| over pixels usable in both copies, d = log now − log before at shift (sx, sy); ∞ with
+  /// fewer than `minCount` such pixels or no overlap.
   static func score(
     _ previous: PlanarImage, _ previousValid: [Bool], _ current: PlanarImage,
     _ currentValid: [Bool], _ sx: Int,
-    _ sy: Int, region: (Range<Int>, Range<Int>)? = nil, minCount: Int = 0
+    _ sy: Int, minCount: Int = 0
   ) -> Float {
     let w = current.width
     let h = current.height
     let p = previous.data
     let c = current.data
-    let xs = max(max(0, sx), region?.0.lowerBound ?? 0)..<min(min(w, w + sx), region?.0.upperBound ?? w)
-    let ys = max(max(0, sy), region?.1.lowerBound ?? 0)..<min(min(h, h + sy), region?.1.upperBound ?? h)
-    guard !xs.isEmpty, !ys.isEmpty else { return .infinity }
+    // A shift as large as the copy leaves no overlap (a tall, narrow frame searched by its height); a Range
+    // with its bounds reversed would trap.
+    guard abs(sx) < w, abs(sy) < h else { return .infinity }
+    let xs = max(0, sx)..<min(w, w + sx)
+    let ys = max(0, sy)..<min(h, h + sy)
     var sum: Double = 0
     var count = 0
     for y in ys {

@@ -78,8 +78,9 @@ struct MotionFit {
     let p = previous.data
     let c = current.data
     // Central-difference gradients of the previous copy, usable where both neighbours on each axis are.
-    var gx = [Float](repeating: 0, count: w * h)
-    var gy = [Float](repeating: 0, count: w * h)
+    let gradients = PlanarImage(width: w, height: h, channels: 2)
+    let gx = gradients.plane(0)
+    let gy = gradients.plane(1)
     var gValid = [Bool](repeating: false, count: w * h)
     for y in 1..<max(1, h - 1) {
       for x in 1..<max(1, w - 1) {
@@ -116,26 +117,13 @@ struct MotionFit {
           let b5 = v * v
           let sx = cf[0] + cf[1] * b1 + cf[2] * b2 + cf[3] * b3 + cf[4] * b4 + cf[5] * b5
           let sy = cf[6] + cf[7] * b1 + cf[8] * b2 + cf[9] * b3 + cf[10] * b4 + cf[11] * b5
-          let px = Double(x) - sx
-          let py = Double(y) - sy
-          // Inside the copy with a right and lower neighbour (a comparison NaN fails, so no Int() traps).
-          guard px >= 0, py >= 0, px < Double(w - 1), py < Double(h - 1) else { continue }
-          let x0 = Int(px)
-          let y0 = Int(py)
-          let i = y0 * w + x0
-          guard gValid[i], gValid[i + 1], gValid[i + w], gValid[i + w + 1] else { continue }
-          let tx = Float(px - Double(x0))
-          let ty = Float(py - Double(y0))
-          let t0 = p[i] + tx * (p[i + 1] - p[i])
-          let t1 = p[i + w] + tx * (p[i + w + 1] - p[i + w])
-          let gx0 = gx[i] + tx * (gx[i + 1] - gx[i])
-          let gx1 = gx[i + w] + tx * (gx[i + w + 1] - gx[i + w])
-          let gy0 = gy[i] + tx * (gy[i + 1] - gy[i])
-          let gy1 = gy[i + w] + tx * (gy[i + w + 1] - gy[i + w])
-          let ex = Double(gx0 + ty * (gx1 - gx0))
-          let ey = Double(gy0 + ty * (gy1 - gy0))
+          guard let cell = BilinearCell(x: Double(x) - sx, y: Double(y) - sy, width: w, height: h),
+            cell.all(gValid)
+          else { continue }
+          let ex = Double(cell.read(gx))
+          let ey = Double(cell.read(gy))
           // r = now − before(p − shift) − offset; ∂r/∂(dx coefficient k) = ex·b_k, ∂r/∂offset = −1.
-          let r = Double(c[y * w + x]) - Double(t0 + ty * (t1 - t0)) - offset
+          let r = Double(c[y * w + x]) - Double(cell.read(p)) - offset
           let weight = abs(r) <= Self.huberLog ? 1 : Self.huberLog / abs(r)
           j[0] = ex
           j[1] = ex * b1

@@ -158,6 +158,28 @@ final class ExposureRecallTests: XCTestCase {
     for i in 0..<c.count { XCTAssertFalse(c.data[i].isNaN, "value \(i) after a frame of NaNs") }
   }
 
+  func testTallNarrowFrameSearchedByItsHeightDoesNotTrap() {
+    // 32 × 540: the working copy is 8 × 135 and a 25 % search reaches 17 pixels on the copy halved again, which
+    // is 4 wide; shifts past the copy's width have no overlap and must score as such, not trap.
+    var p = RecallParams()
+    p.enabled = true
+    p.maxShiftPerHeightPercent = 25
+    let r = ExposureRecall(params: p, clipLinear: 0.95, peak: 1000 / 203)
+    for gain: Float in [1, 2] {
+      let img = PlanarImage(width: 32, height: 540, channels: 3)
+      let mask = PlanarImage(width: 32, height: 540, channels: 1)
+      for y in 0..<540 {
+        for x in 0..<32 {
+          let v = gain * (0.25 + 0.2 * Foundation.sin(Float(x) / 3 + Float(y) / 7))
+          for c in 0..<3 { img[c, y, x] = min(v, 1) }
+          if v >= 1 { mask[0, y, x] = 1 }
+        }
+      }
+      r.apply(to: img, overMask: mask)
+    }
+    XCTAssertEqual(try XCTUnwrap(r.lastMotion).gain, 2, accuracy: 0.1)
+  }
+
   func testUnchangedExposureRecallsNothing() {
     assertRecallsNothing(Array(repeating: (scene(), 1.4), count: 4), "unchanged exposure")
   }
