@@ -16,8 +16,8 @@ import Parameters
 /// 4. Per running tile: condition = [fill, LDR·(1 − over), over, under, previous output, flag]
 ///    (x = 2E − 1), ``DDIMSampler`` → x₀; the difference E(x₀) − E_fill is accumulated with a
 ///    feathered weight (ramps over the overlap).
-/// 5. The difference is guided-upsampled to the frame and blended by the full-resolution over mask
-///    (``DiffusionBlend``), times the rebuilt-above-white ramp when `rebuiltRampLinear` > 0: pixels with
+/// 5. The difference is guided-upsampled to the frame, its fine detail scaled by `detailWeight`, and blended by
+///    the full-resolution over mask (``DiffusionBlend``), times the rebuilt-above-white ramp when `rebuiltRampLinear` > 0: pixels with
 ///    weight 0 keep their exact values. With `keepFillHue` the changed pixels then take the fill's hue at
 ///    their new luminance.
 /// 6. The blended working-resolution result is kept as the next frame's "previous output" (a network
@@ -133,6 +133,8 @@ public final class DiffusionInpainter {
 
     // MARK: 5. Guided upsampling and blend at full resolution
     let (a, b, detail) = DiffusionBlend.coefficients(diff: diff, small: small)
+    // The detail grows from noise keyed by tile position: it would stay on the screen under a pan.
+    if p.detailWeight < 1 { for i in 0..<detail.count { detail.data[i] *= p.detailWeight } }
     let weight = p.rebuiltRampLinear > 0 ? DiffusionBlend.rampedMask(overMask, fill: image, ramp: p.rebuiltRampLinear) : overMask
     let fill = p.keepFillHue ? image.copy() : nil
     DiffusionBlend.apply(a: a, b: b, detail: detail, to: image, over: weight)
