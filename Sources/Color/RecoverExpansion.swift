@@ -4,7 +4,8 @@ import Imaging
 /// highlight stage's rebuild of clipped regions) is scaled, and clipped pixels get a lift by their mask.
 ///
 /// Per pixel, with Y the BT.709 luminance of the linear frame (1 = SDR white), e = max(0, Y − 1) and m the
-/// over-exposure mask (0 without one):
+/// over-exposure mask opened by a (2r + 1)² square, r = `liftOpeningRadiusPixels` (0 without a mask; regions
+/// narrower than the square, such as captions, get no lift):
 ///
 ///     Y' = Y + (gain − 1)·e + lift·m·s
 ///
@@ -18,6 +19,8 @@ public struct RecoverExpansion: Sendable {
   public let liftLinear: Float
   /// The surround weighting of the lift (nil: s = 1).
   public let surround: SurroundDarkness?
+  /// Radius of the opening of the mask the lift reads (0: none).
+  public let liftOpeningRadius: Int
   /// Output peak in relative linear (peakNits / referenceWhiteNits), at least 1.
   public let peak: Float
 
@@ -29,6 +32,7 @@ public struct RecoverExpansion: Sendable {
         sigmaPerHeightPercent: params.liftSurroundSigmaPerHeightPercent, from: params.liftDarkSurroundFrom,
         to: params.liftDarkSurroundTo)
       : nil
+    liftOpeningRadius = params.liftOpeningRadiusPixels
     peak = max(1, peakNits / referenceWhiteNits)
   }
 
@@ -51,7 +55,8 @@ public struct RecoverExpansion: Sendable {
     let r = img.plane(0), g = img.plane(1), b = img.plane(2)
     // With the surround weighting the lift reads m·s, computed into a plane of its own; a frame with nothing
     // clipped has no lift, and skips that work.
-    let clipped = overMask.flatMap { liftLinear != 0 && SquareFilter.anyPositive($0.plane(0), count: n) ? $0 : nil }
+    var clipped = overMask.flatMap { liftLinear != 0 && SquareFilter.anyPositive($0.plane(0), count: n) ? $0 : nil }
+    if let mask = clipped, liftOpeningRadius > 0 { clipped = Self.opened(mask, radius: liftOpeningRadius) }
     let weighted = clipped.map { mask in surround.map { $0.weightedMask(mask, image: img) } ?? mask }
     let m: UnsafeMutablePointer<Float>? = weighted?.plane(0)
     let wr = SIMD8<Float>(repeating: ExpansionApplier.wr), wg = SIMD8<Float>(repeating: ExpansionApplier.wg)
@@ -78,5 +83,15 @@ public struct RecoverExpansion: Sendable {
         i += 8
       }
     }
+  }
+
+  /// `mask` eroded then dilated by a (2r + 1)² square: regions narrower than 2r + 1 px vanish, larger ones keep
+  /// their shape up to the square's corners.
+  static func opened(_ mask: PlanarImage, radius r: Int) -> PlanarImage {
+    let eroded = PlanarImage(width: mask.width, height: mask.height, channels: 1)
+    let out = PlanarImage(width: mask.width, height: mask.height, channels: 1)
+    SquareFilter.morphology(.erode, mask, radius: r, into: eroded)
+    SquareFilter.morphology(.dilate, eroded, radius: r, into: out)
+    return out
   }
 }

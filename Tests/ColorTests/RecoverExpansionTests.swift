@@ -28,6 +28,7 @@ final class RecoverExpansionTests: XCTestCase {
     var p = ExpansionParams()
     p.recoverGain = 4
     p.clippedLiftLinear = liftLinear
+    p.liftOpeningRadiusPixels = 0  // the random mask's single pixels would all be opened away
     let e = RecoverExpansion(params: p, peakNits: 1000, referenceWhiteNits: 203)
     let (img, mask) = frame()
     let before = img.copy()
@@ -49,5 +50,27 @@ final class RecoverExpansionTests: XCTestCase {
     check(liftLinear: 0, withMask: true)
     check(liftLinear: 0.5, withMask: true)
     check(liftLinear: 0.5, withMask: false)
+  }
+
+  /// The lift reads the mask opened by a (2r + 1)² square: a clipped block 8 px wide (a caption) gets none, one
+  /// 40 px wide keeps it away from its corners.
+  func testLiftSkipsRegionsNarrowerThanTheOpening() {
+    var p = ExpansionParams()
+    p.clippedLiftLinear = 1
+    p.liftOpeningRadiusPixels = 8
+    let e = RecoverExpansion(params: p, peakNits: 1000, referenceWhiteNits: 203)
+    let img = PlanarImage(width: 96, height: 64, channels: 3)
+    let mask = PlanarImage(width: 96, height: 64, channels: 1)
+    img.fill(0.05)
+    for y in 0..<64 {
+      for x in 0..<96 where (x >= 4 && x < 12 && y >= 10 && y < 50) || (x >= 40 && x < 80 && y >= 10 && y < 50) {
+        for c in 0..<3 { img[c, y, x] = 1 }
+        mask[0, y, x] = 1
+      }
+    }
+    e.apply(to: img, overMask: mask)
+    XCTAssertEqual(img[1, 30, 8], 1, "the narrow block keeps its level")
+    XCTAssertEqual(img[1, 30, 60], 2, accuracy: 1e-5, "the wide block is lifted by clippedLiftLinear")
+    XCTAssertEqual(img[1, 30, 41], 2, accuracy: 1e-5, "up to its edge")
   }
 }

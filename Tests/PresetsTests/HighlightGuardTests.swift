@@ -114,6 +114,29 @@ final class HighlightGuardTests: XCTestCase {
     }
   }
 
+  /// A small lamp in a dark room: a clipped disc 5 px across (30× SDR white) whose glow clips about 2 px further
+  /// out. The masks' opening after their blur (`masks.smoothingMorphologyRadiusPixels` 4 at half resolution)
+  /// erased clipped regions narrower than about 18 px, so every stage weighted by the over mask left such a lamp
+  /// at 1.1–1.3× SDR white, whatever its glow said; now the fill continues the glow (2.5× in `quality`, 3.3× in
+  /// `hdr10-pq`). The white caption of the secondaries' guard below is as small but has no glow, and keeps its
+  /// level (`expansion.liftOpeningRadiusPixels`).
+  func testSmallLampIsLifted() throws {
+    for preset in Self.presets { try checkSmallLamp(preset) }
+  }
+
+  func checkSmallLamp(_ preset: String) throws {
+    let img = PlanarImage(width: w, height: h, channels: 3)
+    for y in 0..<h {
+      for x in 0..<w {
+        let d = ((Float(x) - 48) * (Float(x) - 48) + (Float(y) - 32) * (Float(y) - 32)).squareRoot()
+        let v: Float = 0.05 + (d <= 2 ? 30 : 2 * exp(-(d - 2) / 3))
+        for c in 0..<3 { img[c, y, x] = v }
+      }
+    }
+    let out = try run(Array(repeating: img, count: 3), preset: preset)[1]
+    XCTAssertGreaterThanOrEqual(luminance(out, 32, 48), 2, "\(preset): the lamp's core (1 = SDR white)")
+  }
+
   func testClippedWhiteStaysNeutral() throws {
     for preset in Self.presets { try checkNeutral(preset) }
   }
