@@ -36,25 +36,28 @@ from ..data import events_txt, hdri, ldr as ldrmod, synth
 from ..data.progress import Progress
 
 
-def ensure_val_set(val_dir, clips, frames, size, seed, workers, ae_prob=0.0):
+def ensure_val_set(val_dir, clips, frames, size, seed, workers, ae_prob=0.0, lights_prob=0.0):
     """Build the validation set unless val_dir/index.json already matches the request (ae_prob > 0:
-    that share of the clips gets an auto-exposure ramp, synth --ae-prob)."""
+    that share of the clips gets an auto-exposure ramp, synth --ae-prob; lights_prob > 0: that share gets
+    added suns and lamps, synth --lights-prob)."""
     want = {"clips": clips, "frames": frames, "sizes": [list(size)], "seed": seed,
             "split": "val"}
     idx_path = os.path.join(val_dir, "index.json")
     if os.path.exists(idx_path):
         with open(idx_path) as f:
             gen = json.load(f)["generator"]
-        if gen.get("ae_prob", 0.0) != ae_prob and "renderer" not in gen:
-            # synth keeps finished clips, so a rebuild would relabel them, not redraw them.
-            raise ValueError(f"{val_dir} was drawn with --ae-prob {gen.get('ae_prob', 0.0)}, not {ae_prob}; "
-                             "pass that or another --val-dir")
+        for key, want_p in (("ae_prob", ae_prob), ("lights_prob", lights_prob)):
+            if gen.get(key, 0.0) != want_p and "renderer" not in gen:
+                # synth keeps finished clips, so a rebuild would relabel them, not redraw them.
+                flag = "--" + key.replace("_", "-")
+                raise ValueError(f"{val_dir} was drawn with {flag} {gen.get(key, 0.0)}, not {want_p}; "
+                                 "pass that or another --val-dir")
         if all(gen.get(k) == v for k, v in want.items()):
             return
         if "renderer" in gen:   # a rendered set (Training/data/render.py) is evaluated as it was built
             return
     synth.build(val_dir, clips, frames, [size], seed, "val", workers, label="synth val",
-                ae_prob=ae_prob)
+                ae_prob=ae_prob, lights_prob=lights_prob)
 
 
 def load_user_hdr(path, max_frames, max_width):
@@ -307,6 +310,9 @@ def main(argv=None):
     ap.add_argument("--ae-prob", type=float, default=0.0,
                     help="share of the validation clips drawn with an auto-exposure ramp "
                          "(synth --ae-prob; the set's index must agree; default 0)")
+    ap.add_argument("--lights-prob", type=float, default=0.0,
+                    help="share of the validation clips drawn with 1-3 added suns and lamps "
+                         "(synth --lights-prob; the set's index must agree; default 0)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--plot-clips", type=int, default=3, help="clips that get plots (default 3)")
     ap.add_argument("--flip-frames", type=int, default=1,
@@ -343,7 +349,7 @@ def main(argv=None):
     clip_dirs = []
     if not args.user_only:
         ensure_val_set(args.val_dir, args.clips, args.frames, args.size, args.seed, args.workers,
-                       args.ae_prob)
+                       args.ae_prob, args.lights_prob)
         with open(os.path.join(args.val_dir, "index.json")) as f:
             clip_dirs = [os.path.join(args.val_dir, c["dir"]) for c in json.load(f)["clips"]]
     context = {"validation set": f"{args.val_dir}: {len(clip_dirs)} clips × {args.frames} frames "

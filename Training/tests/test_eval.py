@@ -245,3 +245,14 @@ def test_an_auto_exposure_set_is_built_with_ramps_and_not_mistaken_for_a_plain_o
     run.ensure_val_set(val, 2, 4, (64, 48), 0, 1, ae_prob=1.0)   # as built: kept
     with pytest.raises(ValueError, match="ae-prob"):
         run.ensure_val_set(val, 2, 4, (64, 48), 0, 1)
+
+
+def test_a_lit_set_is_built_with_lights_and_not_mistaken_for_a_plain_one(tmp_path, fake_hdris):
+    val = str(tmp_path / "val-lights")
+    run.ensure_val_set(val, 2, 4, (64, 48), 0, 1, lights_prob=1.0)
+    for k in range(2):
+        with open(os.path.join(val, f"clip_{k:05d}", "meta.json")) as f:
+            assert 1 <= len(json.load(f)["lights"]) <= 3
+    run.ensure_val_set(val, 2, 4, (64, 48), 0, 1, lights_prob=1.0)   # as built: kept
+    with pytest.raises(ValueError, match="lights-prob"):
+        run.ensure_val_set(val, 2, 4, (64, 48), 0, 1)
