@@ -54,9 +54,12 @@ public struct RecoverExpansion: Sendable {
     let n = img.planeSize
     let r = img.plane(0), g = img.plane(1), b = img.plane(2)
     // With the surround weighting the lift reads m·s, computed into a plane of its own; a frame with nothing
-    // clipped has no lift, and skips that work.
-    var clipped = overMask.flatMap { liftLinear != 0 && SquareFilter.anyPositive($0.plane(0), count: n) ? $0 : nil }
-    if let mask = clipped, liftOpeningRadius > 0 { clipped = Self.opened(mask, radius: liftOpeningRadius) }
+    // clipped, or only regions the opening removes, has no lift, and skips that work.
+    let clipped = overMask.flatMap { mask -> PlanarImage? in
+      guard liftLinear != 0, SquareFilter.anyPositive(mask.plane(0), count: n) else { return nil }
+      let m = liftOpeningRadius > 0 ? Self.opened(mask, radius: liftOpeningRadius) : mask
+      return liftOpeningRadius == 0 || SquareFilter.anyPositive(m.plane(0), count: n) ? m : nil
+    }
     let weighted = clipped.map { mask in surround.map { $0.weightedMask(mask, image: img) } ?? mask }
     let m: UnsafeMutablePointer<Float>? = weighted?.plane(0)
     let wr = SIMD8<Float>(repeating: ExpansionApplier.wr), wg = SIMD8<Float>(repeating: ExpansionApplier.wg)

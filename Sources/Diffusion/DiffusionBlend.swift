@@ -14,7 +14,8 @@ import Imaging
 /// guide from the area-downscaled frame), per box fit a·I + b (r = 2, ε = 1e-3), mean a and mean b
 /// sampled bilinearly (align_corners False) at each full-resolution pixel and evaluated with that
 /// pixel's guide, so the base follows the frame's edges at the mask boundary. The detail (the re-created texture, which a guided filter alone would
-/// average away inside the flat fill) is sampled bilinearly and added. Only pixels with over > 0 are
+/// average away inside the flat fill), scaled by the stage's `detailWeight`, is sampled bilinearly and added (with
+/// weight 0 it is neither computed nor sampled). Only pixels with over > 0 are
 /// touched: E = LogGamma(L) + over·(ā·I + b̄ + detail), L = LogGamma⁻¹(E); a pixel whose upsampled
 /// difference is exactly 0 (far from every tile that ran) or whose mask is 0 keeps its bits.
 enum DiffusionBlend {
@@ -22,14 +23,17 @@ enum DiffusionBlend {
   static let epsilon: Float = 1e-3
 
   /// Per-channel coefficients (mean a, mean b) [3, h, w] of the fit of box(`diff`) to the guide of
-  /// `small`, and the detail `diff` − box(`diff`) [3, h, w].
-  static func coefficients(diff: PlanarImage, small: PlanarImage) -> (PlanarImage, PlanarImage, PlanarImage) {
+  /// `small`, and the detail `detailWeight`·(`diff` − box(`diff`)) [3, h, w], nil when the weight is 0.
+  static func coefficients(
+    diff: PlanarImage, small: PlanarImage, detailWeight: Float = 1
+  ) -> (PlanarImage, PlanarImage, PlanarImage?) {
     let w = diff.width, h = diff.height
     let gI = LogLuminanceGuide.compute(small)
     let (a, bb) = GuidedFilter.coefficients(guide: gI, diff, radius: radius, epsilon: epsilon)
+    guard detailWeight > 0 else { return (a, bb, nil) }
     let detail = PlanarImage(width: w, height: h, channels: 3)
     BoxBlur.apply(diff, radius: radius, into: detail)
-    for i in 0..<detail.count { detail.data[i] = diff.data[i] - detail.data[i] }
+    for i in 0..<detail.count { detail.data[i] = detailWeight * (diff.data[i] - detail.data[i]) }
     return (a, bb, detail)
   }
 
@@ -70,7 +74,7 @@ enum DiffusionBlend {
   /// CPU at 1080p), the bilinear samples per pixel, then the changed codes decoded eight at a time; a pixel
   /// whose mask is 0 or whose difference is exactly 0 keeps its bits.
   static func apply(
-    a: PlanarImage, b: PlanarImage, detail: PlanarImage, to image: PlanarImage, over: PlanarImage
+    a: PlanarImage, b: PlanarImage, detail: PlanarImage?, to image: PlanarImage, over: PlanarImage
   ) {
     typealias V = SIMD8<Float>
     let W = image.width, H = image.height, w = a.width, h = a.height
@@ -125,7 +129,8 @@ enum DiffusionBlend {
                 let bot = r1[tx0] + (r1[tx1] - r1[tx0]) * wx
                 return top + (bot - top) * wy
               }
-              let d = (sample(a) * guide[x] + sample(b)) + sample(detail)
+              let base = sample(a) * guide[x] + sample(b)
+              let d = detail.map { base + sample($0) } ?? base
               if d == 0 { continue }
               codes[c * W + x] += k * d
               changed[c * W + x] = 1

@@ -132,9 +132,8 @@ public final class DiffusionInpainter {
     guard tilesLastFrame > 0 else { return }
 
     // MARK: 5. Guided upsampling and blend at full resolution
-    let (a, b, detail) = DiffusionBlend.coefficients(diff: diff, small: small)
     // The detail grows from noise keyed by tile position: it would stay on the screen under a pan.
-    if p.detailWeight < 1 { for i in 0..<detail.count { detail.data[i] *= p.detailWeight } }
+    let (a, b, detail) = DiffusionBlend.coefficients(diff: diff, small: small, detailWeight: p.detailWeight)
     let weight = p.rebuiltRampLinear > 0 ? DiffusionBlend.rampedMask(overMask, fill: image, ramp: p.rebuiltRampLinear) : overMask
     let fill = p.keepFillHue ? image.copy() : nil
     DiffusionBlend.apply(a: a, b: b, detail: detail, to: image, over: weight)
